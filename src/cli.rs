@@ -1,0 +1,122 @@
+//! The command line: `minping demo | serve | migrate`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::startup::{AppState, Application};
+
+#[derive(Parser)]
+#[command(
+    name = "minping",
+    version,
+    about = "民评 — public review surveys for municipal performance evaluation"
+)]
+pub struct Cli {
+    /// A TOML configuration file.
+    #[arg(long, global = true, env = "MINPING_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve with a demo campaign (slug `demo`) and its panel, created on first start.
+    Demo(DemoArgs),
+    /// Serve in production: no demo data.
+    Serve(ServeArgs),
+    /// Run the database migrations and exit (they also run at start).
+    Migrate(DataArgs),
+}
+
+#[derive(Args)]
+struct DataArgs {
+    /// Where the embedded profile keeps its data [default: ./minping-data].
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long)]
+    bind: Option<String>,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    #[command(flatten)]
+    serve: ServeArgs,
+    /// Panel invitations to create on first start.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    panel_size: u64,
+}
+
+impl Cli {
+    pub async fn run(self) -> anyhow::Result<()> {
+        let mut settings = Settings::load(self.config.as_deref())?;
+        match self.command {
+            Command::Migrate(data) => {
+                data.apply(&mut settings);
+                let store = crate::store::open(settings.database_url.as_deref(), &settings.data_dir).await?;
+                println!("migrations are up to date ({})", store.backend());
+                store.close().await;
+                Ok(())
+            }
+            Command::Serve(serve) => {
+                serve.apply(&mut settings);
+                let state = AppState::open(&settings).await?;
+                start(&settings, state).await
+            }
+            Command::Demo(demo) => {
+                demo.serve.apply(&mut settings);
+                let state = AppState::open(&settings).await?;
+                let info = crate::demo::ensure(
+                    state.store.as_ref(),
+                    &state.secret,
+                    &settings.data_dir,
+                    &settings.public_base(),
+                    demo.panel_size as usize,
+                )
+                .await?;
+                println!();
+                println!("  民评 minping demo ({} profile)", settings.profile());
+                println!("  survey page:        {}", info.survey_url);
+                match &info.sample_invitation_url {
+                    Some(url) => println!("  a panel invitation: {url}"),
+                    None => println!("  (the invitation list {} is missing)", info.csv_path.display()),
+                }
+                println!("  all {} invitations: {}", info.invitations, info.csv_path.display());
+                println!();
+                start(&settings, state).await
+            }
+        }
+    }
+}
+
+async fn start(settings: &Settings, state: AppState) -> anyhow::Result<()> {
+    let app = Application::build(settings, state)?;
+    tracing::info!(bind = %settings.bind, port = app.port(), profile = settings.profile(), "minping is serving");
+    app.run_until_stopped().await
+}
+
+impl DataArgs {
+    fn apply(self, settings: &mut Settings) {
+        if let Some(dir) = self.data_dir {
+            settings.data_dir = dir;
+        }
+    }
+}
+
+impl ServeArgs {
+    fn apply(self, settings: &mut Settings) {
+        self.data.apply(settings);
+        if let Some(bind) = self.bind {
+            settings.bind = bind;
+        }
+    }
+}

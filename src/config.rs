@@ -1,0 +1,122 @@
+//! Settings: defaults → an optional TOML file (`--config` / `MINPING_CONFIG`) → `MINPING_*`
+//! environment variables → `DATABASE_URL` / `REDIS_URL` → command-line flags.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use serde::Deserialize;
+
+use crate::store::writer::WriterConfig;
+
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address to listen on.
+    pub bind: String,
+    /// Where the embedded profile keeps its database, the server secret and demo files.
+    pub data_dir: PathBuf,
+    /// `postgres://…` for the scaled profile; unset for the SQLite file in `data_dir`.
+    pub database_url: Option<String>,
+    /// `redis://…` for the scaled profile; unset for in-process hot state.
+    pub redis_url: Option<String>,
+    /// Prefix of every Redis key, so that several deployments (or tests) can share a Redis.
+    pub redis_prefix: String,
+    /// The key of every keyed hash (tokens, phone numbers); 32+ characters. When unset, a
+    /// random one is kept in `data_dir/secret.key`. Instances sharing a database must share it.
+    pub secret: Option<String>,
+    /// The address people reach the service at, for the links in invitations.
+    pub public_url: Option<String>,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    pub writer_max_batch: usize,
+    pub writer_max_wait_ms: u64,
+    pub writer_queue: usize,
+    /// HTTP worker threads; the number of cores when unset.
+    pub workers: Option<usize>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        let writer = WriterConfig::default();
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("minping-data"),
+            database_url: None,
+            redis_url: None,
+            redis_prefix: "mp:".into(),
+            secret: None,
+            public_url: None,
+            max_body_bytes: 256 * 1024,
+            writer_max_batch: writer.max_batch,
+            writer_max_wait_ms: writer.max_wait.as_millis() as u64,
+            writer_queue: writer.queue,
+            workers: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // URLs may carry passwords and the secret is a secret: name the profile, not them.
+        f.debug_struct("Settings")
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field("database", &self.database_url.as_ref().map(|u| scheme(u)))
+            .field("redis", &self.redis_url.as_ref().map(|u| scheme(u)))
+            .field("secret", &self.secret.as_ref().map(|_| ".."))
+            .finish_non_exhaustive()
+    }
+}
+
+fn scheme(url: &str) -> &str {
+    url.split(':').next().unwrap_or_default()
+}
+
+impl Settings {
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut builder = config::Config::builder();
+        if let Some(file) = file {
+            builder =
+                builder.add_source(config::File::from(file).format(config::FileFormat::Toml).required(true));
+        }
+        builder = builder
+            .add_source(config::Environment::with_prefix("MINPING").prefix_separator("_").try_parsing(true));
+        for (var, key) in [("DATABASE_URL", "database_url"), ("REDIS_URL", "redis_url")] {
+            if let Ok(value) = std::env::var(var) {
+                if !value.is_empty() {
+                    builder = builder.set_override(key, value)?;
+                }
+            }
+        }
+        let settings: Settings = builder
+            .build()
+            .context("cannot read the configuration")?
+            .try_deserialize()
+            .context("the configuration is not valid")?;
+        Ok(settings)
+    }
+
+    /// The base of the links handed out, without a trailing slash.
+    pub fn public_base(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.bind),
+        }
+    }
+
+    pub fn writer(&self) -> WriterConfig {
+        WriterConfig {
+            max_batch: self.writer_max_batch.max(1),
+            max_wait: Duration::from_millis(self.writer_max_wait_ms),
+            queue: self.writer_queue.max(1),
+        }
+    }
+
+    pub fn profile(&self) -> &'static str {
+        match self.database_url.as_deref() {
+            Some(url) if url.starts_with("postgres") => "scaled",
+            _ => "embedded",
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! A campaign: its units, grouped in categories, and the scale they are rated on.
+
+use std::collections::HashMap;
+
+use actix_web::web::Bytes;
+use serde::{Deserialize, Serialize};
+
+use super::scale::{default_scale, ScaleOption};
+
+/// The stored, serialisable description of a campaign (kept as JSON in the database).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CampaignDefinition {
+    pub slug: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
+    /// Whether a ballot must rate every unit.
+    #[serde(default = "yes")]
+    pub require_all: bool,
+    #[serde(default = "default_reason_max")]
+    pub reason_max_chars: usize,
+    #[serde(default = "default_suggestion_max")]
+    pub suggestion_max_chars: usize,
+    #[serde(default = "default_scale")]
+    pub scale: Vec<ScaleOption>,
+    pub categories: Vec<CategoryDefinition>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CategoryDefinition {
+    pub code: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    pub units: Vec<UnitDefinition>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnitDefinition {
+    pub code: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_reason_max() -> usize {
+    200
+}
+fn default_suggestion_max() -> usize {
+    500
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CampaignStatus {
+    Draft,
+    Open,
+    Closed,
+}
+
+impl CampaignStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Open => "open",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "draft" => Some(Self::Draft),
+            "open" => Some(Self::Open),
+            "closed" => Some(Self::Closed),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum DefinitionError {
+    #[error("slug `{0}` must be 1–40 characters of a–z, 0–9 and '-'")]
+    BadSlug(String),
+    #[error("the campaign has no units")]
+    NoUnits,
+    #[error("code `{0}` is used twice")]
+    DuplicateCode(String),
+    #[error("code `{0}` must be 1–20 characters of A–Z, a–z, 0–9, '-' and '_'")]
+    BadCode(String),
+    #[error("the scale needs 2 to 10 options, it has {0}")]
+    ScaleSize(usize),
+    #[error("the campaign has {0} units; at most {max} are supported", max = MAX_UNITS)]
+    TooManyUnits(usize),
+}
+
+/// Ballots store ratings compactly, one character per unit; see [`crate::domain::ballot`].
+pub const MAX_UNITS: usize = 1000;
+
+/// A unit as the rest of the program sees it: its place in the campaign's order is its index.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub code: String,
+    pub name: String,
+    pub category: usize,
+}
+
+/// A validated campaign with the lookups the hot path needs.
+#[derive(Debug)]
+pub struct Campaign {
+    pub id: i64,
+    pub status: CampaignStatus,
+    pub definition: CampaignDefinition,
+    pub units: Vec<Unit>,
+    unit_index: HashMap<String, usize>,
+    option_index: HashMap<String, usize>,
+    /// The public JSON of `GET /api/v1/campaigns/{slug}`, rendered once.
+    pub public_json: Bytes,
+}
+
+impl Campaign {
+    pub fn new(
+        id: i64,
+        status: CampaignStatus,
+        definition: CampaignDefinition,
+    ) -> Result<Self, DefinitionError> {
+        definition.validate()?;
+        let units: Vec<Unit> = definition
+            .categories
+            .iter()
+            .enumerate()
+            .flat_map(|(category, c)| {
+                c.units.iter().map(move |u| Unit { code: u.code.clone(), name: u.name.clone(), category })
+            })
+            .collect();
+        let unit_index = units.iter().enumerate().map(|(i, u)| (u.code.clone(), i)).collect();
+        let option_index = (definition.scale.iter().enumerate()).map(|(i, o)| (o.code.clone(), i)).collect();
+        let public_json = serde_json::to_vec(&PublicCampaign::of(&definition, status))
+            .expect("a campaign serialises to JSON")
+            .into();
+        Ok(Self { id, status, definition, units, unit_index, option_index, public_json })
+    }
+
+    pub fn slug(&self) -> &str {
+        &self.definition.slug
+    }
+
+    pub fn unit_index(&self, code: &str) -> Option<usize> {
+        self.unit_index.get(code).copied()
+    }
+
+    pub fn option_index(&self, code: &str) -> Option<usize> {
+        self.option_index.get(code).copied()
+    }
+
+    pub fn option(&self, index: usize) -> &ScaleOption {
+        &self.definition.scale[index]
+    }
+}
+
+impl CampaignDefinition {
+    pub fn validate(&self) -> Result<(), DefinitionError> {
+        let slug_ok = (1..=40).contains(&self.slug.len())
+            && (self.slug.bytes()).all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !slug_ok {
+            return Err(DefinitionError::BadSlug(self.slug.clone()));
+        }
+        if !(2..=10).contains(&self.scale.len()) {
+            return Err(DefinitionError::ScaleSize(self.scale.len()));
+        }
+        let unit_count: usize = self.categories.iter().map(|c| c.units.len()).sum();
+        if unit_count == 0 {
+            return Err(DefinitionError::NoUnits);
+        }
+        if unit_count > MAX_UNITS {
+            return Err(DefinitionError::TooManyUnits(unit_count));
+        }
+        let codes = (self.categories.iter().map(|c| &c.code))
+            .chain(self.categories.iter().flat_map(|c| c.units.iter().map(|u| &u.code)));
+        check_unique_codes(codes)?;
+        check_unique_codes(self.scale.iter().map(|o| &o.code))
+    }
+}
+
+fn check_unique_codes<'a>(codes: impl Iterator<Item = &'a String>) -> Result<(), DefinitionError> {
+    let mut seen = std::collections::HashSet::new();
+    for code in codes {
+        let well_formed = (1..=20).contains(&code.len())
+            && (code.bytes()).all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !well_formed {
+            return Err(DefinitionError::BadCode(code.clone()));
+        }
+        if !seen.insert(code) {
+            return Err(DefinitionError::DuplicateCode(code.clone()));
+        }
+    }
+    Ok(())
+}
+
+/// The campaign as the survey page sees it: no points, no formula.
+#[derive(Serialize)]
+struct PublicCampaign<'a> {
+    slug: &'a str,
+    title: &'a str,
+    title_en: Option<&'a str>,
+    status: &'static str,
+    require_all: bool,
+    limits: PublicLimits,
+    scale: Vec<PublicOption<'a>>,
+    categories: &'a [CategoryDefinition],
+}
+
+#[derive(Serialize)]
+struct PublicLimits {
+    reason_max_chars: usize,
+    suggestion_max_chars: usize,
+}
+
+#[derive(Serialize)]
+struct PublicOption<'a> {
+    code: &'a str,
+    label: &'a str,
+    label_en: Option<&'a str>,
+    asks_reason: bool,
+}
+
+impl<'a> PublicCampaign<'a> {
+    fn of(d: &'a CampaignDefinition, status: CampaignStatus) -> Self {
+        Self {
+            slug: &d.slug,
+            title: &d.title,
+            title_en: d.title_en.as_deref(),
+            status: status.as_str(),
+            require_all: d.require_all,
+            limits: PublicLimits {
+                reason_max_chars: d.reason_max_chars,
+                suggestion_max_chars: d.suggestion_max_chars,
+            },
+            scale: (d.scale.iter())
+                .map(|o| PublicOption {
+                    code: &o.code,
+                    label: &o.label,
+                    label_en: o.label_en.as_deref(),
+                    asks_reason: o.asks_reason,
+                })
+                .collect(),
+            categories: &d.categories,
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn small_definition() -> CampaignDefinition {
+        let unit =
+            |code: &str, name: &str| UnitDefinition { code: code.into(), name: name.into(), name_en: None };
+        CampaignDefinition {
+            slug: "t".into(),
+            title: "测试".into(),
+            title_en: None,
+            require_all: true,
+            reason_max_chars: 10,
+            suggestion_max_chars: 20,
+            scale: default_scale(),
+            categories: vec![
+                CategoryDefinition {
+                    code: "A".into(),
+                    name: "党政综合服务".into(),
+                    name_en: None,
+                    units: vec![unit("A01", "市委办公室"), unit("A02", "市政府办公室")],
+                },
+                CategoryDefinition {
+                    code: "B".into(),
+                    name: "政府经济管理".into(),
+                    name_en: None,
+                    units: vec![unit("B01", "市财政局")],
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn units_are_indexed_in_category_order() {
+        let c = Campaign::new(1, CampaignStatus::Open, small_definition()).unwrap();
+        assert_eq!(c.unit_index("B01"), Some(2));
+        assert_eq!(c.units[2].category, 1);
+        assert_eq!(c.option_index("unknown"), Some(3));
+    }
+
+    #[test]
+    fn duplicate_codes_are_rejected() {
+        let mut d = small_definition();
+        d.categories[1].units[0].code = "A01".into();
+        assert_eq!(d.validate(), Err(DefinitionError::DuplicateCode("A01".into())));
+    }
+
+    #[test]
+    fn bad_slug_is_rejected() {
+        let mut d = small_definition();
+        d.slug = "Demo 1".into();
+        assert!(matches!(d.validate(), Err(DefinitionError::BadSlug(_))));
+    }
+
+    #[test]
+    fn public_json_has_no_points() {
+        let c = Campaign::new(1, CampaignStatus::Open, small_definition()).unwrap();
+        let text = std::str::from_utf8(&c.public_json).unwrap();
+        assert!(text.contains("\"asks_reason\":true"));
+        assert!(!text.contains("points"));
+    }
+}

@@ -1,0 +1,12 @@
+//! Validated domain types. A value of these types that exists is valid: input becomes
+//! them once, at the edge, and the rest of the code trusts them.
+
+pub mod ballot;
+pub mod campaign;
+pub mod receipt;
+pub mod scale;
+pub mod text;
+
+pub use ballot::{Ballot, BallotInput, RespondentClass};
+pub use campaign::{Campaign, CampaignDefinition, CampaignStatus};
+pub use receipt::Receipt;

@@ -1,0 +1,101 @@
+//! In-process hot state for the embedded profile: a bounded map with expiry.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+
+use super::{ClaimAttempt, HotError, HotState, IN_FLIGHT_SECS, TAKEN_SECS};
+
+pub const DEFAULT_CAPACITY: usize = 1_000_000;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mark {
+    InFlight,
+    Taken,
+}
+
+type Claims = HashMap<(i64, String), (Mark, Instant)>;
+
+pub struct MemoryHot {
+    capacity: usize,
+    claims: Mutex<Claims>,
+}
+
+impl MemoryHot {
+    pub fn new(capacity: usize) -> Self {
+        Self { capacity, claims: Mutex::new(HashMap::new()) }
+    }
+
+    fn insert(claims: &mut Claims, capacity: usize, campaign_id: i64, key: &str, mark: Mark, ttl: u64) {
+        let now = Instant::now();
+        if claims.len() >= capacity {
+            claims.retain(|_, (_, expires)| *expires > now);
+        }
+        // Still full: skip the cache; the database's constraint still holds.
+        if claims.len() < capacity {
+            claims.insert((campaign_id, key.to_owned()), (mark, now + Duration::from_secs(ttl)));
+        }
+    }
+}
+
+#[async_trait]
+impl HotState for MemoryHot {
+    fn backend(&self) -> &'static str {
+        "memory"
+    }
+
+    async fn ping(&self) -> Result<(), HotError> {
+        Ok(())
+    }
+
+    async fn try_claim(&self, campaign_id: i64, key: &str) -> Result<ClaimAttempt, HotError> {
+        let mut claims = self.claims.lock().expect("hot state lock");
+        let now = Instant::now();
+        match claims.get(&(campaign_id, key.to_owned())) {
+            Some((Mark::InFlight, expires)) if *expires > now => return Ok(ClaimAttempt::InFlight),
+            Some((Mark::Taken, expires)) if *expires > now => return Ok(ClaimAttempt::Taken),
+            _ => {}
+        }
+        Self::insert(&mut claims, self.capacity, campaign_id, key, Mark::InFlight, IN_FLIGHT_SECS);
+        Ok(ClaimAttempt::Acquired)
+    }
+
+    async fn mark_taken(&self, campaign_id: i64, key: &str) -> Result<(), HotError> {
+        let mut claims = self.claims.lock().expect("hot state lock");
+        Self::insert(&mut claims, self.capacity, campaign_id, key, Mark::Taken, TAKEN_SECS);
+        Ok(())
+    }
+
+    async fn release(&self, campaign_id: i64, key: &str) -> Result<(), HotError> {
+        self.claims.lock().expect("hot state lock").remove(&(campaign_id, key.to_owned()));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn claim_lifecycle() {
+        let hot = MemoryHot::new(10);
+        assert_eq!(hot.try_claim(1, "k").await.unwrap(), ClaimAttempt::Acquired);
+        assert_eq!(hot.try_claim(1, "k").await.unwrap(), ClaimAttempt::InFlight);
+        assert_eq!(hot.try_claim(2, "k").await.unwrap(), ClaimAttempt::Acquired);
+        hot.release(1, "k").await.unwrap();
+        assert_eq!(hot.try_claim(1, "k").await.unwrap(), ClaimAttempt::Acquired);
+        hot.mark_taken(1, "k").await.unwrap();
+        assert_eq!(hot.try_claim(1, "k").await.unwrap(), ClaimAttempt::Taken);
+    }
+
+    #[tokio::test]
+    async fn a_full_map_stops_caching_but_never_refuses() {
+        let hot = MemoryHot::new(2);
+        for key in ["a", "b", "c"] {
+            assert_eq!(hot.try_claim(1, key).await.unwrap(), ClaimAttempt::Acquired);
+        }
+        assert_eq!(hot.try_claim(1, "c").await.unwrap(), ClaimAttempt::Acquired);
+    }
+}

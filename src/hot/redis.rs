@@ -1,0 +1,95 @@
+//! Redis hot state for the scaled profile, shared by every instance.
+//!
+//! Keys carry the campaign in a hash tag (`mp:{c42}:…`) so that on Redis Cluster one
+//! campaign's keys live together.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+
+use super::{ClaimAttempt, HotError, HotState, IN_FLIGHT_SECS, TAKEN_SECS};
+
+const IN_FLIGHT: &str = "p";
+const TAKEN: &str = "t";
+
+pub struct RedisHot {
+    conn: ConnectionManager,
+    prefix: String,
+}
+
+impl RedisHot {
+    pub async fn connect(url: &str, prefix: &str) -> anyhow::Result<Self> {
+        let client = redis::Client::open(url)?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            // A stalled Redis must not stall ballots: past this, requests go on to the database.
+            .set_response_timeout(Some(Duration::from_millis(500)))
+            .set_number_of_retries(2);
+        let conn = client.get_connection_manager_with_config(config).await?;
+        Ok(Self { conn, prefix: prefix.to_owned() })
+    }
+
+    fn claim_key(&self, campaign_id: i64, respondent_key: &str) -> String {
+        format!("{}{{c{campaign_id}}}:claim:{respondent_key}", self.prefix)
+    }
+}
+
+fn unavailable(e: redis::RedisError) -> HotError {
+    HotError(e.to_string())
+}
+
+#[async_trait]
+impl HotState for RedisHot {
+    fn backend(&self) -> &'static str {
+        "redis"
+    }
+
+    async fn ping(&self) -> Result<(), HotError> {
+        let mut conn = self.conn.clone();
+        redis::cmd("PING").query_async::<String>(&mut conn).await.map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn try_claim(&self, campaign_id: i64, respondent_key: &str) -> Result<ClaimAttempt, HotError> {
+        let mut conn = self.conn.clone();
+        // SET NX GET (Redis ≥ 7): sets the mark only if absent, and returns what was there,
+        // in one round trip.
+        let previous: Option<String> = redis::cmd("SET")
+            .arg(self.claim_key(campaign_id, respondent_key))
+            .arg(IN_FLIGHT)
+            .arg("NX")
+            .arg("GET")
+            .arg("EX")
+            .arg(IN_FLIGHT_SECS)
+            .query_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(match previous.as_deref() {
+            None => ClaimAttempt::Acquired,
+            Some(TAKEN) => ClaimAttempt::Taken,
+            Some(_) => ClaimAttempt::InFlight,
+        })
+    }
+
+    async fn mark_taken(&self, campaign_id: i64, respondent_key: &str) -> Result<(), HotError> {
+        let mut conn = self.conn.clone();
+        redis::cmd("SET")
+            .arg(self.claim_key(campaign_id, respondent_key))
+            .arg(TAKEN)
+            .arg("EX")
+            .arg(TAKEN_SECS)
+            .query_async::<()>(&mut conn)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn release(&self, campaign_id: i64, respondent_key: &str) -> Result<(), HotError> {
+        let mut conn = self.conn.clone();
+        redis::cmd("DEL")
+            .arg(self.claim_key(campaign_id, respondent_key))
+            .query_async::<()>(&mut conn)
+            .await
+            .map_err(unavailable)
+    }
+}

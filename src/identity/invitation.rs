@@ -1,0 +1,98 @@
+//! Panel invitations: an unguessable token for the link, and a short code for typing
+//! from a printed letter. Both lead to the same member; both are stored only hashed.
+
+use base64::Engine;
+use rand::RngCore;
+
+use super::Secret;
+use crate::domain::receipt::{canonical_code, group_by_four, random_code};
+
+const SHORT_CODE_LEN: usize = 8;
+
+/// What a respondent typed or the link carried, told apart by shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvitationCode {
+    /// 22 characters of URL-safe base64: 128 random bits.
+    Token(String),
+    /// 8 characters of Crockford base32 (40 bits), in canonical form.
+    ShortCode(String),
+}
+
+impl InvitationCode {
+    pub fn parse(raw: &str) -> Option<Self> {
+        let raw = raw.trim();
+        if raw.len() == 22 && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            return Some(Self::Token(raw.to_owned()));
+        }
+        let canonical = canonical_code(raw)?;
+        (canonical.len() == SHORT_CODE_LEN).then_some(Self::ShortCode(canonical))
+    }
+
+    /// The keyed hash the invitation is stored and found under.
+    pub fn lookup_hash(&self, secret: &Secret) -> Vec<u8> {
+        match self {
+            Self::Token(t) => secret.keyed_hash("invitation-token", t),
+            Self::ShortCode(c) => secret.keyed_hash("invitation-short-code", c),
+        }
+    }
+}
+
+/// A freshly made invitation: the clear token and short code exist only here, on their way
+/// to the invitation list handed to staff.
+#[derive(Debug, Clone)]
+pub struct IssuedInvitation {
+    pub token: String,
+    pub short_code: String,
+}
+
+impl IssuedInvitation {
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 16];
+        rand::rng().fill_bytes(&mut bytes);
+        Self {
+            token: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),
+            short_code: random_code(SHORT_CODE_LEN),
+        }
+    }
+
+    pub fn short_code_display(&self) -> String {
+        group_by_four(&self.short_code)
+    }
+
+    pub fn token_hash(&self, secret: &Secret) -> Vec<u8> {
+        InvitationCode::Token(self.token.clone()).lookup_hash(secret)
+    }
+
+    pub fn short_code_hash(&self, secret: &Secret) -> Vec<u8> {
+        InvitationCode::ShortCode(self.short_code.clone()).lookup_hash(secret)
+    }
+}
+
+/// The respondent key a panel member claims: one per member per campaign, whichever code
+/// they used.
+pub fn panel_respondent_key(member_code: &str) -> String {
+    format!("panel:{member_code}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_and_short_code_are_told_apart() {
+        let issued = IssuedInvitation::generate();
+        assert_eq!(InvitationCode::parse(&issued.token), Some(InvitationCode::Token(issued.token.clone())));
+        let typed = issued.short_code_display().to_lowercase();
+        assert_eq!(InvitationCode::parse(&typed), Some(InvitationCode::ShortCode(issued.short_code.clone())));
+        assert_eq!(InvitationCode::parse("hello"), None);
+    }
+
+    #[test]
+    fn hashes_match_what_is_stored() {
+        let secret = Secret::for_tests();
+        let issued = IssuedInvitation::generate();
+        let typed = InvitationCode::parse(&issued.short_code_display()).unwrap();
+        assert_eq!(typed.lookup_hash(&secret), issued.short_code_hash(&secret));
+        assert_ne!(issued.token_hash(&secret), issued.short_code_hash(&secret));
+    }
+}

@@ -1,0 +1,16 @@
+//! minping (民评): public review surveys for municipal performance evaluation.
+//! Code tour: README.md.
+
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod hot;
+pub mod identity;
+pub mod intake;
+pub mod routes;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,7 @@
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    minping::telemetry::init_logging();
+    minping::cli::Cli::parse().run().await
+}

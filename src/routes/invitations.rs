@@ -1,0 +1,35 @@
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::ballots::identify_error;
+use crate::error::ApiError;
+use crate::identity;
+use crate::startup::AppState;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusQuery {
+    invitation: Option<String>,
+}
+
+/// `POST /api/v1/campaigns/{slug}/invitations/status`: whether an invitation can still be
+/// used. Only looks: opening a link (as SMS apps and link scanners do) never uses it up.
+/// A POST, so the token travels in the body and never in a URL or an access log.
+pub async fn status(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    req: HttpRequest,
+    body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let campaign = state.catalog.get(&slug).await?.ok_or_else(ApiError::unknown_campaign)?;
+    let query: StatusQuery = super::body::read_json(&req, body, 4096).await?;
+    let respondent =
+        identity::panel_member(state.store.as_ref(), &state.secret, campaign.id, query.invitation.as_deref())
+            .await
+            .map_err(identify_error)?;
+    let used = state.store.is_claimed(campaign.id, &respondent.key).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(json!({ "status": if used { "used" } else { "unused" } })))
+}

@@ -1,0 +1,43 @@
+//! HTTP handlers, thin: extract, call the domain, answer. One file per resource.
+
+mod ballots;
+mod body;
+mod campaigns;
+mod health;
+mod invitations;
+mod pages;
+mod receipts;
+
+use actix_web::{web, HttpResponse};
+
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg| {
+        cfg.app_data(state)
+            .service(
+                web::scope("/api/v1")
+                    .route("/campaigns/{slug}", web::get().to(campaigns::get))
+                    .route("/campaigns/{slug}/ballots", web::post().to(ballots::submit))
+                    .route("/campaigns/{slug}/invitations/status", web::post().to(invitations::status))
+                    .route("/receipts/{receipt}", web::get().to(receipts::get))
+                    .default_service(web::to(not_found)),
+            )
+            .route("/healthz", web::get().to(health::healthz))
+            .route("/readyz", web::get().to(health::readyz))
+            .route("/metrics", web::get().to(health::metrics))
+            .route("/s/{slug}", web::get().to(pages::survey))
+            .route("/assets/{file:.*}", web::get().to(pages::asset))
+            .default_service(web::to(not_found));
+    }
+}
+
+async fn not_found() -> HttpResponse {
+    actix_web::ResponseError::error_response(&ApiError::new(
+        actix_web::http::StatusCode::NOT_FOUND,
+        "not_found",
+        "没有这个地址",
+        "No such address",
+    ))
+}

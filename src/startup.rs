@@ -1,0 +1,106 @@
+//! Builds the application from settings: store, hot state, writer, HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::{from_fn, Compress};
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+
+use crate::catalog::Catalog;
+use crate::config::Settings;
+use crate::hot::{self, HotState};
+use crate::identity::Secret;
+use crate::store::{self, BallotWriter, Store};
+
+/// What every handler shares.
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub hot: Arc<dyn HotState>,
+    pub writer: BallotWriter,
+    pub catalog: Catalog,
+    pub secret: Secret,
+    pub max_body_bytes: usize,
+}
+
+impl AppState {
+    /// Opens everything the settings name, running migrations.
+    pub async fn open(settings: &Settings) -> anyhow::Result<Self> {
+        let store = store::open(settings.database_url.as_deref(), &settings.data_dir).await?;
+        let hot = hot::open(settings.redis_url.as_deref(), &settings.redis_prefix)
+            .await
+            .context("cannot connect to Redis")?;
+        let secret = load_secret(settings)?;
+        Ok(Self::new(settings, store, hot, secret))
+    }
+
+    pub fn new(settings: &Settings, store: Arc<dyn Store>, hot: Arc<dyn HotState>, secret: Secret) -> Self {
+        Self {
+            writer: BallotWriter::spawn(store.clone(), settings.writer()),
+            catalog: Catalog::new(store.clone()),
+            store,
+            hot,
+            secret,
+            max_body_bytes: settings.max_body_bytes,
+        }
+    }
+
+    /// Commits every queued ballot, then closes the database.
+    pub async fn shutdown(&self) {
+        self.writer.shutdown().await;
+        self.store.close().await;
+    }
+}
+
+pub fn load_secret(settings: &Settings) -> anyhow::Result<Secret> {
+    match &settings.secret {
+        Some(value) => Secret::from_config(value),
+        None => Secret::load_or_create(&settings.data_dir),
+    }
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+}
+
+impl Application {
+    /// Binds the listener (port 0 picks a free port, for tests) and builds the server.
+    pub fn build(settings: &Settings, state: AppState) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(state);
+        let app_state = state.clone();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .wrap(Compress::default())
+                .wrap(from_fn(crate::telemetry::observe))
+                .configure(crate::routes::configure(app_state.clone()))
+        })
+        .shutdown_timeout(30)
+        .listen(listener)?;
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        Ok(Self { port, server: server.run(), state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped (Ctrl-C, SIGTERM, or the handle), then lets in-flight requests
+    /// finish and drains the ballot writer, so every acknowledged ballot is on disk.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let served = self.server.await;
+        self.state.shutdown().await;
+        served.context("the HTTP server failed")
+    }
+}

@@ -1,0 +1,151 @@
+//! The backend-independent half of a batch commit: which ballots may count, in what order
+//! they are written, and the tally deltas they add up to.
+
+use std::collections::{HashMap, HashSet};
+
+use rand::seq::SliceRandom;
+
+use super::{Commit, PendingBallot};
+
+/// Indices of the ballots whose respondent appears for the first time in the batch; the
+/// claims of these are offered to the database.
+pub fn first_claims(batch: &[PendingBallot]) -> Vec<usize> {
+    let mut seen = HashSet::new();
+    (0..batch.len())
+        .filter(|&i| seen.insert((batch[i].campaign.id, batch[i].respondent_key.as_str())))
+        .collect()
+}
+
+/// Outcomes in batch order, given the claims the database accepted.
+pub fn outcomes(
+    batch: &[PendingBallot],
+    offered: &[usize],
+    accepted: &HashSet<(i64, String)>,
+) -> Vec<Commit> {
+    let mut result = vec![Commit::Duplicate; batch.len()];
+    for &i in offered {
+        let p = &batch[i];
+        if accepted.contains(&(p.campaign.id, p.respondent_key.clone())) {
+            result[i] = Commit::Counted;
+        }
+    }
+    result
+}
+
+/// The counted ballots in random order, so the order rows are written in says nothing about
+/// the order their claims were.
+pub fn counted_shuffled<'a>(batch: &'a [PendingBallot], outcomes: &[Commit]) -> Vec<&'a PendingBallot> {
+    let mut counted: Vec<&PendingBallot> =
+        (batch.iter().zip(outcomes)).filter(|(_, o)| **o == Commit::Counted).map(|(p, _)| p).collect();
+    counted.shuffle(&mut rand::rng());
+    counted
+}
+
+/// One row of the tally upsert.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TallyDelta<'a> {
+    pub campaign_id: i64,
+    pub unit_code: &'a str,
+    pub option_code: &'a str,
+    pub class: &'static str,
+    pub count: i64,
+}
+
+/// Adds the ratings of the counted ballots up per campaign, unit, option and class: one
+/// row per counter, so one statement advances every counter the batch touches.
+pub fn tally_deltas<'a>(counted: &[&'a PendingBallot]) -> Vec<TallyDelta<'a>> {
+    let mut sums: HashMap<(i64, usize, usize, &'static str), (&'a PendingBallot, i64)> = HashMap::new();
+    for &p in counted {
+        for (unit, option) in p.ballot.rated() {
+            let key = (p.campaign.id, unit, option, p.class.as_str());
+            sums.entry(key).or_insert((p, 0)).1 += 1;
+        }
+    }
+    let mut deltas: Vec<TallyDelta> = (sums.into_iter())
+        .map(|((campaign_id, unit, option, class), (p, count))| TallyDelta {
+            campaign_id,
+            unit_code: &p.campaign.units[unit].code,
+            option_code: &p.campaign.definition.scale[option].code,
+            class,
+            count,
+        })
+        .collect();
+    // A fixed order keeps concurrent upserts (several instances on one PostgreSQL) from
+    // taking row locks in opposite orders and deadlocking.
+    deltas.sort_by(|a, b| {
+        (a.campaign_id, a.unit_code, a.option_code, a.class).cmp(&(
+            b.campaign_id,
+            b.unit_code,
+            b.option_code,
+            b.class,
+        ))
+    });
+    deltas
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::domain::campaign::tests::small_definition;
+    use crate::domain::{Ballot, BallotInput, Campaign, CampaignStatus, Receipt, RespondentClass};
+
+    pub fn pending(campaign: &Arc<Campaign>, key: &str, options: [&str; 3]) -> PendingBallot {
+        let input = BallotInput {
+            invitation: None,
+            ratings: ["A01", "A02", "B01"]
+                .iter()
+                .zip(options)
+                .map(|(u, o)| (u.to_string(), o.to_string()))
+                .collect(),
+            reasons: Default::default(),
+            suggestion: None,
+            opened_at_ms: None,
+        };
+        PendingBallot {
+            campaign: campaign.clone(),
+            respondent_key: key.into(),
+            class: RespondentClass::Panel,
+            segment: None,
+            district: None,
+            receipt: Receipt::generate(),
+            ballot: Ballot::parse(campaign, &input).unwrap(),
+            hour: 0,
+        }
+    }
+
+    #[test]
+    fn a_respondent_twice_in_one_batch_counts_once() {
+        let c = Arc::new(Campaign::new(1, CampaignStatus::Open, small_definition()).unwrap());
+        let batch = vec![
+            pending(&c, "panel:P1", ["satisfied"; 3]),
+            pending(&c, "panel:P2", ["satisfied"; 3]),
+            pending(&c, "panel:P1", ["dissatisfied"; 3]),
+        ];
+        let offered = first_claims(&batch);
+        assert_eq!(offered, vec![0, 1]);
+        // P2 was already in the database, so only P1's claim was accepted.
+        let accepted = HashSet::from([(1, "panel:P1".to_string())]);
+        let result = outcomes(&batch, &offered, &accepted);
+        assert_eq!(result, vec![Commit::Counted, Commit::Duplicate, Commit::Duplicate]);
+        let counted = counted_shuffled(&batch, &result);
+        assert_eq!(counted.len(), 1);
+        let deltas = tally_deltas(&counted);
+        assert_eq!(deltas.len(), 3);
+        assert!(deltas.iter().all(|d| d.option_code == "satisfied" && d.count == 1));
+    }
+
+    #[test]
+    fn deltas_sum_per_counter() {
+        let c = Arc::new(Campaign::new(1, CampaignStatus::Open, small_definition()).unwrap());
+        let batch: Vec<_> = (0..5)
+            .map(|i| pending(&c, &format!("panel:P{i}"), ["satisfied", "dissatisfied", "unknown"]))
+            .collect();
+        let refs: Vec<&PendingBallot> = batch.iter().collect();
+        let deltas = tally_deltas(&refs);
+        assert_eq!(deltas.len(), 3);
+        assert_eq!(deltas[0].unit_code, "A01");
+        assert!(deltas.iter().all(|d| d.count == 5));
+    }
+}

@@ -1,0 +1,39 @@
+//! Migrations, embedded in the binary. (`sqlx::migrate!` would need sqlx's `macros` feature,
+//! which compiles both database drivers a second time for the proc-macro; a small
+//! `MigrationSource` over `include_str!` does the same job.)
+
+use futures_util::future::BoxFuture;
+use sqlx::error::BoxDynError;
+use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+
+type Files = &'static [(i64, &'static str, &'static str)];
+
+pub const SQLITE: Files = &[(1, "ballot core", include_str!("../../migrations/sqlite/0001_ballot_core.sql"))];
+
+pub const POSTGRES: Files =
+    &[(1, "ballot core", include_str!("../../migrations/postgres/0001_ballot_core.sql"))];
+
+#[derive(Debug)]
+struct Embedded(Files);
+
+impl<'s> MigrationSource<'s> for Embedded {
+    fn resolve(self) -> BoxFuture<'s, Result<Vec<Migration>, BoxDynError>> {
+        Box::pin(async move {
+            Ok((self.0.iter())
+                .map(|(version, description, sql)| {
+                    Migration::new(
+                        *version,
+                        (*description).into(),
+                        MigrationType::Simple,
+                        (*sql).into(),
+                        false,
+                    )
+                })
+                .collect())
+        })
+    }
+}
+
+pub async fn migrator(files: Files) -> Result<Migrator, sqlx::migrate::MigrateError> {
+    Migrator::new(Embedded(files)).await
+}

@@ -1,0 +1,181 @@
+//! The durable store: the authority on who took part and what was counted.
+//! One trait, a SQLite and a PostgreSQL implementation sharing their SQL, and the
+//! group-commit [`writer`] in front of them.
+
+mod batch;
+mod migrations;
+pub mod postgres;
+mod sql;
+pub mod sqlite;
+pub mod writer;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::domain::{Ballot, Campaign, CampaignDefinition, CampaignStatus, Receipt, RespondentClass};
+
+pub use writer::{BallotWriter, WriteError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database is unavailable")]
+    Unavailable(#[source] sqlx::Error),
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("campaign `{slug}` in the database is not valid: {reason}")]
+    BadCampaign { slug: String, reason: String },
+    #[error("a campaign with slug `{0}` already exists")]
+    CampaignExists(String),
+}
+
+impl StoreError {
+    /// Sorts an sqlx error: connection trouble means "try again later", anything else is a bug.
+    fn from_sqlx(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => Self::Unavailable(e),
+            // SQLite: the file is locked, read-only or the disk is full.
+            sqlx::Error::Database(ref d)
+                if matches!(d.code().as_deref(), Some("5" | "6" | "8" | "13" | "14")) =>
+            {
+                Self::Unavailable(e)
+            }
+            // PostgreSQL: connection exceptions, admin shutdown, insufficient resources.
+            sqlx::Error::Database(ref d)
+                if d.code()
+                    .is_some_and(|c| c.starts_with("08") || c.starts_with("57P") || c.starts_with("53")) =>
+            {
+                Self::Unavailable(e)
+            }
+            _ => Self::Database(e),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An invitation as stored: the member it belongs to, never the token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invitation {
+    pub member_code: String,
+    pub segment: String,
+    pub district: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewInvitation {
+    pub token_hash: Vec<u8>,
+    pub short_code_hash: Vec<u8>,
+    pub member: Invitation,
+}
+
+/// How an invitation is looked up: by the hash of its token or of its short code.
+#[derive(Debug, Clone, Copy)]
+pub enum InvitationLookup<'a> {
+    Token(&'a [u8]),
+    ShortCode(&'a [u8]),
+}
+
+/// A ballot on its way to the database, with the claim that makes it count once.
+#[derive(Debug, Clone)]
+pub struct PendingBallot {
+    pub campaign: Arc<Campaign>,
+    pub respondent_key: String,
+    pub class: RespondentClass,
+    pub segment: Option<String>,
+    pub district: Option<String>,
+    pub receipt: Receipt,
+    pub ballot: Ballot,
+    /// Hours since the Unix epoch: fine enough for a chart, too coarse to line a ballot up with a claim.
+    pub hour: i64,
+}
+
+/// What became of one ballot of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Commit {
+    Counted,
+    /// The respondent had already taken part; nothing of this ballot was stored.
+    Duplicate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TallyRow {
+    pub unit_code: String,
+    pub option_code: String,
+    pub class: String,
+    pub count: i64,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    async fn migrate(&self) -> Result<()>;
+    async fn ping(&self) -> Result<()>;
+    async fn close(&self);
+
+    async fn create_campaign(&self, definition: &CampaignDefinition, status: CampaignStatus) -> Result<i64>;
+    async fn campaign(&self, slug: &str) -> Result<Option<Campaign>>;
+
+    async fn add_invitations(&self, campaign_id: i64, invitations: &[NewInvitation]) -> Result<()>;
+    async fn invitation_count(&self, campaign_id: i64) -> Result<i64>;
+    async fn find_invitation(
+        &self,
+        campaign_id: i64,
+        lookup: InvitationLookup<'_>,
+    ) -> Result<Option<Invitation>>;
+    async fn is_claimed(&self, campaign_id: i64, respondent_key: &str) -> Result<bool>;
+
+    /// Stores a batch in one transaction: each ballot counts unless its respondent already
+    /// has (in the database or earlier in the batch). Outcomes are in the batch's order.
+    async fn commit_batch(&self, batch: &[PendingBallot]) -> Result<Vec<Commit>>;
+
+    /// The slug of the campaign holding a ballot with this receipt.
+    async fn receipt_campaign(&self, receipt: &Receipt) -> Result<Option<String>>;
+    async fn tallies(&self, campaign_id: i64) -> Result<Vec<TallyRow>>;
+    async fn ballot_count(&self, campaign_id: i64) -> Result<i64>;
+    async fn claim_count(&self, campaign_id: i64) -> Result<i64>;
+}
+
+/// Opens the store the configuration names: PostgreSQL for a `postgres://` URL, otherwise
+/// the SQLite file in the data directory.
+pub async fn open(database_url: Option<&str>, data_dir: &Path) -> anyhow::Result<Arc<dyn Store>> {
+    use anyhow::Context;
+    let store: Arc<dyn Store> = match database_url {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Arc::new(postgres::PgStore::connect(url).await.context("cannot connect to PostgreSQL")?)
+        }
+        Some(url) if url.starts_with("sqlite:") => {
+            Arc::new(sqlite::SqliteStore::open_url(url).await.context("cannot open the SQLite database")?)
+        }
+        Some(other) => anyhow::bail!(
+            "DATABASE_URL must start with postgres:// or sqlite:, not `{}`",
+            other.split(':').next().unwrap_or_default()
+        ),
+        None => {
+            std::fs::create_dir_all(data_dir)
+                .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+            let path = data_dir.join("minping.sqlite3");
+            Arc::new(
+                sqlite::SqliteStore::open(&path)
+                    .await
+                    .with_context(|| format!("cannot open {}", path.display()))?,
+            )
+        }
+    };
+    store.migrate().await.context("cannot run the database migrations")?;
+    Ok(store)
+}
+
+pub(crate) fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}

@@ -1,0 +1,35 @@
+//! The scaled store: PostgreSQL, shared by any number of `minping serve` instances.
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::Postgres;
+
+use super::sql::impl_store;
+use super::*;
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    const BACKEND: &'static str = "postgres";
+
+    pub async fn connect(url: &str) -> Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            // Short, so that a request waiting for a dead database gets its 503 quickly.
+            .acquire_timeout(Duration::from_secs(3))
+            .connect(url)
+            .await
+            .map_err(StoreError::from_sqlx)?;
+        Ok(Self { pool })
+    }
+
+    async fn run_migrations(&self) -> Result<()> {
+        super::migrations::migrator(super::migrations::POSTGRES).await?.run(&self.pool).await?;
+        Ok(())
+    }
+}
+
+impl_store!(PgStore, Postgres);

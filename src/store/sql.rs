@@ -1,0 +1,227 @@
+//! The SQL both backends share. SQLite and PostgreSQL agree on everything the ballot core
+//! needs (`$n` parameters, `ON CONFLICT`, `RETURNING`), so the statements are written once
+//! and this macro instantiates them for each backend's pool type; what really differs
+//! (connecting, migrations, error codes) stays in `sqlite.rs` and `postgres.rs`.
+
+/// Rows per multi-row statement: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
+pub const CHUNK_ROWS: usize = 1000;
+
+macro_rules! impl_store {
+    ($store:ty, $db:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::Store for $store {
+            fn backend(&self) -> &'static str {
+                Self::BACKEND
+            }
+
+            async fn migrate(&self) -> $crate::store::Result<()> {
+                self.run_migrations().await
+            }
+
+            async fn ping(&self) -> $crate::store::Result<()> {
+                sqlx::query("SELECT 1").execute(&self.pool).await.map_err(StoreError::from_sqlx)?;
+                Ok(())
+            }
+
+            async fn close(&self) {
+                self.pool.close().await;
+            }
+
+            async fn create_campaign(
+                &self,
+                definition: &CampaignDefinition,
+                status: CampaignStatus,
+            ) -> $crate::store::Result<i64> {
+                let json = serde_json::to_string(definition).expect("a definition serialises");
+                let inserted: Option<(i64,)> = sqlx::query_as(
+                    "INSERT INTO campaigns (slug, definition, status, created_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (slug) DO NOTHING RETURNING id",
+                )
+                .bind(&definition.slug)
+                .bind(json)
+                .bind(status.as_str())
+                .bind($crate::store::now_unix())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                inserted.map(|(id,)| id).ok_or_else(|| StoreError::CampaignExists(definition.slug.clone()))
+            }
+
+            async fn campaign(&self, slug: &str) -> $crate::store::Result<Option<Campaign>> {
+                let row: Option<(i64, String, String)> =
+                    sqlx::query_as("SELECT id, definition, status FROM campaigns WHERE slug = $1")
+                        .bind(slug)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
+                let Some((id, json, status)) = row else { return Ok(None) };
+                let bad = |reason: String| StoreError::BadCampaign { slug: slug.to_owned(), reason };
+                let definition: CampaignDefinition = serde_json::from_str(&json).map_err(|e| bad(e.to_string()))?;
+                let status = CampaignStatus::parse(&status).ok_or_else(|| bad(format!("unknown status `{status}`")))?;
+                Campaign::new(id, status, definition).map(Some).map_err(|e| bad(e.to_string()))
+            }
+
+            async fn add_invitations(&self, campaign_id: i64, invitations: &[NewInvitation]) -> $crate::store::Result<()> {
+                let mut tx = self.pool.begin().await.map_err(StoreError::from_sqlx)?;
+                for chunk in invitations.chunks($crate::store::sql::CHUNK_ROWS) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO invitations (campaign_id, token_hash, short_code_hash, member_code, segment, district) ",
+                    );
+                    q.push_values(chunk, |mut row, i| {
+                        row.push_bind(campaign_id)
+                            .push_bind(&i.token_hash)
+                            .push_bind(&i.short_code_hash)
+                            .push_bind(&i.member.member_code)
+                            .push_bind(&i.member.segment)
+                            .push_bind(&i.member.district);
+                    });
+                    q.build().execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
+                }
+                tx.commit().await.map_err(StoreError::from_sqlx)
+            }
+
+            async fn invitation_count(&self, campaign_id: i64) -> $crate::store::Result<i64> {
+                self.count("SELECT COUNT(*) FROM invitations WHERE campaign_id = $1", campaign_id).await
+            }
+
+            async fn find_invitation(
+                &self,
+                campaign_id: i64,
+                lookup: InvitationLookup<'_>,
+            ) -> $crate::store::Result<Option<Invitation>> {
+                let (sql, hash) = match lookup {
+                    InvitationLookup::Token(h) => (
+                        "SELECT member_code, segment, district FROM invitations WHERE campaign_id = $1 AND token_hash = $2",
+                        h,
+                    ),
+                    InvitationLookup::ShortCode(h) => (
+                        "SELECT member_code, segment, district FROM invitations WHERE campaign_id = $1 AND short_code_hash = $2",
+                        h,
+                    ),
+                };
+                let row: Option<(String, String, String)> = sqlx::query_as(sql)
+                    .bind(campaign_id)
+                    .bind(hash)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                Ok(row.map(|(member_code, segment, district)| Invitation { member_code, segment, district }))
+            }
+
+            async fn is_claimed(&self, campaign_id: i64, respondent_key: &str) -> $crate::store::Result<bool> {
+                let row: Option<(i64,)> =
+                    sqlx::query_as("SELECT 1 FROM claims WHERE campaign_id = $1 AND respondent_key = $2")
+                        .bind(campaign_id)
+                        .bind(respondent_key)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
+                Ok(row.is_some())
+            }
+
+            async fn commit_batch(&self, batch: &[PendingBallot]) -> $crate::store::Result<Vec<Commit>> {
+                use $crate::store::batch;
+                let mut tx = self.pool.begin().await.map_err(StoreError::from_sqlx)?;
+
+                let offered = batch::first_claims(batch);
+                let mut accepted = std::collections::HashSet::new();
+                for chunk in offered.chunks($crate::store::sql::CHUNK_ROWS) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO claims (campaign_id, respondent_key, class) ");
+                    q.push_values(chunk, |mut row, &i| {
+                        let p = &batch[i];
+                        row.push_bind(p.campaign.id).push_bind(&p.respondent_key).push_bind(p.class.as_str());
+                    });
+                    q.push(" ON CONFLICT DO NOTHING RETURNING campaign_id, respondent_key");
+                    let rows: Vec<(i64, String)> =
+                        q.build_query_as().fetch_all(&mut *tx).await.map_err(StoreError::from_sqlx)?;
+                    accepted.extend(rows);
+                }
+                let outcomes = batch::outcomes(batch, &offered, &accepted);
+
+                let counted = batch::counted_shuffled(batch, &outcomes);
+                for chunk in counted.chunks($crate::store::sql::CHUNK_ROWS) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO ballots (receipt, campaign_id, class, segment, district, ratings, reasons, suggestion, hour) ",
+                    );
+                    q.push_values(chunk, |mut row, p| {
+                        row.push_bind(p.receipt.as_str().to_owned())
+                            .push_bind(p.campaign.id)
+                            .push_bind(p.class.as_str())
+                            .push_bind(p.segment.clone())
+                            .push_bind(p.district.clone())
+                            .push_bind(p.ballot.encode_ratings())
+                            .push_bind(p.ballot.reasons_json(&p.campaign))
+                            .push_bind(p.ballot.suggestion.clone())
+                            .push_bind(p.hour);
+                    });
+                    q.build().execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
+                }
+
+                let deltas = batch::tally_deltas(&counted);
+                for chunk in deltas.chunks($crate::store::sql::CHUNK_ROWS) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO tallies (campaign_id, unit_code, option_code, class, count) ",
+                    );
+                    q.push_values(chunk, |mut row, d| {
+                        row.push_bind(d.campaign_id)
+                            .push_bind(d.unit_code)
+                            .push_bind(d.option_code)
+                            .push_bind(d.class)
+                            .push_bind(d.count);
+                    });
+                    q.push(
+                        " ON CONFLICT (campaign_id, unit_code, option_code, class) \
+                         DO UPDATE SET count = tallies.count + excluded.count",
+                    );
+                    q.build().execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
+                }
+
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok(outcomes)
+            }
+
+            async fn receipt_campaign(&self, receipt: &Receipt) -> $crate::store::Result<Option<String>> {
+                let row: Option<(String,)> = sqlx::query_as(
+                    "SELECT c.slug FROM ballots b JOIN campaigns c ON c.id = b.campaign_id WHERE b.receipt = $1",
+                )
+                .bind(receipt.as_str())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(row.map(|(slug,)| slug))
+            }
+
+            async fn tallies(&self, campaign_id: i64) -> $crate::store::Result<Vec<TallyRow>> {
+                sqlx::query_as(
+                    "SELECT unit_code, option_code, class, count FROM tallies WHERE campaign_id = $1 \
+                     ORDER BY unit_code, option_code, class",
+                )
+                .bind(campaign_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)
+            }
+
+            async fn ballot_count(&self, campaign_id: i64) -> $crate::store::Result<i64> {
+                self.count("SELECT COUNT(*) FROM ballots WHERE campaign_id = $1", campaign_id).await
+            }
+
+            async fn claim_count(&self, campaign_id: i64) -> $crate::store::Result<i64> {
+                self.count("SELECT COUNT(*) FROM claims WHERE campaign_id = $1", campaign_id).await
+            }
+        }
+
+        impl $store {
+            async fn count(&self, sql: &'static str, campaign_id: i64) -> $crate::store::Result<i64> {
+                let (n,): (i64,) = sqlx::query_as(sql)
+                    .bind(campaign_id)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                Ok(n)
+            }
+        }
+    };
+}
+
+pub(crate) use impl_store;

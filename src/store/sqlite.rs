@@ -1,0 +1,53 @@
+//! The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so an
+//! acknowledged ballot survives a power cut; the writer's batching makes that cheap.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::Sqlite;
+
+use super::sql::impl_store;
+use super::*;
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    const BACKEND: &'static str = "sqlite";
+
+    pub async fn open(path: &Path) -> Result<Self> {
+        Self::with_options(SqliteConnectOptions::new().filename(path)).await
+    }
+
+    pub async fn open_url(url: &str) -> Result<Self> {
+        Self::with_options(SqliteConnectOptions::from_str(url)?).await
+    }
+
+    async fn with_options(options: SqliteConnectOptions) -> Result<Self> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await
+            .map_err(StoreError::from_sqlx)?;
+        Ok(Self { pool })
+    }
+
+    async fn run_migrations(&self) -> Result<()> {
+        super::migrations::migrator(super::migrations::SQLITE).await?.run(&self.pool).await?;
+        Ok(())
+    }
+}
+
+impl_store!(SqliteStore, Sqlite);

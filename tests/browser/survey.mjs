@@ -1,0 +1,235 @@
+// Browser test of the survey page (web/survey.html), driving Debian's Chromium through playwright-core.
+//
+//   node tests/browser/survey.mjs <base_url> <token> <short_code>
+//
+// <token> and <short_code> must belong to two different unused invitations of the `demo` campaign.
+// Env: CHROMIUM (browser binary, default /usr/bin/chromium), SCREENSHOT (path of a PNG of the filled form).
+// Prints one line per check passed; on the first failure prints what failed and exits 1.
+import { chromium } from 'playwright-core';
+
+const [base0, token, shortCode] = process.argv.slice(2);
+if (!base0 || !token || !shortCode) {
+  console.error('usage: node survey.mjs <base_url> <token> <short_code>');
+  process.exit(2);
+}
+const base = base0.replace(/\/+$/, '');
+const WAIT = 15_000;
+const TOTAL = 90_000;
+const RECEIPT = /^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/;
+
+let browser = null;
+let current = 'setup';
+let passed = 0;
+const jsErrors = [];
+
+async function finish(code, msg) {
+  if (msg) console.error(msg);
+  const closing = browser ? browser.close().catch(() => {}) : null;
+  if (closing) await Promise.race([closing, new Promise((r) => setTimeout(r, 3000))]);
+  process.exit(code);
+}
+const overall = setTimeout(() => finish(1, `FAIL [${current}]: whole test took longer than ${TOTAL / 1000} s`), TOTAL);
+
+function ok(what) {
+  passed += 1;
+  console.log(`ok ${passed} - ${what}`);
+}
+function check(cond, what) {
+  if (!cond) throw new Error(what);
+}
+async function api(method, path, body) {
+  const res = await fetch(base + path, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(WAIT),
+  });
+  const text = await res.text();
+  let data = null;
+  try { data = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, data };
+}
+const unitBox = (page, code) => page.locator(`fieldset[data-unit="${code}"]`);
+const radio = (page, code, label) => unitBox(page, code).getByLabel(label, { exact: true });
+// every option label fits inside its button and every button inside its unit box
+const optionsFit = (page) => page.evaluate(() => [...document.querySelectorAll('fieldset[data-unit]')].flatMap((fs) => {
+  const box = fs.getBoundingClientRect();
+  return [...fs.querySelectorAll('.opt span')].filter((s) => {
+    const r = s.getBoundingClientRect();
+    return s.scrollWidth > s.clientWidth + 1 || r.right > box.right + 0.5 || r.left < box.left - 0.5 || r.height < 44;
+  }).map((s) => `${fs.dataset.unit}:${s.textContent}`);
+}));
+const waitForForm = (page) => page.locator('form#survey fieldset[data-unit]').first().waitFor({ state: 'visible' });
+
+async function main() {
+  current = 'campaign API';
+  const c = await api('GET', '/api/v1/campaigns/demo');
+  check(c.status === 200 && c.data && Array.isArray(c.data.categories), `GET /api/v1/campaigns/demo answered ${c.status}`);
+  const camp = c.data;
+  const units = camp.categories.flatMap((cat) => cat.units);
+  check(units.length >= 2, 'the demo campaign needs at least two units');
+  const reasonOpt = camp.scale.find((o) => o.asks_reason);
+  const plainOpts = camp.scale.filter((o) => !o.asks_reason);
+  check(reasonOpt && plainOpts.length, 'the demo scale needs an option that asks a reason and one that does not');
+  const zh = (o, f) => o[f];
+  const en = (o, f) => o[f + '_en'] || o[f];
+
+  current = 'launch chromium';
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    timeout: WAIT,
+  });
+  const ctx = await browser.newContext({
+    viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: 'zh-CN',
+  });
+  ctx.setDefaultTimeout(WAIT);
+  ctx.setDefaultNavigationTimeout(WAIT);
+  const watch = (p) => p.on('pageerror', (e) => jsErrors.push(String(e)));
+
+  // 1. the page renders the whole campaign at 360 px without horizontal scrolling
+  current = '1 render';
+  const link = `${base}/s/demo#i=${encodeURIComponent(token)}`;
+  const page = await ctx.newPage();
+  watch(page);
+  await page.goto(link);
+  await page.getByRole('heading', { level: 1, name: camp.title, exact: true }).waitFor();
+  await page.locator('form#survey fieldset[data-unit], #used, #code').first().waitFor();
+  check(await page.locator('#used').count() === 0, `invitation token ${token} is already used: the test needs an unused one`);
+  check(await page.locator('#code').count() === 0, `invitation token ${token} was not accepted: ${await page.locator('#code-err').textContent()}`);
+  await waitForForm(page);
+  check((await page.locator('html').getAttribute('lang')).startsWith('zh'), '<html lang> is not Chinese by default');
+  for (const cat of camp.categories) {
+    await page.getByRole('heading', { level: 2, name: zh(cat, 'name'), exact: true }).waitFor();
+  }
+  check(await page.locator('fieldset[data-unit]').count() === units.length, 'not every unit has a fieldset');
+  for (const u of units) {
+    const legend = (await unitBox(page, u.code).locator('legend').textContent()).trim();
+    check(legend === u.name, `unit ${u.code} legend is "${legend}", expected "${u.name}"`);
+    check(await unitBox(page, u.code).locator('input[type=radio]').count() === camp.scale.length, `unit ${u.code} lacks radios`);
+  }
+  const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+  check(sw <= 360, `horizontal overflow at 360 px: scrollWidth ${sw}`);
+  const bad1 = await optionsFit(page);
+  check(bad1.length === 0, `option buttons overflowing or under 44 px high: ${bad1.join(', ')}`);
+  ok(`Chinese title, ${camp.categories.length} category headings and ${units.length} units rendered; no horizontal overflow at 360 px (scrollWidth ${sw}), option buttons fit and are >= 44 px high`);
+
+  // 2. half the units rated, reload, the draft is restored
+  current = '2 draft';
+  const half = Math.floor(units.length / 2);
+  const chosen = {};
+  for (let i = 0; i < half; i++) {
+    const o = plainOpts[i % plainOpts.length];
+    await radio(page, units[i].code, zh(o, 'label')).check();
+    chosen[units[i].code] = o;
+  }
+  await page.locator('#progress').getByText(`已评 ${half} / ${units.length}`).waitFor();
+  await page.reload();
+  await waitForForm(page);
+  for (const [code, o] of Object.entries(chosen)) {
+    check(await radio(page, code, zh(o, 'label')).isChecked(), `after reload, unit ${code} is no longer rated "${o.label}"`);
+  }
+  await page.locator('#progress').getByText(`已评 ${half} / ${units.length}`).waitFor();
+  ok(`rated ${half} units, reloaded: all ${half} ratings restored from the draft`);
+
+  // 3. rate the rest (one with a reason), add a suggestion, submit, receipt counted
+  current = '3 submit';
+  const rest = units.slice(half);
+  const bad = rest[0];
+  await radio(page, bad.code, zh(reasonOpt, 'label')).check();
+  const reasonBox = unitBox(page, bad.code).getByRole('textbox');
+  await reasonBox.waitFor();
+  await reasonBox.fill('窗口办事排队时间较长。');
+  await unitBox(page, bad.code).getByText(`还可输入 ${camp.limits.reason_max_chars - 11} 字`).waitFor();
+  for (let i = 1; i < rest.length; i++) {
+    await radio(page, rest[i].code, zh(plainOpts[i % plainOpts.length], 'label')).check();
+  }
+  await page.getByLabel(/意见或建议/).fill('希望进一步简化办事流程。');
+  await page.locator('#progress').getByText(`已评 ${units.length} / ${units.length}`).waitFor();
+  const sw2 = await page.evaluate(() => document.documentElement.scrollWidth);
+  check(sw2 <= 360, `horizontal overflow with the reason box open: scrollWidth ${sw2}`);
+  if (process.env.SCREENSHOT) {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
+  }
+  await page.getByRole('button', { name: '提交评价' }).click();
+  const rcEl = page.locator('#receipt');
+  await rcEl.waitFor();
+  const receipt = (await rcEl.textContent()).trim();
+  check(RECEIPT.test(receipt), `receipt "${receipt}" does not look like XXXX-XXXX-XXXX-XXXX`);
+  check(await page.evaluate(() => document.activeElement && document.activeElement.matches('h1, h2')), 'focus is not on the confirmation heading');
+  check(await page.locator('form#survey').count() === 0, 'the form is still shown after submitting');
+  const drafts = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('minping:draft')).length);
+  check(drafts === 0, 'the draft was not cleared after a successful submit');
+  const rc = await api('GET', `/api/v1/receipts/${encodeURIComponent(receipt)}`);
+  check(rc.status === 200 && rc.data && rc.data.counted === true, `receipt lookup answered ${rc.status} ${JSON.stringify(rc.data)}`);
+  ok(`submitted all ${units.length} ratings with a reason and a suggestion; receipt ${receipt} shown, focused, and counted`);
+  if (process.env.SCREENSHOT) ok(`screenshot of the filled form saved to ${process.env.SCREENSHOT}`);
+
+  // 4. the same invitation again: "already used", no form
+  current = '4 already used';
+  const again = await ctx.newPage();
+  watch(again);
+  await again.goto(link);
+  await again.getByText(/已使用/).first().waitFor();
+  check(await again.locator('button[type=submit]').count() === 0, 'a submit button is shown for a used invitation');
+  check(await again.locator('input[type=radio]').count() === 0, 'rating inputs are shown for a used invitation');
+  ok('reopening the used invitation shows "已使用" and no form');
+  await again.close();
+
+  // 5. short code typed by hand, English switch, submit with nothing rated
+  current = '5 short code';
+  const ctx2 = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  ctx2.setDefaultTimeout(WAIT);
+  ctx2.setDefaultNavigationTimeout(WAIT);
+  const p = await ctx2.newPage();
+  watch(p);
+  await p.goto(`${base}/s/demo`);
+  const codeInput = p.getByLabel('邀请码', { exact: true });
+  await codeInput.fill(shortCode);
+  await p.getByRole('button', { name: '继续' }).click();
+  await waitForForm(p);
+  check(await p.locator('fieldset[data-unit]').count() === units.length, 'the survey did not appear after entering the short code');
+  ok('short code accepted: the survey appears');
+
+  current = '5 English';
+  await p.getByRole('button', { name: 'English' }).click();
+  await p.locator('html[lang="en"]').waitFor({ state: 'attached' });
+  await p.getByRole('button', { name: 'Submit' }).waitFor();
+  await p.getByRole('heading', { level: 1, name: en(camp, 'title'), exact: true }).waitFor();
+  const legend0 = (await unitBox(p, units[0].code).locator('legend').textContent()).trim();
+  check(legend0 === en(units[0], 'name'), `first unit legend in English is "${legend0}"`);
+  const sw3 = await p.evaluate(() => document.documentElement.scrollWidth);
+  check(sw3 <= 360, `horizontal overflow in English at 360 px: scrollWidth ${sw3}`);
+  const bad3 = await optionsFit(p);
+  check(bad3.length === 0, `English option buttons overflowing or under 44 px high: ${bad3.join(', ')}`);
+  ok('English switch: <html lang="en">, English title, unit names and "Submit" button; English options fit at 360 px');
+
+  current = '5 missing units';
+  await p.getByRole('button', { name: 'Submit' }).click();
+  await p.getByRole('alert').filter({ hasText: `${units.length} units are not rated yet` }).waitFor();
+  await p.waitForFunction((code) => {
+    const a = document.activeElement;
+    return !!(a && a.closest && a.closest(`fieldset[data-unit="${code}"]`));
+  }, units[0].code, { timeout: WAIT });
+  const st = await api('POST', '/api/v1/campaigns/demo/invitations/status', { invitation: shortCode });
+  check(st.status === 200 && st.data.status === 'unused', `the short-code invitation is ${JSON.stringify(st.data)} after a refused submit`);
+  ok(`submitting with nothing rated: "${units.length} units are not rated yet" shown, focus on the first unit, nothing sent`);
+
+  current = '5 back to Chinese';
+  await p.getByRole('button', { name: '中文' }).click();
+  await p.locator('html[lang="zh-CN"]').waitFor({ state: 'attached' });
+  await p.getByRole('alert').filter({ hasText: `还有 ${units.length} 个单位未评价` }).waitFor();
+  ok(`switching back to Chinese re-renders the message: "还有 ${units.length} 个单位未评价…"`);
+  await ctx2.close();
+
+  current = 'no script errors';
+  check(jsErrors.length === 0, `JavaScript errors on the page: ${jsErrors.join(' | ')}`);
+  ok('no JavaScript errors');
+}
+
+main().then(
+  () => { clearTimeout(overall); console.log(`${passed} passed, 0 failed`); return finish(0); },
+  (e) => finish(1, `FAIL [${current}]: ${(e && e.message) || e}${e && e.cause ? ` (${e.cause.code || e.cause})` : ''}\n${passed} passed, 1 failed`),
+);

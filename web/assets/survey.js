@@ -1,0 +1,608 @@
+/* 民评 survey page: plain JS, no dependencies. Text from the API is only ever set with textContent. */
+'use strict';
+(function () {
+  var d = document;
+
+  // ---- storage that never throws (private mode, disabled storage) ----
+  function store(name) {
+    function s() { try { return window[name]; } catch (e) { return null; } }
+    return {
+      get: function (k) { try { return s().getItem(k); } catch (e) { return null; } },
+      set: function (k, v) { try { s().setItem(k, v); } catch (e) { /* ignore */ } },
+      del: function (k) { try { s().removeItem(k); } catch (e) { /* ignore */ } }
+    };
+  }
+  var LS = store('localStorage'), SS = store('sessionStorage');
+
+  // ---- UI text ----
+  var S = {
+    zh: {
+      brand: '民评 · 社会评议',
+      langBtn: 'English',
+      loading: '正在加载…',
+      loadFail: '暂时无法加载',
+      loadFailMsg: '网络连接异常或服务器暂时不可用。请检查网络后重试。',
+      retry: '重试',
+      notFound: '未找到该评议',
+      notFoundMsg: '链接可能不完整或已失效，请核对链接或邀请函上的网址。',
+      badLink: '链接无效',
+      closed: '本次评议已结束',
+      closedMsg: '感谢关注。本次评议现已停止接收评价。',
+      notOpen: '本次评议暂未开放',
+      notOpenMsg: '请在评议开放期间再访问此链接。',
+      codeTitle: '请输入邀请码',
+      codeIntro: '邀请码印在您收到的邀请函上。',
+      codeLabel: '邀请码',
+      codeHint: '例如 K7QM-2XPD，不区分大小写',
+      codeBtn: '继续',
+      checking: '正在核对…',
+      codeEmpty: '请输入邀请码。',
+      codeUnknown: '未找到该邀请码，请核对邀请函后重新输入。',
+      linkUnknown: '此邀请链接无效。您也可以输入邀请函上的邀请码。',
+      netFail: '网络连接异常，请检查网络后重试。',
+      usedTitle: '此邀请已使用',
+      usedMsg: '该邀请的评价已经提交，每份邀请只能提交一次。感谢您的参与！',
+      usedJustNow: '如果您刚才已经提交过（例如网络中断后重试），您的评价已被记录，无需再次提交。',
+      intro: function (n, all) { return all ? '请对以下全部 ' + n + ' 个单位逐一评价，每个单位选择一项。' : '请评价您了解的单位，每个单位选择一项。'; },
+      anon: '评价匿名进行，不记录您的身份。填写内容会自动保存在本机，可随时返回继续。',
+      progress: function (a, n) { return '已评 ' + a + ' / ' + n; },
+      pick: '请选择一项',
+      reasonLabel: '原因（选填）',
+      left: function (n) { return '还可输入 ' + n + ' 字'; },
+      sugTitle: '意见建议',
+      sugLabel: '您对以上单位的意见或建议（选填）',
+      submit: '提交评价',
+      sending: '正在提交…',
+      submitNote: '提交后不能修改。',
+      missing: function (n) { return '还有 ' + n + ' 个单位未评价，请先完成评价再提交。'; },
+      none: '请至少评价一个单位。',
+      unavailable: '提交未成功，您的评价尚未保存。您填写的内容仍保留在本机，请稍后再点击“提交评价”重试。',
+      failed: '提交未成功：',
+      doneTitle: '提交成功，感谢参与！',
+      rcptLabel: '您的回执码',
+      rcptKeep: '请截图或抄下此回执码。日后可凭它查询您的评价是否已被计入。',
+      rcptAnon: '评价是匿名的：回执码不与您的身份关联，只用于核对计票。',
+      rcptCheck: '查询是否已计入',
+      counted: '已计入统计。',
+      notCounted: '尚未计入，请稍后再查询。',
+      yourRcpt: '您的回执码：'
+    },
+    en: {
+      brand: 'Minping · Public Review',
+      langBtn: '中文',
+      loading: 'Loading…',
+      loadFail: 'Could not load the survey',
+      loadFailMsg: 'The network or the server is unavailable right now. Check your connection and try again.',
+      retry: 'Try again',
+      notFound: 'Survey not found',
+      notFoundMsg: 'The link may be incomplete or expired. Please check the address on your invitation.',
+      badLink: 'Invalid link',
+      closed: 'This survey has closed',
+      closedMsg: 'Thank you for your interest. This survey no longer accepts answers.',
+      notOpen: 'This survey is not open',
+      notOpenMsg: 'Please come back while the survey is open.',
+      codeTitle: 'Enter your invitation code',
+      codeIntro: 'The code is printed on the invitation letter you received.',
+      codeLabel: 'Invitation code',
+      codeHint: 'For example K7QM-2XPD, upper or lower case',
+      codeBtn: 'Continue',
+      checking: 'Checking…',
+      codeEmpty: 'Please enter the invitation code.',
+      codeUnknown: 'This invitation code was not found. Please check your letter and try again.',
+      linkUnknown: 'This invitation link is not valid. You can enter the code printed on your letter instead.',
+      netFail: 'Network error. Check your connection and try again.',
+      usedTitle: 'This invitation has already been used',
+      usedMsg: 'A ballot has already been submitted with this invitation. Each invitation can be used once. Thank you for taking part!',
+      usedJustNow: 'If you have just submitted (for example, retrying after a network problem), your ballot was recorded and you do not need to submit again.',
+      intro: function (n, all) { return all ? 'Please rate each of the ' + n + ' units below: choose one option per unit.' : 'Please rate the units you know: choose one option per unit.'; },
+      anon: 'Your answers are anonymous. They are saved on this device as you go, so you can come back later.',
+      progress: function (a, n) { return 'Rated ' + a + ' / ' + n; },
+      pick: 'Please choose one option',
+      reasonLabel: 'Reason (optional)',
+      left: function (n) { return n + ' characters left'; },
+      sugTitle: 'Suggestions',
+      sugLabel: 'Your comments or suggestions for these units (optional)',
+      submit: 'Submit',
+      sending: 'Submitting…',
+      submitNote: 'You cannot change your answers after submitting.',
+      missing: function (n) { return n + (n === 1 ? ' unit is' : ' units are') + ' not rated yet. Please rate every unit before submitting.'; },
+      none: 'Please rate at least one unit.',
+      unavailable: 'Your ballot was not submitted and nothing was saved. Your answers are kept on this device: please press “Submit” again in a moment.',
+      failed: 'Not submitted: ',
+      doneTitle: 'Submitted. Thank you!',
+      rcptLabel: 'Your receipt code',
+      rcptKeep: 'Take a screenshot or write this code down. You can use it later to check that your ballot was counted.',
+      rcptAnon: 'Your ballot is anonymous: the receipt code is not linked to who you are; it only lets you check the count.',
+      rcptCheck: 'Check that it was counted',
+      counted: 'Counted.',
+      notCounted: 'Not counted yet. Please check again later.',
+      yourRcpt: 'Your receipt code: '
+    }
+  };
+  var lang = LS.get('minping:lang') === 'en' ? 'en' : 'zh';
+  function t(key) {
+    var v = S[lang][key] !== undefined ? S[lang][key] : S.zh[key];
+    return typeof v === 'function' ? v.apply(null, [].slice.call(arguments, 1)) : v;
+  }
+  function tf() { var a = arguments; return function () { return t.apply(null, a); }; }
+  function loc(zh, en) { return lang === 'en' && en ? en : (zh || en || ''); }
+  function L(o, f) { return function () { return loc(o[f], o[f + '_en']); }; }
+  function errText(data, fallbackKey) {
+    return function () { return (data && loc(data.message, data.message_en)) || t(fallbackKey); };
+  }
+
+  // ---- text bindings: re-evaluated when the language changes ----
+  var binds = [];
+  // one binding per element: binding again replaces it, bind(el, null) clears the text
+  function bind(el, fn, attr, keep) {
+    var slot = '_b' + (attr || '');
+    var i = binds.indexOf(el[slot]);
+    if (i >= 0) binds.splice(i, 1);
+    el[slot] = null;
+    if (!fn) { el.textContent = ''; return null; }
+    var b = function () { var v = fn(); if (attr) el.setAttribute(attr, v); else el.textContent = v; };
+    b.keep = keep; el[slot] = b; binds.push(b); b(); return b;
+  }
+  function h(tag, a, kids) {
+    var el = d.createElement(tag);
+    for (var k in a || {}) {
+      var v = a[k];
+      if (v == null || v === false) continue;
+      if (k === 'text') { if (typeof v === 'function') bind(el, v); else el.textContent = v; }
+      else if (k === 'class') el.className = v;
+      else if (k.slice(0, 2) === 'on') el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? '' : v);
+    }
+    (kids || []).forEach(function (c) { if (c) el.appendChild(typeof c === 'string' ? d.createTextNode(c) : c); });
+    return el;
+  }
+
+  var app = d.getElementById('app');
+  var langBtn = d.getElementById('lang');
+  bind(d.getElementById('brand'), tf('brand'), null, true);
+  bind(langBtn, tf('langBtn'), null, true);
+
+  function setLang(l) {
+    lang = l;
+    LS.set('minping:lang', l);
+    d.documentElement.lang = l === 'en' ? 'en' : 'zh-CN';
+    langBtn.lang = l === 'en' ? 'zh-CN' : 'en';
+    binds.forEach(function (b) { b(); });
+    fitOptions();
+  }
+  langBtn.addEventListener('click', function () { setLang(lang === 'en' ? 'zh' : 'en'); });
+
+  function show(build, focus) {
+    binds = binds.filter(function (b) { return b.keep; });
+    formEl = null;
+    app.textContent = '';
+    build(app);
+    if (focus) {
+      var hd = app.querySelector('[data-focus]') || app.querySelector('h1');
+      if (hd) { hd.tabIndex = -1; hd.focus(); }
+    }
+  }
+
+  // ---- API ----
+  function api(method, path, body, ms) {
+    var ctl = window.AbortController ? new AbortController() : null;
+    var timer = ctl && setTimeout(function () { ctl.abort(); }, ms || 25000);
+    var opt = { method: method, headers: { Accept: 'application/json' }, cache: 'no-store', credentials: 'same-origin' };
+    if (ctl) opt.signal = ctl.signal;
+    if (body) { opt.headers['Content-Type'] = 'application/json'; opt.body = JSON.stringify(body); }
+    return fetch(path, opt).then(function (r) {
+      return r.text().then(function (txt) {
+        var data = null;
+        try { data = txt ? JSON.parse(txt) : null; } catch (e) { /* not JSON, e.g. a proxy page */ }
+        clearTimeout(timer);
+        return { ok: r.ok, status: r.status, data: data };
+      });
+    }, function (e) { clearTimeout(timer); throw e; });
+  }
+
+  // ---- state ----
+  var m = /^\/s\/([^/]+)\/?$/.exec(location.pathname);
+  var slug = m ? decodeURIComponent(m[1]) : '';
+  var base = '/api/v1/campaigns/' + encodeURIComponent(slug);
+  var openedAt = Date.now();
+  var camp = null, inv = null, units = [], scale = {}, draft = null, formEl = null;
+  var invKey = 'minping:inv:' + slug;
+
+  function hash(s) {
+    var a = 0x811c9dc5, b = 0x9747b28c;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      a = Math.imul(a ^ c, 16777619); b = Math.imul(b ^ c, 2246822519);
+    }
+    return (a >>> 0).toString(36) + (b >>> 0).toString(36);
+  }
+  // keyed by a hash so the invitation itself is not written to long-lived storage
+  function invId() { return slug + ':' + hash(inv.toUpperCase().replace(/[^0-9A-Z]/g, '')); }
+  function draftKey() { return 'minping:draft:' + invId(); }
+  function rcptKey() { return 'minping:rcpt:' + invId(); }
+
+  function readHash() {
+    var r = /(?:^|&)i=([^&]+)/.exec(location.hash.slice(1));
+    if (!r) return null;
+    try { return decodeURIComponent(r[1]).trim() || null; } catch (e) { return null; }
+  }
+
+  function loadDraft() {
+    draft = { ratings: {}, reasons: {}, suggestion: '' };
+    var raw = null;
+    try { raw = JSON.parse(LS.get(draftKey()) || 'null'); } catch (e) { /* ignore */ }
+    if (!raw || typeof raw !== 'object') return;
+    units.forEach(function (u) {
+      var r = raw.ratings && raw.ratings[u.code];
+      if (typeof r === 'string' && scale[r]) draft.ratings[u.code] = r;
+      var why = raw.reasons && raw.reasons[u.code];
+      if (typeof why === 'string') draft.reasons[u.code] = why.slice(0, lim('reason'));
+    });
+    if (typeof raw.suggestion === 'string') draft.suggestion = raw.suggestion.slice(0, lim('suggestion'));
+  }
+  function saveDraft() { LS.set(draftKey(), JSON.stringify({ v: 1, ratings: draft.ratings, reasons: draft.reasons, suggestion: draft.suggestion })); }
+  function lim(k) { var n = camp.limits && camp.limits[k + '_max_chars']; return n > 0 ? n : (k === 'reason' ? 200 : 500); }
+
+  // ---- start ----
+  function start(focus) {
+    show(viewLoading, focus);
+    if (!slug) return show(message(tf('badLink'), tf('notFoundMsg')), focus);
+    inv = readHash() || SS.get(invKey) || null;
+    var fromLink = !!readHash();
+    Promise.all([
+      api('GET', base),
+      inv ? api('POST', base + '/invitations/status', { invitation: inv }) : null
+    ]).then(function (res) {
+      var c = res[0];
+      if (c.status === 404) return show(message(tf('notFound'), tf('notFoundMsg')), focus);
+      if (!c.ok || !c.data || !Array.isArray(c.data.categories)) return show(viewLoadError, focus);
+      setCampaign(c.data);
+      if (camp.status && camp.status !== 'open') {
+        var ended = /clos|end|finish|archiv/.test(camp.status);
+        return show(message(tf(ended ? 'closed' : 'notOpen'), tf(ended ? 'closedMsg' : 'notOpenMsg')), focus);
+      }
+      if (!inv) return show(viewCode(null), focus);
+      onStatus(res[1], fromLink ? 'linkUnknown' : 'codeUnknown', focus);
+    }, function () { show(viewLoadError, focus); });
+  }
+
+  function setCampaign(c) {
+    camp = c; units = []; scale = {};
+    (c.scale || []).forEach(function (o) { scale[o.code] = o; });
+    c.categories.forEach(function (cat) { (cat.units || []).forEach(function (u) { units.push(u); }); });
+    bind(d.head.querySelector('title'), function () { return loc(c.title, c.title_en) + ' · ' + t('brand'); }, null, true);
+  }
+
+  // returns true when the survey was shown
+  function onStatus(r, unknownKey, focus, codeView) {
+    if (r.ok && r.data && r.data.status === 'unused') {
+      SS.set(invKey, inv);
+      loadDraft();
+      show(viewSurvey, focus);
+      return true;
+    }
+    if (r.ok && r.data && r.data.status === 'used') {
+      show(viewUsed(false), focus);
+      return true;
+    }
+    if (r.status === 404 || r.status === 400 || r.status === 422) {
+      SS.del(invKey);
+      var msg = r.status === 404 ? tf(unknownKey) : errText(r.data, unknownKey);
+      if (codeView) codeView(msg); else show(viewCode(msg), focus);
+      return false;
+    }
+    if (codeView) codeView(errText(r.data, 'loadFailMsg')); else show(viewLoadError, focus);
+    return false;
+  }
+
+  // ---- views ----
+  function title() { return h('h1', { text: L(camp, 'title') }); }
+
+  function viewLoading(root) {
+    root.appendChild(h('p', { class: 'loading', role: 'status', text: tf('loading') }));
+  }
+
+  function viewLoadError(root) {
+    root.appendChild(h('h1', { text: tf('loadFail') }));
+    root.appendChild(h('p', { class: 'alert', role: 'alert', text: tf('loadFailMsg') }));
+    root.appendChild(h('button', { type: 'button', class: 'btn', text: tf('retry'), onclick: function () { start(true); } }));
+  }
+
+  function message(head, body) {
+    return function (root) {
+      if (camp) root.appendChild(title());
+      root.appendChild(h('div', { class: 'notice' }, [h(camp ? 'h2' : 'h1', { 'data-focus': true, text: head }), h('p', { text: body })]));
+    };
+  }
+
+  function viewUsed(justNow) {
+    return function (root) {
+      var rc = SS.get(rcptKey());
+      root.appendChild(title());
+      root.appendChild(h('div', { class: 'notice', id: 'used' }, [
+        h('h2', { 'data-focus': true, text: tf('usedTitle') }),
+        h('p', { text: tf('usedMsg') }),
+        justNow ? h('p', { text: tf('usedJustNow') }) : null,
+        rc ? h('p', null, [h('span', { text: tf('yourRcpt') }), h('strong', { class: 'mono', text: rc })]) : null
+      ]));
+    };
+  }
+
+  function viewCode(err) {
+    return function (root) {
+      var input = h('input', {
+        id: 'code', name: 'code', type: 'text', autocomplete: 'off', autocapitalize: 'characters',
+        spellcheck: 'false', maxlength: '64', 'aria-describedby': 'code-hint code-err', enterkeyhint: 'go'
+      });
+      var errEl = h('p', { id: 'code-err', class: 'ferr', role: 'alert' });
+      var btn = h('button', { type: 'submit', class: 'btn', text: tf('codeBtn') });
+      var busy = false;
+      function fail(fn) {
+        bind(errEl, fn);
+        input.setAttribute('aria-invalid', 'true');
+        busy = false; btn.disabled = false; bind(btn, tf('codeBtn'));
+        input.focus();
+      }
+      var form = h('form', { class: 'card', novalidate: true, onsubmit: function (e) {
+        e.preventDefault();
+        if (busy) return;
+        var v = input.value.trim();
+        bind(errEl, null);
+        if (!v) return fail(tf('codeEmpty'));
+        busy = true; btn.disabled = true; bind(btn, tf('checking'));
+        inv = v;
+        api('POST', base + '/invitations/status', { invitation: v }).then(function (r) {
+          onStatus(r, 'codeUnknown', true, fail);
+        }, function () { fail(tf('netFail')); });
+      } }, [
+        h('h2', { text: tf('codeTitle') }),
+        h('p', { text: tf('codeIntro') }),
+        h('label', { for: 'code', class: 'lbl', text: tf('codeLabel') }),
+        h('p', { id: 'code-hint', class: 'hint', text: tf('codeHint') }),
+        input, errEl, btn
+      ]);
+      root.appendChild(title());
+      root.appendChild(form);
+      if (err) { bind(errEl, err); input.setAttribute('aria-invalid', 'true'); }
+    };
+  }
+
+  // ---- the survey form ----
+  var rows = {}, progress = null, liveTimer = 0, formAlert = null, submitBtn = null, sending = false;
+
+  function viewSurvey(root) {
+    rows = {};
+    var n = units.length;
+    root.appendChild(title());
+    root.appendChild(h('p', { class: 'intro', text: function () { return t('intro', n, camp.require_all !== false); } }));
+    root.appendChild(h('p', { class: 'intro', text: tf('anon') }));
+
+    var txt = h('span', { 'aria-hidden': 'true' });
+    var live = h('span', { class: 'sr', 'aria-live': 'polite' });
+    var fill = h('i');
+    root.appendChild(h('div', { class: 'bar', id: 'progress' }, [txt, live, h('span', { class: 'meter', 'aria-hidden': 'true' }, [fill])]));
+    progress = { txt: txt, live: live, fill: fill };
+
+    var opts = camp.scale || [];
+    var form = formEl = h('form', { id: 'survey', novalidate: true, onsubmit: onSubmit, onkeydown: function (e) {
+      if (e.key === 'Enter' && e.target.type === 'radio') e.preventDefault();
+    } });
+    form.style.setProperty('--cols', Math.min(opts.length, 4) || 1);
+
+    camp.categories.forEach(function (cat, ci) {
+      var hid = 'cat-' + ci;
+      var sec = h('section', { class: 'cat', 'aria-labelledby': hid }, [h('h2', { id: hid, text: L(cat, 'name') })]);
+      (cat.units || []).forEach(function (u) { sec.appendChild(unitRow(u, opts)); });
+      form.appendChild(sec);
+    });
+
+    var sugId = 'suggestion';
+    var sug = h('textarea', { id: sugId, name: 'suggestion', rows: '4', maxlength: String(lim('suggestion')), 'aria-describedby': 'sug-count sug-err' });
+    sug.value = draft.suggestion;
+    var sugCount = counter('sug-count', sug, lim('suggestion'));
+    var sugErr = h('p', { id: 'sug-err', class: 'ferr' });
+    sug.addEventListener('input', function () { draft.suggestion = sug.value; sugCount(); clearField(sug, sugErr); saveDraft(); });
+    rows.$suggestion = { input: sug, err: sugErr };
+    form.appendChild(h('section', { class: 'cat', 'aria-labelledby': 'sug-h' }, [
+      h('h2', { id: 'sug-h', text: tf('sugTitle') }),
+      h('div', { class: 'unit' }, [h('label', { for: sugId, class: 'lbl', text: tf('sugLabel') }), sug, sugCount.el, sugErr])
+    ]));
+
+    formAlert = h('div', { class: 'alert', role: 'alert', id: 'form-alert' });
+    submitBtn = h('button', { type: 'submit', class: 'btn primary', id: 'submit', text: tf('submit') });
+    form.appendChild(h('div', { class: 'send' }, [formAlert, submitBtn, h('p', { class: 'hint', text: tf('submitNote') })]));
+    root.appendChild(form);
+    updateProgress(true);
+    fitOptions();
+  }
+
+  function counter(id, input, max) {
+    var el = h('p', { id: id, class: 'count' });
+    var f = bind(el, function () { return t('left', Math.max(0, max - input.value.length)); });
+    f.el = el;
+    return f;
+  }
+
+  function unitRow(u, opts) {
+    var id = 'u-' + u.code;
+    var errId = id + '-err';
+    var fs = h('fieldset', { class: 'unit', id: id, 'data-unit': u.code, 'aria-describedby': errId });
+    fs.appendChild(h('legend', { text: L(u, 'name') }));
+    var grid = h('div', { class: 'opts' });
+    var radios = [];
+    opts.forEach(function (o) {
+      var r = h('input', { type: 'radio', name: 'r-' + u.code, value: o.code });
+      if (draft.ratings[u.code] === o.code) r.checked = true;
+      r.addEventListener('change', function () { onRate(u, o); });
+      radios.push(r);
+      grid.appendChild(h('label', { class: 'opt' }, [r, h('span', { text: L(o, 'label') })]));
+    });
+    fs.appendChild(grid);
+    var err = h('p', { class: 'ferr', id: errId });
+    var row = rows[u.code] = { fs: fs, radios: radios, err: err, box: null };
+    var cur = scale[draft.ratings[u.code]];
+    if (cur && cur.asks_reason) reasonBox(u, row);
+    fs.appendChild(err);
+    return fs;
+  }
+
+  function reasonBox(u, row) {
+    if (row.box) { row.box.hidden = false; return; }
+    var tid = 'why-' + u.code, max = lim('reason');
+    var ta = h('textarea', { id: tid, name: 'reason-' + u.code, rows: '3', maxlength: String(max), 'aria-describedby': tid + '-count ' + tid + '-err' });
+    ta.value = draft.reasons[u.code] || '';
+    var count = counter(tid + '-count', ta, max);
+    var err = h('p', { class: 'ferr', id: tid + '-err' });
+    ta.addEventListener('input', function () { draft.reasons[u.code] = ta.value; count(); clearField(ta, err); saveDraft(); });
+    row.box = h('div', { class: 'why' }, [h('label', { for: tid, class: 'lbl', text: tf('reasonLabel') }), ta, count.el, err]);
+    row.reason = { input: ta, err: err };
+    row.fs.insertBefore(row.box, row.err.parentNode ? row.err : null);
+  }
+
+  function onRate(u, o) {
+    var row = rows[u.code];
+    draft.ratings[u.code] = o.code;
+    if (o.asks_reason) reasonBox(u, row);
+    else if (row.box) row.box.hidden = true;
+    row.fs.classList.remove('missing');
+    bind(row.err, null);
+    saveDraft();
+    updateProgress();
+  }
+
+  function rated() { return units.filter(function (u) { return draft.ratings[u.code]; }).length; }
+
+  function updateProgress(first) {
+    var a = rated(), n = units.length;
+    bind(progress.txt, function () { return t('progress', a, n); });
+    progress.fill.style.width = (n ? (100 * a / n) : 0) + '%';
+    // announce once tapping settles, not on every change
+    clearTimeout(liveTimer);
+    if (!first) liveTimer = setTimeout(function () { bind(progress.live, function () { return t('progress', a, n); }); }, 1200);
+  }
+
+  function clearField(input, err) { input.removeAttribute('aria-invalid'); bind(err, null); }
+
+  function alertTop(fn) {
+    bind(formAlert, null);
+    // a fresh text node after a tick so the same message is announced again
+    setTimeout(function () { bind(formAlert, fn); }, 60);
+  }
+
+  function focusUnit(code) {
+    var row = rows[code];
+    if (!row) return;
+    row.fs.scrollIntoView({ block: 'start' });
+    var r = row.radios.filter(function (x) { return x.checked; })[0] || row.radios[0];
+    if (r) r.focus({ preventScroll: true });
+  }
+
+  function onSubmit(e) {
+    e.preventDefault();
+    if (sending) return;
+    bind(formAlert, null);
+    var missing = units.filter(function (u) { return !draft.ratings[u.code]; });
+    units.forEach(function (u) { rows[u.code].fs.classList.remove('missing'); bind(rows[u.code].err, null); });
+    if (missing.length && (camp.require_all !== false || missing.length === units.length)) {
+      var k = missing.length;
+      if (camp.require_all !== false) {
+        missing.forEach(function (u) { rows[u.code].fs.classList.add('missing'); bind(rows[u.code].err, tf('pick')); });
+        alertTop(function () { return t('missing', k); });
+      } else alertTop(tf('none'));
+      focusUnit(missing[0].code);
+      return;
+    }
+    var body = { invitation: inv, ratings: {}, reasons: {}, opened_at_ms: openedAt };
+    units.forEach(function (u) {
+      var c = draft.ratings[u.code];
+      if (!c) return;
+      body.ratings[u.code] = c;
+      var why = (draft.reasons[u.code] || '').trim();
+      if (scale[c] && scale[c].asks_reason && why) body.reasons[u.code] = why;
+    });
+    var s = draft.suggestion.trim();
+    if (s) body.suggestion = s;
+
+    sending = true;
+    submitBtn.disabled = true;
+    bind(submitBtn, tf('sending'));
+    formEl.setAttribute('aria-busy', 'true');
+    api('POST', base + '/ballots', body, 60000).then(afterSubmit, function () { afterSubmit(null); });
+  }
+
+  function afterSubmit(r) {
+    sending = false;
+    if (r && r.ok) {
+      var rc = (r.data && r.data.receipt) || '';
+      LS.del(draftKey());
+      if (rc) SS.set(rcptKey(), rc); // so a reload in this tab shows the receipt again
+      return show(viewDone(rc), true);
+    }
+    if (r && r.status === 409) { LS.del(draftKey()); return show(viewUsed(true), true); }
+    formEl.removeAttribute('aria-busy');
+    submitBtn.disabled = false;
+    bind(submitBtn, tf('submit'));
+    var data = r && r.data, field = data && data.field, target = null;
+    if (!r || r.status >= 500) {
+      alertTop(tf('unavailable'));
+    } else {
+      var msg = errText(data, 'loadFailMsg');
+      alertTop(function () { return t('failed') + msg(); });
+      var fm = /^(ratings|reasons)\.(.+)$/.exec(field || '');
+      var row = fm && rows[fm[2]];
+      if (field === 'suggestion') target = rows.$suggestion;
+      else if (row && fm[1] === 'reasons' && row.reason && !row.box.hidden) target = row.reason;
+      else if (row) {
+        row.fs.classList.add('missing');
+        bind(row.err, msg);
+        focusUnit(fm[2]);
+        return;
+      }
+      if (target) {
+        bind(target.err, msg);
+        target.input.setAttribute('aria-invalid', 'true');
+        target.input.focus();
+        return;
+      }
+    }
+    submitBtn.focus();
+  }
+
+  function viewDone(rc) {
+    return function (root) {
+      var out = h('p', { role: 'status', class: 'hint' });
+      root.appendChild(title());
+      root.appendChild(h('div', { class: 'notice done' }, [
+        h('h2', { 'data-focus': true, text: tf('doneTitle') }),
+        rc ? h('p', { class: 'lbl', text: tf('rcptLabel') }) : null,
+        rc ? h('p', { class: 'receipt mono', id: 'receipt', text: rc }) : null,
+        h('p', { text: tf('rcptKeep') }),
+        h('p', { text: tf('rcptAnon') }),
+        rc ? h('button', { type: 'button', class: 'btn', text: tf('rcptCheck'), onclick: function () {
+          bind(out, null);
+          api('GET', '/api/v1/receipts/' + encodeURIComponent(rc)).then(function (r) {
+            bind(out, r.ok && r.data ? tf(r.data.counted ? 'counted' : 'notCounted') : errText(r.data, 'loadFailMsg'));
+          }, function () { bind(out, tf('netFail')); });
+        } }) : null,
+        out
+      ]));
+    };
+  }
+
+  // four options in a row when their labels fit, otherwise two by two
+  function fitOptions() {
+    if (!formEl) return;
+    formEl.classList.remove('narrow');
+    var spans = formEl.querySelectorAll('.opts')[0];
+    spans = spans ? spans.querySelectorAll('span') : [];
+    for (var i = 0; i < spans.length; i++) {
+      if (spans[i].scrollWidth > spans[i].clientWidth + 1) { formEl.classList.add('narrow'); break; }
+    }
+  }
+  var rsz = 0;
+  window.addEventListener('resize', function () { clearTimeout(rsz); rsz = setTimeout(fitOptions, 150); });
+  window.addEventListener('hashchange', function () { if (readHash() && readHash() !== inv) start(true); });
+
+  if (lang === 'en') setLang('en');
+  start(false);
+})();
