@@ -36,6 +36,8 @@ impl AppState {
     }
 
     pub fn new(settings: &Settings, store: Arc<dyn Store>, hot: Arc<dyn HotState>, secret: Secret) -> Self {
+        // Install the metrics recorder before anything records.
+        crate::telemetry::metrics_handle();
         Self {
             writer: BallotWriter::spawn(store.clone(), settings.writer()),
             catalog: Catalog::new(store.clone()),
@@ -90,6 +92,10 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
     }
 
     pub fn handle(&self) -> ServerHandle {

@@ -28,7 +28,9 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
             .route("/readyz", web::get().to(health::readyz))
             .route("/metrics", web::get().to(health::metrics))
             .route("/s/{slug}", web::get().to(pages::survey))
+            .route("/s/{slug}", web::head().to(pages::survey))
             .route("/assets/{file:.*}", web::get().to(pages::asset))
+            .route("/assets/{file:.*}", web::head().to(pages::asset))
             .default_service(web::to(not_found));
     }
 }

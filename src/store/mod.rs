@@ -46,16 +46,18 @@ impl StoreError {
             {
                 Self::Unavailable(e)
             }
-            // PostgreSQL: connection exceptions, admin shutdown, insufficient resources.
-            sqlx::Error::Database(ref d)
-                if d.code()
-                    .is_some_and(|c| c.starts_with("08") || c.starts_with("57P") || c.starts_with("53")) =>
-            {
+            // PostgreSQL: connection exceptions, admin shutdown, insufficient resources, a
+            // database not accepting connections (55000) or gone (3D000).
+            sqlx::Error::Database(ref d) if d.code().is_some_and(|c| pg_unavailable(&c)) => {
                 Self::Unavailable(e)
             }
             _ => Self::Database(e),
         }
     }
+}
+
+fn pg_unavailable(code: &str) -> bool {
+    ["08", "53", "57P"].iter().any(|class| code.starts_with(class)) || matches!(code, "55000" | "3D000")
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -110,7 +110,7 @@ macro_rules! impl_store {
 
             async fn is_claimed(&self, campaign_id: i64, respondent_key: &str) -> $crate::store::Result<bool> {
                 let row: Option<(i64,)> =
-                    sqlx::query_as("SELECT 1 FROM claims WHERE campaign_id = $1 AND respondent_key = $2")
+                    sqlx::query_as("SELECT campaign_id FROM claims WHERE campaign_id = $1 AND respondent_key = $2")
                         .bind(campaign_id)
                         .bind(respondent_key)
                         .fetch_optional(&self.pool)

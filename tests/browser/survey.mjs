@@ -97,7 +97,9 @@ async function main() {
   await page.getByRole('heading', { level: 1, name: camp.title, exact: true }).waitFor();
   await page.locator('form#survey fieldset[data-unit], #used, #code').first().waitFor();
   check(await page.locator('#used').count() === 0, `invitation token ${token} is already used: the test needs an unused one`);
-  check(await page.locator('#code').count() === 0, `invitation token ${token} was not accepted: ${await page.locator('#code-err').textContent()}`);
+  if (await page.locator('#code').count() !== 0) {
+    throw new Error(`invitation token ${token} was not accepted: ${await page.locator('#code-err').textContent()}`);
+  }
   await waitForForm(page);
   check((await page.locator('html').getAttribute('lang')).startsWith('zh'), '<html lang> is not Chinese by default');
   for (const cat of camp.categories) {

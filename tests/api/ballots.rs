@@ -1,0 +1,91 @@
+use futures_util::future::join_all;
+use serde_json::json;
+
+use crate::both_backends;
+use crate::helpers::{spawn_app, Backend};
+
+async fn a_ballot_round_trip(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let invite = &app.invites[0];
+
+    // The campaign as the page sees it.
+    assert_eq!(app.campaign["slug"], "demo");
+    assert_eq!(app.unit_codes().len(), 60);
+    let scale: Vec<_> = app.campaign["scale"].as_array().unwrap().iter().map(|o| o["code"].clone()).collect();
+    assert_eq!(
+        scale,
+        [json!("satisfied"), json!("basically_satisfied"), json!("dissatisfied"), json!("unknown")]
+    );
+    assert_eq!(app.campaign["scale"][2]["label"], "不满意");
+
+    // Looking at an invitation does not use it up.
+    for _ in 0..2 {
+        assert_eq!(app.invitation_status(&invite.token).await, (200, json!({ "status": "unused" })));
+    }
+
+    // Typed from a letter: lower case, no dash.
+    let typed = invite.short_code.replace('-', "").to_lowercase();
+    let (status, body) = app.submit(&app.full_ballot(&typed)).await;
+    assert_eq!(status, 201, "{body}");
+    let receipt = body["receipt"].as_str().unwrap().to_owned();
+    assert_eq!(receipt.len(), 19);
+
+    let (status, body) = app.get_json(&format!("/api/v1/receipts/{receipt}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["counted"], true);
+    assert_eq!(
+        body.as_object().unwrap().len(),
+        3,
+        "the receipt answer says nothing about the content: {body}"
+    );
+
+    // Token and short code are the same member: both are now used.
+    assert_eq!(app.invitation_status(&invite.token).await.1, json!({ "status": "used" }));
+    let (status, body) = app.submit(&app.full_ballot(&invite.token)).await;
+    assert_eq!((status, body["error"].as_str()), (409, Some("already_used")));
+
+    let codes = app.unit_codes();
+    assert_eq!(app.tally(&codes[0], "dissatisfied").await, 1);
+    assert_eq!(app.tally(&codes[1], "satisfied").await, 1);
+    assert_eq!(app.times_rated(&codes[1]).await, 1);
+    assert_eq!((app.ballot_count().await, app.claim_count().await), (1, 1));
+
+    // A second member counts too.
+    let (status, _) = app.submit(&app.full_ballot(&app.invites[1].token)).await;
+    assert_eq!(status, 201);
+    assert_eq!(app.tally(&codes[1], "satisfied").await, 2);
+    app.finish().await;
+}
+
+async fn fifty_concurrent_submissions_of_one_invitation_count_once(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let ballot = app.full_ballot(&app.invites[0].token);
+    let answers = join_all((0..50).map(|_| app.submit(&ballot))).await;
+    let created = answers.iter().filter(|(s, _)| *s == 201).count();
+    let conflicts = answers.iter().filter(|(s, _)| *s == 409).count();
+    assert_eq!((created, conflicts), (1, 49), "{answers:?}");
+    for code in app.unit_codes() {
+        assert_eq!(app.times_rated(&code).await, 1, "unit {code} counted once");
+    }
+    assert_eq!((app.ballot_count().await, app.claim_count().await), (1, 1));
+    app.finish().await;
+}
+
+async fn many_members_at_once_are_all_counted(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let ballots: Vec<_> = app.invites.iter().map(|i| app.full_ballot(&i.token)).collect();
+    let answers = join_all(ballots.iter().map(|b| app.submit(b))).await;
+    assert!(answers.iter().all(|(s, _)| *s == 201), "{answers:?}");
+    let receipts: std::collections::HashSet<_> = answers.iter().map(|(_, b)| b["receipt"].clone()).collect();
+    assert_eq!(receipts.len(), app.invites.len(), "every receipt is distinct");
+    let n = app.invites.len() as i64;
+    assert_eq!(app.ballot_count().await, n);
+    assert_eq!(app.tally(&app.unit_codes()[5], "satisfied").await, n);
+    app.finish().await;
+}
+
+both_backends!(
+    a_ballot_round_trip,
+    fifty_concurrent_submissions_of_one_invitation_count_once,
+    many_members_at_once_are_all_counted,
+);

@@ -1,0 +1,8 @@
+//! API tests: every test runs on both profiles (embedded: SQLite + in-process; scaled:
+//! PostgreSQL + Redis), against a real server on a free port.
+
+mod bad_input;
+mod ballots;
+mod durability;
+mod helpers;
+mod service;

@@ -1,0 +1,48 @@
+use crate::both_backends;
+use crate::helpers::{spawn_app, Backend};
+
+async fn health_readiness_and_metrics(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    assert_eq!(app.get_json("/healthz").await.0, 200);
+    let (status, body) = app.get_json("/readyz").await;
+    assert_eq!(status, 200);
+    let expected = match backend {
+        Backend::Embedded => ("sqlite", "memory"),
+        Backend::Scaled => ("postgres", "redis"),
+    };
+    assert_eq!(
+        (body["database"]["backend"].as_str(), body["hot_state"]["backend"].as_str()),
+        (Some(expected.0), Some(expected.1))
+    );
+    assert_eq!(app.submit(&app.full_ballot(&app.invites[0].token)).await.0, 201);
+    let mut response = app.client.get(format!("{}/metrics", app.address)).send().await.unwrap();
+    let text = String::from_utf8(response.body().await.unwrap().to_vec()).unwrap();
+    assert!(text.contains("minping_ballots_accepted_total"), "{text}");
+    assert!(text.contains("minping_writer_batch_size"), "{text}");
+    assert!(!text.contains(&app.invites[0].token));
+    app.finish().await;
+}
+
+async fn the_survey_page_is_served_small_cached_and_locked_down(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let mut total = 0;
+    for path in ["/s/demo", "/assets/survey.js", "/assets/survey.css"] {
+        let mut response = app.client.get(format!("{}{path}", app.address)).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        let etag = response.headers().get("etag").expect("an ETag").clone();
+        total += response.body().limit(1 << 20).await.unwrap().len();
+        let again = (app.client.get(format!("{}{path}", app.address)))
+            .insert_header(("If-None-Match", etag))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status().as_u16(), 304, "{path} revalidates");
+    }
+    assert!(total < 60 * 1024, "the page weighs {total} bytes before compression");
+    let page = app.client.get(format!("{}/s/demo", app.address)).send().await.unwrap();
+    let csp = page.headers().get("content-security-policy").unwrap().to_str().unwrap();
+    assert!(csp.contains("default-src 'self'"));
+    app.finish().await;
+}
+
+both_backends!(health_readiness_and_metrics, the_survey_page_is_served_small_cached_and_locked_down);
