@@ -97,6 +97,26 @@ impl ApiError {
         .field("invitation")
     }
 
+    pub fn bad_receipt() -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_receipt",
+            "回执号格式不正确",
+            "A receipt is 16 characters of 0-9 and A-Z without I, L, O, U",
+        )
+        .field("receipt")
+    }
+
+    pub fn receipt_taken() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "receipt_taken",
+            "回执号与其他评议重复，您的评议尚未保存，请重新提交",
+            "This receipt belongs to another ballot; yours was not saved. Submit again with a new one",
+        )
+        .field("receipt")
+    }
+
     /// The store or the writer cannot take the ballot now; nothing was saved.
     pub fn unavailable() -> Self {
         let mut e = Self::new(

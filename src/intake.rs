@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::domain::{Ballot, Campaign, Receipt};
 use crate::hot::{ClaimAttempt, HotState};
 use crate::identity::Respondent;
-use crate::store::{BallotWriter, Commit, PendingBallot, WriteError};
+use crate::store::{BallotWriter, Commit, PendingBallot, Store, StoreError, WriteError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IntakeError {
@@ -15,58 +15,90 @@ pub enum IntakeError {
     AlreadyTaken,
     #[error("another ballot of the respondent is being committed")]
     InFlight,
+    #[error("the proposed receipt belongs to another ballot")]
+    ReceiptTaken,
     #[error(transparent)]
     Write(#[from] WriteError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
-pub async fn submit(
-    hot: &dyn HotState,
-    writer: &BallotWriter,
-    campaign: Arc<Campaign>,
-    respondent: Respondent,
-    ballot: Ballot,
-) -> Result<Receipt, IntakeError> {
-    let campaign_id = campaign.id;
-    match hot.try_claim(campaign_id, &respondent.key).await {
-        Ok(ClaimAttempt::Acquired) => {}
-        Ok(ClaimAttempt::InFlight) => return Err(IntakeError::InFlight),
-        Ok(ClaimAttempt::Taken) => {
-            metrics::counter!("minping_ballots_refused_total", "reason" => "duplicate_hot").increment(1);
-            return Err(IntakeError::AlreadyTaken);
+/// What intake needs from the running service.
+pub struct Intake<'a> {
+    pub store: &'a dyn Store,
+    pub hot: &'a dyn HotState,
+    pub writer: &'a BallotWriter,
+}
+
+impl Intake<'_> {
+    /// Commits the ballot and returns its receipt: `proposed` when the client drew one.
+    ///
+    /// A respondent who already took part is refused — unless they propose the receipt of
+    /// a ballot that is already counted: that is the same ballot sent again after its
+    /// answer was lost, and it gets the same answer (nothing is counted twice).
+    pub async fn submit(
+        &self,
+        campaign: Arc<Campaign>,
+        respondent: Respondent,
+        ballot: Ballot,
+        proposed: Option<Receipt>,
+    ) -> Result<Receipt, IntakeError> {
+        let campaign_id = campaign.id;
+        let key = respondent.key.clone();
+        match self.hot.try_claim(campaign_id, &key).await {
+            Ok(ClaimAttempt::Acquired) => {}
+            Ok(ClaimAttempt::InFlight) => return Err(IntakeError::InFlight),
+            Ok(ClaimAttempt::Taken) => return self.replay(&campaign, proposed, "duplicate_hot").await,
+            // Without hot state the database still refuses duplicates; carry on.
+            Err(e) => {
+                metrics::counter!("minping_hot_state_errors_total").increment(1);
+                tracing::warn!(error = %e, "hot state unavailable; relying on the database");
+            }
         }
-        // Without hot state the database still refuses duplicates; carry on.
-        Err(e) => {
-            metrics::counter!("minping_hot_state_errors_total").increment(1);
-            tracing::warn!(error = %e, "hot state unavailable; relying on the database");
+        let receipt = proposed.clone().unwrap_or_else(Receipt::generate);
+        let pending = PendingBallot {
+            campaign: campaign.clone(),
+            respondent_key: key.clone(),
+            class: respondent.class,
+            segment: respondent.segment,
+            district: respondent.district,
+            receipt: receipt.clone(),
+            ballot,
+            hour: crate::store::now_unix() / 3600,
+        };
+        let outcome = self.writer.submit(pending).await;
+        let hot_result = match &outcome {
+            Ok(Commit::Counted | Commit::Duplicate) => self.hot.mark_taken(campaign_id, &key).await,
+            Ok(Commit::ReceiptTaken) | Err(_) => self.hot.release(campaign_id, &key).await,
+        };
+        if let Err(e) = hot_result {
+            tracing::warn!(error = %e, "hot state not updated after a commit");
+        }
+        match outcome? {
+            Commit::Counted => {
+                metrics::counter!("minping_ballots_accepted_total").increment(1);
+                Ok(receipt)
+            }
+            Commit::Duplicate => self.replay(&campaign, proposed, "duplicate_db").await,
+            Commit::ReceiptTaken => Err(IntakeError::ReceiptTaken),
         }
     }
-    let receipt = Receipt::generate();
-    let pending = PendingBallot {
-        campaign,
-        respondent_key: respondent.key.clone(),
-        class: respondent.class,
-        segment: respondent.segment,
-        district: respondent.district,
-        receipt: receipt.clone(),
-        ballot,
-        hour: crate::store::now_unix() / 3600,
-    };
-    let outcome = writer.submit(pending).await;
-    let hot_result = match &outcome {
-        Ok(_) => hot.mark_taken(campaign_id, &respondent.key).await,
-        Err(_) => hot.release(campaign_id, &respondent.key).await,
-    };
-    if let Err(e) = hot_result {
-        tracing::warn!(error = %e, "hot state not updated after a commit");
-    }
-    match outcome? {
-        Commit::Counted => {
-            metrics::counter!("minping_ballots_accepted_total").increment(1);
-            Ok(receipt)
+
+    /// A duplicate: the same answer as the first time if it proposes a counted receipt of
+    /// this campaign, otherwise a refusal.
+    async fn replay(
+        &self,
+        campaign: &Campaign,
+        proposed: Option<Receipt>,
+        reason: &'static str,
+    ) -> Result<Receipt, IntakeError> {
+        if let Some(receipt) = proposed {
+            if self.store.receipt_campaign(&receipt).await?.as_deref() == Some(campaign.slug()) {
+                metrics::counter!("minping_ballots_replayed_total").increment(1);
+                return Ok(receipt);
+            }
         }
-        Commit::Duplicate => {
-            metrics::counter!("minping_ballots_refused_total", "reason" => "duplicate_db").increment(1);
-            Err(IntakeError::AlreadyTaken)
-        }
+        metrics::counter!("minping_ballots_refused_total", "reason" => reason).increment(1);
+        Err(IntakeError::AlreadyTaken)
     }
 }

@@ -22,6 +22,10 @@ pub struct BallotInput {
     /// When the page was opened (client clock); kept for the abuse signals of the public channel.
     #[serde(default)]
     pub opened_at_ms: Option<i64>,
+    /// A receipt the client drew itself, so that resending a ballot whose answer was lost
+    /// is recognised without the server ever linking a person to a ballot.
+    #[serde(default)]
+    pub receipt: Option<String>,
 }
 
 /// Who a ballot speaks for, as a reporting and weighting dimension.
@@ -200,6 +204,7 @@ mod tests {
             reasons: HashMap::new(),
             suggestion: None,
             opened_at_ms: None,
+            receipt: None,
         }
     }
 

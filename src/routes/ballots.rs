@@ -2,10 +2,10 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
-use crate::domain::{Ballot, BallotInput, Campaign, CampaignStatus};
+use crate::domain::{Ballot, BallotInput, Campaign, CampaignStatus, Receipt};
 use crate::error::ApiError;
 use crate::identity::{self, IdentifyError};
-use crate::intake::{self, IntakeError};
+use crate::intake::{Intake, IntakeError};
 use crate::startup::AppState;
 
 /// `POST /api/v1/campaigns/{slug}/ballots`: answers 201 with a receipt once the ballot is committed.
@@ -24,13 +24,18 @@ pub async fn submit(
         identity::panel_member(state.store.as_ref(), &state.secret, campaign.id, input.invitation.as_deref())
             .await
             .map_err(identify_error)?;
-    let receipt = intake::submit(state.hot.as_ref(), &state.writer, campaign, respondent, ballot)
-        .await
-        .map_err(|e| match e {
-            IntakeError::AlreadyTaken => ApiError::already_used(),
-            IntakeError::InFlight => ApiError::in_flight(),
-            IntakeError::Write(e) => e.into(),
-        })?;
+    let proposed = match input.receipt.as_deref() {
+        Some(raw) => Some(Receipt::parse(raw).ok_or_else(ApiError::bad_receipt)?),
+        None => None,
+    };
+    let intake = Intake { store: state.store.as_ref(), hot: state.hot.as_ref(), writer: &state.writer };
+    let receipt = intake.submit(campaign, respondent, ballot, proposed).await.map_err(|e| match e {
+        IntakeError::AlreadyTaken => ApiError::already_used(),
+        IntakeError::InFlight => ApiError::in_flight(),
+        IntakeError::ReceiptTaken => ApiError::receipt_taken(),
+        IntakeError::Write(e) => e.into(),
+        IntakeError::Store(e) => e.into(),
+    })?;
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))
         .json(json!({ "receipt": receipt.display() })))

@@ -41,6 +41,23 @@ pub fn counted_shuffled<'a>(batch: &'a [PendingBallot], outcomes: &[Commit]) -> 
     counted
 }
 
+/// Turns the counted ballots whose receipt the database refused into [`Commit::ReceiptTaken`];
+/// returns them, so that their claims can be withdrawn in the same transaction.
+pub fn refuse_taken_receipts<'a>(
+    batch: &'a [PendingBallot],
+    outcomes: &mut [Commit],
+    inserted: &HashSet<String>,
+) -> Vec<&'a PendingBallot> {
+    let mut refused = Vec::new();
+    for (p, outcome) in batch.iter().zip(outcomes.iter_mut()) {
+        if *outcome == Commit::Counted && !inserted.contains(p.receipt.as_str()) {
+            *outcome = Commit::ReceiptTaken;
+            refused.push(p);
+        }
+    }
+    refused
+}
+
 /// One row of the tally upsert.
 #[derive(Debug, PartialEq, Eq)]
 pub struct TallyDelta<'a> {
@@ -102,6 +119,7 @@ pub(crate) mod tests {
             reasons: Default::default(),
             suggestion: None,
             opened_at_ms: None,
+            receipt: None,
         };
         PendingBallot {
             campaign: campaign.clone(),
@@ -134,6 +152,19 @@ pub(crate) mod tests {
         let deltas = tally_deltas(&counted);
         assert_eq!(deltas.len(), 3);
         assert!(deltas.iter().all(|d| d.option_code == "satisfied" && d.count == 1));
+    }
+
+    #[test]
+    fn a_taken_receipt_refuses_only_its_ballot() {
+        let c = Arc::new(Campaign::new(1, CampaignStatus::Open, small_definition()).unwrap());
+        let batch =
+            vec![pending(&c, "panel:P1", ["satisfied"; 3]), pending(&c, "panel:P2", ["satisfied"; 3])];
+        let mut outcomes = vec![Commit::Counted, Commit::Counted];
+        let inserted = HashSet::from([batch[1].receipt.as_str().to_owned()]);
+        let refused = refuse_taken_receipts(&batch, &mut outcomes, &inserted);
+        assert_eq!(outcomes, vec![Commit::ReceiptTaken, Commit::Counted]);
+        assert_eq!(refused.len(), 1);
+        assert_eq!(refused[0].respondent_key, "panel:P1");
     }
 
     #[test]

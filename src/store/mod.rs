@@ -104,6 +104,9 @@ pub enum Commit {
     Counted,
     /// The respondent had already taken part; nothing of this ballot was stored.
     Duplicate,
+    /// The receipt the client proposed belongs to another ballot; nothing was stored and
+    /// the respondent may try again with another.
+    ReceiptTaken,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

@@ -136,9 +136,12 @@ macro_rules! impl_store {
                         q.build_query_as().fetch_all(&mut *tx).await.map_err(StoreError::from_sqlx)?;
                     accepted.extend(rows);
                 }
-                let outcomes = batch::outcomes(batch, &offered, &accepted);
+                let mut outcomes = batch::outcomes(batch, &offered, &accepted);
 
+                // Receipts are random, or proposed by the client for safe retries: one that
+                // is already taken is refused alone, and its claim withdrawn.
                 let counted = batch::counted_shuffled(batch, &outcomes);
+                let mut inserted = std::collections::HashSet::new();
                 for chunk in counted.chunks($crate::store::sql::CHUNK_ROWS) {
                     let mut q = sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO ballots (receipt, campaign_id, class, segment, district, ratings, reasons, suggestion, hour) ",
@@ -154,8 +157,22 @@ macro_rules! impl_store {
                             .push_bind(p.ballot.suggestion.clone())
                             .push_bind(p.hour);
                     });
-                    q.build().execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
+                    q.push(" ON CONFLICT (receipt) DO NOTHING RETURNING receipt");
+                    let rows: Vec<(String,)> =
+                        q.build_query_as().fetch_all(&mut *tx).await.map_err(StoreError::from_sqlx)?;
+                    inserted.extend(rows.into_iter().map(|(r,)| r));
                 }
+                for p in batch::refuse_taken_receipts(batch, &mut outcomes, &inserted) {
+                    sqlx::query("DELETE FROM claims WHERE campaign_id = $1 AND respondent_key = $2")
+                        .bind(p.campaign.id)
+                        .bind(&p.respondent_key)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
+                }
+                let counted: Vec<_> = (counted.into_iter())
+                    .filter(|p| inserted.contains(p.receipt.as_str()))
+                    .collect();
 
                 let deltas = batch::tally_deltas(&counted);
                 for chunk in deltas.chunks($crate::store::sql::CHUNK_ROWS) {

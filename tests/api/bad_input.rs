@@ -101,6 +101,13 @@ async fn bad_input_is_refused_with_its_field_and_changes_nothing(backend: Backen
             Some("invitation".into()),
         ),
         (
+            "a malformed receipt",
+            with(&|b| b["receipt"] = json!("1234")),
+            422,
+            "invalid_receipt",
+            Some("receipt".into()),
+        ),
+        (
             "an oversized body",
             with(&|b| b["padding"] = json!("x".repeat(300 * 1024))),
             413,

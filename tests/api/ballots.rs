@@ -84,8 +84,44 @@ async fn many_members_at_once_are_all_counted(backend: Backend) {
     app.finish().await;
 }
 
+async fn a_resent_ballot_whose_answer_was_lost_gets_the_same_receipt(backend: Backend) {
+    let Some(mut app) = spawn_app(backend).await else { return };
+    let mut ballot = app.full_ballot(&app.invites[0].token);
+    ballot["receipt"] = json!("ab12-cd34-ef56-gh78");
+    let (status, body) = app.submit(&ballot).await;
+    assert_eq!((status, body["receipt"].as_str()), (201, Some("AB12-CD34-EF56-GH78")), "{body}");
+
+    // The answer was lost; the page sends the same ballot again, also after hot state is gone.
+    assert_eq!(app.submit(&ballot).await, (201, json!({ "receipt": "AB12-CD34-EF56-GH78" })));
+    app.lose_hot_state().await;
+    assert_eq!(app.submit(&ballot).await, (201, json!({ "receipt": "AB12-CD34-EF56-GH78" })));
+    assert_eq!((app.ballot_count().await, app.times_rated(&app.unit_codes()[0]).await), (1, 1));
+
+    // The same invitation with any other receipt, or none, is a duplicate.
+    ballot["receipt"] = json!("0000-0000-0000-0000");
+    assert_eq!(app.submit(&ballot).await.1["error"], "already_used");
+    ballot.as_object_mut().unwrap().remove("receipt");
+    assert_eq!(app.submit(&ballot).await.1["error"], "already_used");
+
+    // Someone else proposing a receipt that is taken: refused, nothing stored, invitation intact.
+    let mut other = app.full_ballot(&app.invites[1].token);
+    other["receipt"] = json!("AB12-CD34-EF56-GH78");
+    let (status, body) = app.submit(&other).await;
+    assert_eq!(
+        (status, body["error"].as_str(), body["field"].as_str()),
+        (409, Some("receipt_taken"), Some("receipt"))
+    );
+    assert_eq!(app.invitation_status(&app.invites[1].token).await.1, json!({ "status": "unused" }));
+    assert_eq!((app.ballot_count().await, app.claim_count().await), (1, 1));
+    other["receipt"] = json!("ZZZZ-ZZZZ-ZZZZ-ZZZZ");
+    assert_eq!(app.submit(&other).await.0, 201);
+    assert_eq!((app.ballot_count().await, app.claim_count().await), (2, 2));
+    app.finish().await;
+}
+
 both_backends!(
     a_ballot_round_trip,
     fifty_concurrent_submissions_of_one_invitation_count_once,
     many_members_at_once_are_all_counted,
+    a_resent_ballot_whose_answer_was_lost_gets_the_same_receipt,
 );
