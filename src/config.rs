@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::store::writer::WriterConfig;
 
-#[derive(Clone, Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// Address to listen on.
@@ -35,6 +35,22 @@ pub struct Settings {
     /// HTTP worker threads; the number of cores when unset.
     pub workers: Option<usize>,
 }
+
+/// Every setting's name, for picking `MINPING_*` variables out of the environment.
+const FIELDS: &[&str] = &[
+    "bind",
+    "data_dir",
+    "database_url",
+    "redis_url",
+    "redis_prefix",
+    "secret",
+    "public_url",
+    "max_body_bytes",
+    "writer_max_batch",
+    "writer_max_wait_ms",
+    "writer_queue",
+    "workers",
+];
 
 impl Default for Settings {
     fn default() -> Self {
@@ -80,8 +96,20 @@ impl Settings {
             builder =
                 builder.add_source(config::File::from(file).format(config::FileFormat::Toml).required(true));
         }
-        builder = builder
-            .add_source(config::Environment::with_prefix("MINPING").prefix_separator("_").try_parsing(true));
+        // Only the variables that name a setting: others share the prefix (MINPING_CONFIG,
+        // the test suite's MINPING_TEST_*) and must not trip the check for unknown keys.
+        let known: std::collections::HashMap<String, String> = std::env::vars()
+            .filter_map(|(name, value)| {
+                let key = name.strip_prefix("MINPING_")?.to_ascii_lowercase();
+                FIELDS.contains(&key.as_str()).then_some((name, value))
+            })
+            .collect();
+        builder = builder.add_source(
+            config::Environment::with_prefix("MINPING")
+                .prefix_separator("_")
+                .try_parsing(true)
+                .source(Some(known)),
+        );
         for (var, key) in [("DATABASE_URL", "database_url"), ("REDIS_URL", "redis_url")] {
             if let Ok(value) = std::env::var(var) {
                 if !value.is_empty() {
@@ -118,5 +146,33 @@ impl Settings {
             Some(url) if url.starts_with("postgres") => "scaled",
             _ => "embedded",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_setting_can_come_from_the_environment() {
+        let value = serde_json::to_value(Settings::default()).unwrap();
+        let mut names: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut fields = FIELDS.to_vec();
+        names.sort();
+        fields.sort();
+        assert_eq!(names, fields);
+    }
+
+    #[test]
+    fn a_file_with_an_unknown_key_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good.toml");
+        std::fs::write(&good, "bind = \"0.0.0.0:9000\"\nwriter_max_batch = 64\n").unwrap();
+        let settings = Settings::load(Some(&good)).unwrap();
+        assert_eq!((settings.bind.as_str(), settings.writer_max_batch), ("0.0.0.0:9000", 64));
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, "bnid = \"0.0.0.0:9000\"\n").unwrap();
+        let error = format!("{:#}", Settings::load(Some(&bad)).unwrap_err());
+        assert!(error.contains("bnid"), "{error}");
     }
 }
