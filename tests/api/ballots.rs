@@ -119,6 +119,34 @@ async fn a_resent_ballot_whose_answer_was_lost_gets_the_same_receipt(backend: Ba
     app.finish().await;
 }
 
+#[actix_rt::test]
+async fn two_instances_sharing_postgres_and_redis_count_each_member_once() {
+    let Some(app) = spawn_app(Backend::Scaled).await else { return };
+    let (second, handle) = app.second_instance().await;
+    let submit_to = |address: String, ballot: serde_json::Value| {
+        let client = app.client.clone();
+        async move {
+            let url = format!("{address}/api/v1/campaigns/demo/ballots");
+            let response = client.post(url).send_json(&ballot).await.unwrap();
+            response.status().as_u16()
+        }
+    };
+    let mut requests = Vec::new();
+    for invite in &app.invites[..20] {
+        let ballot = app.full_ballot(&invite.token);
+        for address in [&app.address, &second, &app.address, &second] {
+            requests.push(submit_to(address.clone(), ballot.clone()));
+        }
+    }
+    let statuses = join_all(requests).await;
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 20, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 60, "{statuses:?}");
+    assert_eq!((app.ballot_count().await, app.claim_count().await), (20, 20));
+    assert_eq!(app.times_rated(&app.unit_codes()[7]).await, 20);
+    handle.stop(true).await;
+    app.finish().await;
+}
+
 both_backends!(
     a_ballot_round_trip,
     fifty_concurrent_submissions_of_one_invitation_count_once,

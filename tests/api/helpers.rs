@@ -161,6 +161,17 @@ impl TestApp {
         self.server = Some((handle, join));
     }
 
+    /// Another instance on the same database and hot state (scaled profile): its address,
+    /// and a handle to stop it.
+    pub async fn second_instance(&self) -> (String, actix_web::dev::ServerHandle) {
+        let state = AppState::open(&self.settings).await.unwrap();
+        let app = Application::build(&self.settings, state).unwrap();
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.handle();
+        actix_rt::spawn(app.run_until_stopped());
+        (address, handle)
+    }
+
     /// Stops the server gracefully (draining the writer) and starts a fresh one on the same
     /// data: in-process hot state is lost, as in a real restart.
     pub async fn restart(&mut self) {
