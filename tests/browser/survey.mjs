@@ -16,6 +16,8 @@ const base = base0.replace(/\/+$/, '');
 const WAIT = 15_000;
 const TOTAL = 90_000;
 const RECEIPT = /^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/;
+// a receipt drawn by the page: Crockford base32, no I, L, O, U
+const DRAWN = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/;
 
 let browser = null;
 let current = 'setup';
@@ -59,6 +61,13 @@ const optionsFit = (page) => page.evaluate(() => [...document.querySelectorAll('
     return s.scrollWidth > s.clientWidth + 1 || r.right > box.right + 0.5 || r.left < box.left - 0.5 || r.height < 44;
   }).map((s) => `${fs.dataset.unit}:${s.textContent}`);
 }));
+const within = (promise, ms, what) => Promise.race([
+  promise,
+  new Promise((_, reject) => setTimeout(() => reject(new Error(`${what} (after ${ms / 1000} s)`)), ms)),
+]);
+const drafts = (page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('minping:draft'))
+  .map((k) => ({ key: k, value: localStorage.getItem(k) })));
+const isBallotPost = (req) => req.method() === 'POST' && /\/api\/v1\/campaigns\/demo\/ballots$/.test(req.url());
 const waitForForm = (page) => page.locator('form#survey fieldset[data-unit]').first().waitFor({ state: 'visible' });
 
 async function main() {
@@ -162,8 +171,7 @@ async function main() {
   check(RECEIPT.test(receipt), `receipt "${receipt}" does not look like XXXX-XXXX-XXXX-XXXX`);
   check(await page.evaluate(() => document.activeElement && document.activeElement.matches('h1, h2')), 'focus is not on the confirmation heading');
   check(await page.locator('form#survey').count() === 0, 'the form is still shown after submitting');
-  const drafts = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('minping:draft')).length);
-  check(drafts === 0, 'the draft was not cleared after a successful submit');
+  check((await drafts(page)).length === 0, 'the draft was not cleared after a successful submit');
   const rc = await api('GET', `/api/v1/receipts/${encodeURIComponent(receipt)}`);
   check(rc.status === 200 && rc.data && rc.data.counted === true, `receipt lookup answered ${rc.status} ${JSON.stringify(rc.data)}`);
   ok(`submitted all ${units.length} ratings with a reason and a suggestion; receipt ${receipt} shown, focused, and counted`);
@@ -224,6 +232,86 @@ async function main() {
   await p.locator('html[lang="zh-CN"]').waitFor({ state: 'attached' });
   await p.getByRole('alert').filter({ hasText: `还有 ${units.length} 个单位未评价` }).waitFor();
   ok(`switching back to Chinese re-renders the message: "还有 ${units.length} 个单位未评价…"`);
+
+  // 6. the answer to a committed ballot is lost: the form stays, and submitting again gets the same receipt
+  current = '6 lost answer';
+  const p6 = await ctx2.newPage();
+  watch(p6);
+  await p6.goto(`${base}/s/demo#i=${encodeURIComponent(shortCode)}`);
+  await waitForForm(p6);
+  for (let i = 0; i < units.length; i++) {
+    await radio(p6, units[i].code, zh(plainOpts[i % plainOpts.length], 'label')).check();
+  }
+  await p6.locator('#progress').getByText(`已评 ${units.length} / ${units.length}`).waitFor();
+  const ballotsUrl = '**/api/v1/campaigns/demo/ballots';
+  let sent = null;
+  let firstAnswer = null;
+  let intercepted;
+  const lost = new Promise((resolve, reject) => { intercepted = { resolve, reject }; });
+  await p6.route(ballotsUrl, async (route) => {
+    try {
+      sent = route.request().postDataJSON();
+      const res = await route.fetch({ timeout: WAIT }); // the server really commits it
+      firstAnswer = { status: res.status(), body: await res.json().catch(() => null) };
+      await route.abort('connectionreset'); // ... and the page never sees the 201
+      intercepted.resolve();
+    } catch (e) {
+      intercepted.reject(e);
+    }
+  }, { times: 1 });
+  await p6.getByRole('button', { name: '提交评价' }).click();
+  await within(lost, WAIT, 'the ballot POST was not intercepted');
+  check(sent && DRAWN.test(sent.receipt || ''), `the ballot was sent without a well-formed receipt: ${JSON.stringify(sent && sent.receipt)}`);
+  check(firstAnswer.status === 201 && firstAnswer.body && firstAnswer.body.receipt === sent.receipt,
+    `the server answered the intercepted POST with ${firstAnswer.status} ${JSON.stringify(firstAnswer.body)}`);
+  await p6.getByRole('alert').filter({ hasText: '未能确认评价是否已提交' }).waitFor();
+  check(await p6.locator('form#survey fieldset[data-unit]').count() === units.length, 'the form is gone after the lost answer');
+  await p6.locator('#submit:not([disabled])').getByText('提交评价').waitFor();
+  const kept = await drafts(p6);
+  check(kept.length === 1, `expected one draft in localStorage after the lost answer, found ${kept.length}`);
+  const keptReceipt = JSON.parse(kept[0].value).receipt;
+  check(keptReceipt === sent.receipt, `the draft keeps receipt ${keptReceipt}, the page sent ${sent.receipt}`);
+  const rc6 = await api('GET', `/api/v1/receipts/${encodeURIComponent(keptReceipt)}`);
+  check(rc6.status === 200 && rc6.data && rc6.data.counted === true, `receipt of the lost answer: ${rc6.status} ${JSON.stringify(rc6.data)}`);
+  ok(`answer to the committed ballot lost (connection reset): form kept, "未能确认…" shown, draft keeps receipt ${keptReceipt}, already counted`);
+
+  current = '6 resend';
+  await p6.unroute(ballotsUrl);
+  const resent = p6.waitForRequest(isBallotPost, { timeout: WAIT });
+  await p6.getByRole('button', { name: '提交评价' }).click();
+  const resentReceipt = (await resent).postDataJSON().receipt;
+  check(resentReceipt === sent.receipt, `the resent ballot proposes receipt ${resentReceipt}, the first one ${sent.receipt}`);
+  const rcEl6 = p6.locator('#receipt');
+  await rcEl6.waitFor();
+  const shown6 = (await rcEl6.textContent()).trim();
+  check(shown6 === sent.receipt, `the confirmation shows receipt ${shown6}, the first POST sent ${sent.receipt}`);
+  check((await drafts(p6)).length === 0, 'the draft was not cleared after the resent ballot was confirmed');
+  const rc6b = await api('GET', `/api/v1/receipts/${encodeURIComponent(shown6)}`);
+  check(rc6b.status === 200 && rc6b.data && rc6b.data.counted === true, `receipt after the resend: ${rc6b.status} ${JSON.stringify(rc6b.data)}`);
+  ok(`submitting again resends receipt ${shown6}: the confirmation shows the same receipt, and it is counted`);
+
+  // 7. a later visit with the sent draft still stored (the tab was closed after the lost answer):
+  //    the page resends it and shows the receipt; a draft with a receipt that was never counted gets "already used"
+  current = '7 reopened';
+  const reopen = async (receipt) => {
+    await p6.evaluate(([k, v]) => localStorage.setItem(k, v), [kept[0].key, JSON.stringify({ ...JSON.parse(kept[0].value), receipt })]);
+    const q = await ctx2.newPage();
+    watch(q);
+    const post = q.waitForRequest(isBallotPost, { timeout: WAIT });
+    await q.goto(`${base}/s/demo#i=${encodeURIComponent(shortCode)}`);
+    check((await post).postDataJSON().receipt === receipt, 'the reopened page did not resend the stored receipt');
+    await q.locator('#receipt, #used').first().waitFor();
+    return q;
+  };
+  const q1 = await reopen(sent.receipt);
+  check((await q1.locator('#receipt').textContent()).trim() === sent.receipt, 'the reopened page does not show the same receipt');
+  check((await drafts(q1)).length === 0, 'the draft was not cleared on the reopened page');
+  await q1.close();
+  const q2 = await reopen('0000-0000-0000-0000');
+  await q2.locator('#used').getByText('这次提交没有被计入').waitFor();
+  check(await q2.locator('#receipt, input[type=radio]').count() === 0, 'a receipt or the form is shown for a receipt that was never counted');
+  check((await drafts(q2)).length === 0, 'the draft was not cleared after "already used"');
+  ok(`reopening with the sent draft stored: resent, receipt ${sent.receipt} shown again; with a never-counted receipt: "已使用 / 这次提交没有被计入"`);
   await ctx2.close();
 
   current = 'no script errors';

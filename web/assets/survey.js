@@ -42,7 +42,7 @@
       netFail: '网络连接异常，请检查网络后重试。',
       usedTitle: '此邀请已使用',
       usedMsg: '该邀请的评价已经提交，每份邀请只能提交一次。感谢您的参与！',
-      usedJustNow: '如果您刚才已经提交过（例如网络中断后重试），您的评价已被记录，无需再次提交。',
+      usedJustNow: '这次提交没有被计入：此邀请此前已有一份评价被计入（可能是您早先提交的，例如在其他设备或浏览器中）。每份邀请只计一次。',
       intro: function (n, all) { return all ? '请对以下全部 ' + n + ' 个单位逐一评价，每个单位选择一项。' : '请评价您了解的单位，每个单位选择一项。'; },
       anon: '评价匿名进行，不记录您的身份。填写内容会自动保存在本机，可随时返回继续。',
       progress: function (a, n) { return '已评 ' + a + ' / ' + n; },
@@ -56,7 +56,7 @@
       submitNote: '提交后不能修改。',
       missing: function (n) { return '还有 ' + n + ' 个单位未评价，请先完成评价再提交。'; },
       none: '请至少评价一个单位。',
-      unavailable: '提交未成功，您的评价尚未保存。您填写的内容仍保留在本机，请稍后再点击“提交评价”重试。',
+      unavailable: '未能确认评价是否已提交（网络或服务器异常）。您填写的内容仍保留在本机，请稍后再点击“提交评价”：如已计入，不会重复计票，您会收到同一回执码。',
       failed: '提交未成功：',
       doneTitle: '提交成功，感谢参与！',
       rcptLabel: '您的回执码',
@@ -93,7 +93,7 @@
       netFail: 'Network error. Check your connection and try again.',
       usedTitle: 'This invitation has already been used',
       usedMsg: 'A ballot has already been submitted with this invitation. Each invitation can be used once. Thank you for taking part!',
-      usedJustNow: 'If you have just submitted (for example, retrying after a network problem), your ballot was recorded and you do not need to submit again.',
+      usedJustNow: 'This submission was not counted: a ballot had already been counted for this invitation (perhaps sent earlier, for example from another device or browser). Each invitation counts once.',
       intro: function (n, all) { return all ? 'Please rate each of the ' + n + ' units below: choose one option per unit.' : 'Please rate the units you know: choose one option per unit.'; },
       anon: 'Your answers are anonymous. They are saved on this device as you go, so you can come back later.',
       progress: function (a, n) { return 'Rated ' + a + ' / ' + n; },
@@ -107,7 +107,7 @@
       submitNote: 'You cannot change your answers after submitting.',
       missing: function (n) { return n + (n === 1 ? ' unit is' : ' units are') + ' not rated yet. Please rate every unit before submitting.'; },
       none: 'Please rate at least one unit.',
-      unavailable: 'Your ballot was not submitted and nothing was saved. Your answers are kept on this device: please press “Submit” again in a moment.',
+      unavailable: 'We could not confirm that your ballot was received (network or server problem). Your answers are kept on this device: please press “Submit” again in a moment. If it was received, it is not counted twice and you get the same receipt code.',
       failed: 'Not submitted: ',
       doneTitle: 'Submitted. Thank you!',
       rcptLabel: 'Your receipt code',
@@ -239,8 +239,21 @@
       if (typeof why === 'string') draft.reasons[u.code] = why.slice(0, lim('reason'));
     });
     if (typeof raw.suggestion === 'string') draft.suggestion = raw.suggestion.slice(0, lim('suggestion'));
+    if (typeof raw.receipt === 'string' && RCPT.test(raw.receipt)) draft.receipt = raw.receipt;
   }
-  function saveDraft() { LS.set(draftKey(), JSON.stringify({ v: 1, ratings: draft.ratings, reasons: draft.reasons, suggestion: draft.suggestion })); }
+  function saveDraft() { LS.set(draftKey(), JSON.stringify({ v: 1, ratings: draft.ratings, reasons: draft.reasons, suggestion: draft.suggestion, receipt: draft.receipt || undefined })); }
+
+  // The receipt is drawn here, once per draft, and kept in the draft before the ballot is sent:
+  // resending after a lost answer proposes the same receipt, and the server answers with it
+  // again instead of refusing the invitation as used. 80 random bits; byte & 31 is uniform.
+  var ALPHA = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  var RCPT = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/;
+  function newReceipt() {
+    var b = new Uint8Array(16), s = '';
+    try { (window.crypto || window.msCrypto).getRandomValues(b); } catch (e) { return null; } // the server draws one
+    for (var i = 0; i < 16; i++) s += (i && i % 4 === 0 ? '-' : '') + ALPHA.charAt(b[i] & 31);
+    return s;
+  }
   function lim(k) { var n = camp.limits && camp.limits[k + '_max_chars']; return n > 0 ? n : (k === 'reason' ? 200 : 500); }
 
   // ---- start ----
@@ -282,7 +295,9 @@
       return true;
     }
     if (r.ok && r.data && r.data.status === 'used') {
-      show(viewUsed(false), focus);
+      loadDraft();
+      // a ballot of this draft was sent and its answer lost: send it again to get its receipt
+      if (draft.receipt) { SS.set(invKey, inv); resend(focus); } else show(viewUsed(false), focus);
       return true;
     }
     if (r.status === 404 || r.status === 400 || r.status === 422) {
@@ -512,6 +527,17 @@
       focusUnit(missing[0].code);
       return;
     }
+    if (!draft.receipt) draft.receipt = newReceipt();
+    saveDraft(); // the receipt is stored before the ballot leaves
+
+    sending = true;
+    submitBtn.disabled = true;
+    bind(submitBtn, tf('sending'));
+    formEl.setAttribute('aria-busy', 'true');
+    send(afterSubmit);
+  }
+
+  function ballotBody() {
     var body = { invitation: inv, ratings: {}, reasons: {}, opened_at_ms: openedAt };
     units.forEach(function (u) {
       var c = draft.ratings[u.code];
@@ -522,23 +548,53 @@
     });
     var s = draft.suggestion.trim();
     if (s) body.suggestion = s;
+    if (draft.receipt) body.receipt = draft.receipt;
+    return body;
+  }
 
-    sending = true;
-    submitBtn.disabled = true;
-    bind(submitBtn, tf('sending'));
-    formEl.setAttribute('aria-busy', 'true');
-    api('POST', base + '/ballots', body, 60000).then(afterSubmit, function () { afterSubmit(null); });
+  function code409(r, code) { return !!r && r.status === 409 && !!r.data && r.data.error === code; }
+
+  // Sends the draft; done(r) gets the answer, or null when the network failed.
+  // receipt_taken: nothing was stored, so a fresh receipt is sent once; in_progress: the same
+  // ballot (maybe its lost first copy) is being committed right now, so ask again shortly.
+  function send(done, taken, waits) {
+    api('POST', base + '/ballots', ballotBody(), 60000).then(null, function () { return null; }).then(function (r) {
+      if (code409(r, 'receipt_taken') && !taken) {
+        draft.receipt = newReceipt(); saveDraft();
+        return send(done, true, waits);
+      }
+      if (code409(r, 'in_progress') && (waits || 0) < 2) {
+        return setTimeout(function () { send(done, taken, (waits || 0) + 1); }, 1500);
+      }
+      done(r);
+    });
+  }
+
+  function counted(r) {
+    var rc = (r.data && r.data.receipt) || draft.receipt || '';
+    LS.del(draftKey());
+    if (rc) SS.set(rcptKey(), rc); // so a reload in this tab shows the receipt again
+    show(viewDone(rc), true);
+  }
+  function usedBefore(r) { return !!r && r.status === 409 && (!r.data || !r.data.error || r.data.error === 'already_used'); }
+
+  // the page opened on a used invitation with a sent draft: resend it with its receipt
+  function resend(focus) {
+    show(function (root) { root.appendChild(h('p', { class: 'loading', role: 'status', text: tf('sending') })); }, focus);
+    send(function (r) {
+      if (r && r.ok) return counted(r);
+      if (!r || r.status >= 500 || code409(r, 'in_progress')) return show(viewLoadError, true);
+      LS.del(draftKey());
+      show(viewUsed(usedBefore(r)), true);
+    });
   }
 
   function afterSubmit(r) {
     sending = false;
-    if (r && r.ok) {
-      var rc = (r.data && r.data.receipt) || '';
-      LS.del(draftKey());
-      if (rc) SS.set(rcptKey(), rc); // so a reload in this tab shows the receipt again
-      return show(viewDone(rc), true);
-    }
-    if (r && r.status === 409) { LS.del(draftKey()); return show(viewUsed(true), true); }
+    if (r && r.ok) return counted(r);
+    if (usedBefore(r)) { LS.del(draftKey()); return show(viewUsed(true), true); }
+    // malformed (our bug) or taken twice: nothing was stored, the next try draws a fresh receipt
+    if (code409(r, 'receipt_taken') || (r && r.data && r.data.error === 'invalid_receipt')) { draft.receipt = newReceipt(); saveDraft(); }
     formEl.removeAttribute('aria-busy');
     submitBtn.disabled = false;
     bind(submitBtn, tf('submit'));
