@@ -11,6 +11,7 @@ pub mod hot;
 pub mod identity;
 pub mod intake;
 pub mod routes;
+pub mod scoring;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

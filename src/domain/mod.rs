@@ -3,6 +3,7 @@
 
 pub mod ballot;
 pub mod campaign;
+pub mod formula;
 pub mod receipt;
 pub mod scale;
 pub mod text;
