@@ -97,6 +97,15 @@ impl ApiError {
         .field("invitation")
     }
 
+    pub fn closed() -> Self {
+        Self::new(
+            StatusCode::GONE,
+            "closed",
+            "本次评议已经结束，不再接受提交",
+            "This campaign has closed and no longer takes ballots",
+        )
+    }
+
     pub fn bad_receipt() -> Self {
         Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,

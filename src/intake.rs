@@ -17,6 +17,8 @@ pub enum IntakeError {
     InFlight,
     #[error("the proposed receipt belongs to another ballot")]
     ReceiptTaken,
+    #[error("the campaign closed before the ballot was committed")]
+    Closed,
     #[error(transparent)]
     Write(#[from] WriteError),
     #[error(transparent)]
@@ -65,11 +67,12 @@ impl Intake<'_> {
             receipt: receipt.clone(),
             ballot,
             hour: crate::store::now_unix() / 3600,
+            flagged: false,
         };
         let outcome = self.writer.submit(pending).await;
         let hot_result = match &outcome {
             Ok(Commit::Counted | Commit::Duplicate) => self.hot.mark_taken(campaign_id, &key).await,
-            Ok(Commit::ReceiptTaken) | Err(_) => self.hot.release(campaign_id, &key).await,
+            Ok(Commit::ReceiptTaken | Commit::Closed) | Err(_) => self.hot.release(campaign_id, &key).await,
         };
         if let Err(e) = hot_result {
             tracing::warn!(error = %e, "hot state not updated after a commit");
@@ -81,6 +84,7 @@ impl Intake<'_> {
             }
             Commit::Duplicate => self.replay(&campaign, proposed, "duplicate_db").await,
             Commit::ReceiptTaken => Err(IntakeError::ReceiptTaken),
+            Commit::Closed => Err(IntakeError::Closed),
         }
     }
 

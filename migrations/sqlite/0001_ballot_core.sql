@@ -43,18 +43,43 @@ CREATE TABLE ballots (
     reasons TEXT,
     suggestion TEXT,
     flags INTEGER NOT NULL DEFAULT 0,
+    -- Random, drawn at insert: the order of the anonymised export, unrelated to arrival
+    -- and to the receipt.
+    shuffle_key BLOB NOT NULL,
     hour INTEGER NOT NULL
 ) WITHOUT ROWID;
 
-CREATE INDEX ballots_campaign ON ballots (campaign_id, class);
+CREATE INDEX ballots_export_order ON ballots (campaign_id, shuffle_key);
 
--- Running counts per unit, option and respondent class, advanced in the same transaction as
--- the ballots they count.
+-- Running counts per unit, option, respondent class, panel segment ('' when none) and
+-- whether the ballots were flagged as suspicious, advanced in the same transaction as the
+-- ballots they count.
 CREATE TABLE tallies (
     campaign_id INTEGER NOT NULL REFERENCES campaigns (id),
     unit_code TEXT NOT NULL,
     option_code TEXT NOT NULL,
     class TEXT NOT NULL,
+    segment TEXT NOT NULL,
+    flagged BOOLEAN NOT NULL,
     count INTEGER NOT NULL,
-    CONSTRAINT tallies_pkey PRIMARY KEY (campaign_id, unit_code, option_code, class)
+    CONSTRAINT tallies_pkey PRIMARY KEY (campaign_id, unit_code, option_code, class, segment, flagged)
 ) WITHOUT ROWID;
+
+-- Final results, computed once when a campaign closes and never changed after.
+CREATE TABLE final_results (
+    campaign_id INTEGER NOT NULL CONSTRAINT final_results_pkey PRIMARY KEY REFERENCES campaigns (id),
+    fingerprint TEXT NOT NULL,
+    ballots INTEGER NOT NULL,
+    results TEXT NOT NULL,
+    frozen_at INTEGER NOT NULL
+);
+
+-- Every configuration change, close and export: who, when, what. Only ever appended to.
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    campaign_id INTEGER REFERENCES campaigns (id),
+    detail TEXT NOT NULL
+);

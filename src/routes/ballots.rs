@@ -33,6 +33,7 @@ pub async fn submit(
         IntakeError::AlreadyTaken => ApiError::already_used(),
         IntakeError::InFlight => ApiError::in_flight(),
         IntakeError::ReceiptTaken => ApiError::receipt_taken(),
+        IntakeError::Closed => ApiError::closed(),
         IntakeError::Write(e) => e.into(),
         IntakeError::Store(e) => e.into(),
     })?;
@@ -44,12 +45,7 @@ pub async fn submit(
 pub fn ensure_open(campaign: &Campaign) -> Result<(), ApiError> {
     match campaign.status {
         CampaignStatus::Open => Ok(()),
-        CampaignStatus::Closed => Err(ApiError::new(
-            StatusCode::GONE,
-            "closed",
-            "本次评议已经结束，不再接受提交",
-            "This campaign has closed and no longer takes ballots",
-        )),
+        CampaignStatus::Closed => Err(ApiError::closed()),
         CampaignStatus::Draft => Err(ApiError::new(
             StatusCode::CONFLICT,
             "not_open",

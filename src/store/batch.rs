@@ -9,9 +9,10 @@ use super::{Commit, PendingBallot};
 
 /// Indices of the ballots whose respondent appears for the first time in the batch; the
 /// claims of these are offered to the database.
-pub fn first_claims(batch: &[PendingBallot]) -> Vec<usize> {
+pub fn first_claims(batch: &[PendingBallot], closed: &HashSet<i64>) -> Vec<usize> {
     let mut seen = HashSet::new();
     (0..batch.len())
+        .filter(|&i| !closed.contains(&batch[i].campaign.id))
         .filter(|&i| seen.insert((batch[i].campaign.id, batch[i].respondent_key.as_str())))
         .collect()
 }
@@ -19,10 +20,13 @@ pub fn first_claims(batch: &[PendingBallot]) -> Vec<usize> {
 /// Outcomes in batch order, given the claims the database accepted.
 pub fn outcomes(
     batch: &[PendingBallot],
+    closed: &HashSet<i64>,
     offered: &[usize],
     accepted: &HashSet<(i64, String)>,
 ) -> Vec<Commit> {
-    let mut result = vec![Commit::Duplicate; batch.len()];
+    let mut result: Vec<Commit> = (batch.iter())
+        .map(|p| if closed.contains(&p.campaign.id) { Commit::Closed } else { Commit::Duplicate })
+        .collect();
     for &i in offered {
         let p = &batch[i];
         if accepted.contains(&(p.campaign.id, p.respondent_key.clone())) {
@@ -65,37 +69,40 @@ pub struct TallyDelta<'a> {
     pub unit_code: &'a str,
     pub option_code: &'a str,
     pub class: &'static str,
+    pub segment: &'a str,
+    pub flagged: bool,
     pub count: i64,
 }
 
 /// Adds the ratings of the counted ballots up per campaign, unit, option and class: one
 /// row per counter, so one statement advances every counter the batch touches.
 pub fn tally_deltas<'a>(counted: &[&'a PendingBallot]) -> Vec<TallyDelta<'a>> {
-    let mut sums: HashMap<(i64, usize, usize, &'static str), (&'a PendingBallot, i64)> = HashMap::new();
+    type Key<'a> = (i64, usize, usize, &'static str, &'a str, bool);
+    let mut sums: HashMap<Key<'a>, (&'a PendingBallot, i64)> = HashMap::new();
     for &p in counted {
+        let segment = p.segment.as_deref().unwrap_or_default();
         for (unit, option) in p.ballot.rated() {
-            let key = (p.campaign.id, unit, option, p.class.as_str());
+            let key = (p.campaign.id, unit, option, p.class.as_str(), segment, p.flagged);
             sums.entry(key).or_insert((p, 0)).1 += 1;
         }
     }
     let mut deltas: Vec<TallyDelta> = (sums.into_iter())
-        .map(|((campaign_id, unit, option, class), (p, count))| TallyDelta {
+        .map(|((campaign_id, unit, option, class, segment, flagged), (p, count))| TallyDelta {
             campaign_id,
             unit_code: &p.campaign.units[unit].code,
             option_code: &p.campaign.definition.scale[option].code,
             class,
+            segment,
+            flagged,
             count,
         })
         .collect();
     // A fixed order keeps concurrent upserts (several instances on one PostgreSQL) from
     // taking row locks in opposite orders and deadlocking.
     deltas.sort_by(|a, b| {
-        (a.campaign_id, a.unit_code, a.option_code, a.class).cmp(&(
-            b.campaign_id,
-            b.unit_code,
-            b.option_code,
-            b.class,
-        ))
+        let key =
+            |d: &TallyDelta<'a>| (d.campaign_id, d.unit_code, d.option_code, d.class, d.segment, d.flagged);
+        key(a).cmp(&key(b))
     });
     deltas
 }
@@ -130,6 +137,7 @@ pub(crate) mod tests {
             receipt: Receipt::generate(),
             ballot: Ballot::parse(campaign, &input).unwrap(),
             hour: 0,
+            flagged: false,
         }
     }
 
@@ -141,11 +149,11 @@ pub(crate) mod tests {
             pending(&c, "panel:P2", ["satisfied"; 3]),
             pending(&c, "panel:P1", ["dissatisfied"; 3]),
         ];
-        let offered = first_claims(&batch);
+        let offered = first_claims(&batch, &HashSet::new());
         assert_eq!(offered, vec![0, 1]);
         // P2 was already in the database, so only P1's claim was accepted.
         let accepted = HashSet::from([(1, "panel:P1".to_string())]);
-        let result = outcomes(&batch, &offered, &accepted);
+        let result = outcomes(&batch, &HashSet::new(), &offered, &accepted);
         assert_eq!(result, vec![Commit::Counted, Commit::Duplicate, Commit::Duplicate]);
         let counted = counted_shuffled(&batch, &result);
         assert_eq!(counted.len(), 1);
@@ -165,6 +173,16 @@ pub(crate) mod tests {
         assert_eq!(outcomes, vec![Commit::ReceiptTaken, Commit::Counted]);
         assert_eq!(refused.len(), 1);
         assert_eq!(refused[0].respondent_key, "panel:P1");
+    }
+
+    #[test]
+    fn ballots_of_a_closed_campaign_are_not_offered() {
+        let c = Arc::new(Campaign::new(1, CampaignStatus::Open, small_definition()).unwrap());
+        let batch = vec![pending(&c, "panel:P1", ["satisfied"; 3])];
+        let closed = HashSet::from([1]);
+        let offered = first_claims(&batch, &closed);
+        assert!(offered.is_empty());
+        assert_eq!(outcomes(&batch, &closed, &offered, &HashSet::new()), vec![Commit::Closed]);
     }
 
     #[test]

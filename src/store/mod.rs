@@ -30,6 +30,8 @@ pub enum StoreError {
     BadCampaign { slug: String, reason: String },
     #[error("a campaign with slug `{0}` already exists")]
     CampaignExists(String),
+    #[error("reading rows failed")]
+    Visit(#[source] anyhow::Error),
 }
 
 impl StoreError {
@@ -96,6 +98,8 @@ pub struct PendingBallot {
     pub ballot: Ballot,
     /// Hours since the Unix epoch: fine enough for a chart, too coarse to line a ballot up with a claim.
     pub hour: i64,
+    /// Suspicious by how it arrived (never by what it says); stored and counted apart.
+    pub flagged: bool,
 }
 
 /// What became of one ballot of a batch.
@@ -107,6 +111,8 @@ pub enum Commit {
     /// The receipt the client proposed belongs to another ballot; nothing was stored and
     /// the respondent may try again with another.
     ReceiptTaken,
+    /// The campaign closed before the ballot could be committed; nothing was stored.
+    Closed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -114,6 +120,9 @@ pub struct TallyRow {
     pub unit_code: String,
     pub option_code: String,
     pub class: String,
+    /// The panel segment (界别), or "" for ballots without one.
+    pub segment: String,
+    pub flagged: bool,
     pub count: i64,
 }
 
@@ -146,6 +155,83 @@ pub trait Store: Send + Sync + 'static {
     async fn tallies(&self, campaign_id: i64) -> Result<Vec<TallyRow>>;
     async fn ballot_count(&self, campaign_id: i64) -> Result<i64>;
     async fn claim_count(&self, campaign_id: i64) -> Result<i64>;
+
+    /// Stops intake for good. Waits for batches of this campaign being committed (by any
+    /// instance); every batch after it refuses the campaign's ballots. `false` when the
+    /// campaign was not open.
+    async fn close_campaign(&self, campaign_id: i64) -> Result<bool>;
+    /// Replaces a campaign's definition (formula changes; the caller checks what may change).
+    async fn update_definition(&self, campaign_id: i64, definition: &CampaignDefinition) -> Result<()>;
+    async fn save_final_results(&self, campaign_id: i64, results: &FinalResults) -> Result<()>;
+    async fn final_results(&self, campaign_id: i64) -> Result<Option<FinalResults>>;
+
+    /// Every ballot of the campaign without free text, in the export's random order.
+    async fn for_each_ballot(
+        &self,
+        campaign_id: i64,
+        visit: &mut (dyn FnMut(StoredBallot) -> anyhow::Result<()> + Send),
+    ) -> Result<()>;
+    /// Every receipt of the campaign, sorted.
+    async fn for_each_receipt(
+        &self,
+        campaign_id: i64,
+        visit: &mut (dyn FnMut(String) -> anyhow::Result<()> + Send),
+    ) -> Result<()>;
+    /// Every ballot's free text (reasons as JSON keyed by unit, suggestion), in the export's order.
+    async fn for_each_feedback(
+        &self,
+        campaign_id: i64,
+        visit: &mut (dyn FnMut(Feedback) -> anyhow::Result<()> + Send),
+    ) -> Result<()>;
+
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<()>;
+    async fn audit_log(&self, campaign_id: Option<i64>) -> Result<Vec<AuditRecord>>;
+}
+
+/// A stored ballot as the anonymised export shows it: no receipt, no free text.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct StoredBallot {
+    pub class: String,
+    pub segment: Option<String>,
+    pub district: Option<String>,
+    pub ratings: String,
+    pub flags: i64,
+    pub hour: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Feedback {
+    pub reasons: Option<String>,
+    pub suggestion: Option<String>,
+}
+
+/// The frozen outcome of a closed campaign.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct FinalResults {
+    /// `sha256:` + hex, over the canonical anonymised ballot export and the formula.
+    pub fingerprint: String,
+    pub ballots: i64,
+    /// The results as JSON.
+    pub results: String,
+    pub frozen_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub actor: String,
+    pub action: String,
+    pub campaign_id: Option<i64>,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub campaign_id: Option<i64>,
+    pub detail: String,
 }
 
 /// Opens the store the configuration names: PostgreSQL for a `postgres://` URL, otherwise

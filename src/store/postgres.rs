@@ -14,6 +14,8 @@ pub struct PgStore {
 
 impl PgStore {
     const BACKEND: &'static str = "postgres";
+    /// Shared with other batches, exclusive against the `UPDATE` that closes the campaign.
+    const LOCK_CAMPAIGN_FOR_BATCH: &'static str = "SELECT status FROM campaigns WHERE id = $1 FOR SHARE";
 
     pub async fn connect(url: &str) -> Result<Self> {
         let pool = PgPoolOptions::new()

@@ -123,7 +123,25 @@ macro_rules! impl_store {
                 use $crate::store::batch;
                 let mut tx = self.pool.begin().await.map_err(StoreError::from_sqlx)?;
 
-                let offered = batch::first_claims(batch);
+                // Each campaign's row is locked (PostgreSQL: FOR SHARE; SQLite: the write lock)
+                // for the batch, so a close waits for batches in flight and every later batch
+                // sees it: nothing is acknowledged for a closed campaign.
+                let mut campaign_ids: Vec<i64> = batch.iter().map(|p| p.campaign.id).collect();
+                campaign_ids.sort_unstable();
+                campaign_ids.dedup();
+                let mut closed = std::collections::HashSet::new();
+                for id in campaign_ids {
+                    let (status,): (String,) = sqlx::query_as(Self::LOCK_CAMPAIGN_FOR_BATCH)
+                        .bind(id)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
+                    if status != "open" {
+                        closed.insert(id);
+                    }
+                }
+
+                let offered = batch::first_claims(batch, &closed);
                 let mut accepted = std::collections::HashSet::new();
                 for chunk in offered.chunks($crate::store::sql::CHUNK_ROWS) {
                     let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO claims (campaign_id, respondent_key, class) ");
@@ -136,7 +154,7 @@ macro_rules! impl_store {
                         q.build_query_as().fetch_all(&mut *tx).await.map_err(StoreError::from_sqlx)?;
                     accepted.extend(rows);
                 }
-                let mut outcomes = batch::outcomes(batch, &offered, &accepted);
+                let mut outcomes = batch::outcomes(batch, &closed, &offered, &accepted);
 
                 // Receipts are random, or proposed by the client for safe retries: one that
                 // is already taken is refused alone, and its claim withdrawn.
@@ -144,7 +162,8 @@ macro_rules! impl_store {
                 let mut inserted = std::collections::HashSet::new();
                 for chunk in counted.chunks($crate::store::sql::CHUNK_ROWS) {
                     let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO ballots (receipt, campaign_id, class, segment, district, ratings, reasons, suggestion, hour) ",
+                        "INSERT INTO ballots (receipt, campaign_id, class, segment, district, ratings, reasons, suggestion, \
+                         flags, shuffle_key, hour) ",
                     );
                     q.push_values(chunk, |mut row, p| {
                         row.push_bind(p.receipt.as_str().to_owned())
@@ -155,6 +174,8 @@ macro_rules! impl_store {
                             .push_bind(p.ballot.encode_ratings())
                             .push_bind(p.ballot.reasons_json(&p.campaign))
                             .push_bind(p.ballot.suggestion.clone())
+                            .push_bind(i64::from(p.flagged))
+                            .push_bind(rand::random::<[u8; 16]>().to_vec())
                             .push_bind(p.hour);
                     });
                     q.push(" ON CONFLICT (receipt) DO NOTHING RETURNING receipt");
@@ -177,17 +198,19 @@ macro_rules! impl_store {
                 let deltas = batch::tally_deltas(&counted);
                 for chunk in deltas.chunks($crate::store::sql::CHUNK_ROWS) {
                     let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO tallies (campaign_id, unit_code, option_code, class, count) ",
+                        "INSERT INTO tallies (campaign_id, unit_code, option_code, class, segment, flagged, count) ",
                     );
                     q.push_values(chunk, |mut row, d| {
                         row.push_bind(d.campaign_id)
                             .push_bind(d.unit_code)
                             .push_bind(d.option_code)
                             .push_bind(d.class)
+                            .push_bind(d.segment)
+                            .push_bind(d.flagged)
                             .push_bind(d.count);
                     });
                     q.push(
-                        " ON CONFLICT (campaign_id, unit_code, option_code, class) \
+                        " ON CONFLICT (campaign_id, unit_code, option_code, class, segment, flagged) \
                          DO UPDATE SET count = tallies.count + excluded.count",
                     );
                     q.build().execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
@@ -210,8 +233,8 @@ macro_rules! impl_store {
 
             async fn tallies(&self, campaign_id: i64) -> $crate::store::Result<Vec<TallyRow>> {
                 sqlx::query_as(
-                    "SELECT unit_code, option_code, class, count FROM tallies WHERE campaign_id = $1 \
-                     ORDER BY unit_code, option_code, class",
+                    "SELECT unit_code, option_code, class, segment, flagged, count FROM tallies \
+                     WHERE campaign_id = $1 ORDER BY unit_code, option_code, class, segment, flagged",
                 )
                 .bind(campaign_id)
                 .fetch_all(&self.pool)
@@ -225,6 +248,146 @@ macro_rules! impl_store {
 
             async fn claim_count(&self, campaign_id: i64) -> $crate::store::Result<i64> {
                 self.count("SELECT COUNT(*) FROM claims WHERE campaign_id = $1", campaign_id).await
+            }
+
+            async fn close_campaign(&self, campaign_id: i64) -> $crate::store::Result<bool> {
+                let done = sqlx::query("UPDATE campaigns SET status = 'closed' WHERE id = $1 AND status = 'open'")
+                    .bind(campaign_id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn update_definition(
+                &self,
+                campaign_id: i64,
+                definition: &CampaignDefinition,
+            ) -> $crate::store::Result<()> {
+                let json = serde_json::to_string(definition).expect("a definition serialises");
+                sqlx::query("UPDATE campaigns SET definition = $1 WHERE id = $2")
+                    .bind(json)
+                    .bind(campaign_id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                Ok(())
+            }
+
+            async fn save_final_results(
+                &self,
+                campaign_id: i64,
+                results: &$crate::store::FinalResults,
+            ) -> $crate::store::Result<()> {
+                sqlx::query(
+                    "INSERT INTO final_results (campaign_id, fingerprint, ballots, results, frozen_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(campaign_id)
+                .bind(&results.fingerprint)
+                .bind(results.ballots)
+                .bind(&results.results)
+                .bind(results.frozen_at)
+                .execute(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(())
+            }
+
+            async fn final_results(
+                &self,
+                campaign_id: i64,
+            ) -> $crate::store::Result<Option<$crate::store::FinalResults>> {
+                sqlx::query_as(
+                    "SELECT fingerprint, ballots, results, frozen_at FROM final_results WHERE campaign_id = $1",
+                )
+                .bind(campaign_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)
+            }
+
+            async fn for_each_ballot(
+                &self,
+                campaign_id: i64,
+                visit: &mut (dyn FnMut($crate::store::StoredBallot) -> anyhow::Result<()> + Send),
+            ) -> $crate::store::Result<()> {
+                use futures_util::TryStreamExt;
+                let mut rows = sqlx::query_as(
+                    "SELECT class, segment, district, ratings, flags, hour FROM ballots \
+                     WHERE campaign_id = $1 ORDER BY shuffle_key",
+                )
+                .bind(campaign_id)
+                .fetch(&self.pool);
+                while let Some(row) = rows.try_next().await.map_err(StoreError::from_sqlx)? {
+                    visit(row).map_err(StoreError::Visit)?;
+                }
+                Ok(())
+            }
+
+            async fn for_each_receipt(
+                &self,
+                campaign_id: i64,
+                visit: &mut (dyn FnMut(String) -> anyhow::Result<()> + Send),
+            ) -> $crate::store::Result<()> {
+                use futures_util::TryStreamExt;
+                let mut rows =
+                    sqlx::query_as::<_, (String,)>("SELECT receipt FROM ballots WHERE campaign_id = $1 ORDER BY receipt")
+                        .bind(campaign_id)
+                        .fetch(&self.pool);
+                while let Some((receipt,)) = rows.try_next().await.map_err(StoreError::from_sqlx)? {
+                    visit(receipt).map_err(StoreError::Visit)?;
+                }
+                Ok(())
+            }
+
+            async fn for_each_feedback(
+                &self,
+                campaign_id: i64,
+                visit: &mut (dyn FnMut($crate::store::Feedback) -> anyhow::Result<()> + Send),
+            ) -> $crate::store::Result<()> {
+                use futures_util::TryStreamExt;
+                let mut rows = sqlx::query_as(
+                    "SELECT reasons, suggestion FROM ballots WHERE campaign_id = $1 \
+                     AND (reasons IS NOT NULL OR suggestion IS NOT NULL) ORDER BY shuffle_key",
+                )
+                .bind(campaign_id)
+                .fetch(&self.pool);
+                while let Some(row) = rows.try_next().await.map_err(StoreError::from_sqlx)? {
+                    visit(row).map_err(StoreError::Visit)?;
+                }
+                Ok(())
+            }
+
+            async fn append_audit(&self, entry: &$crate::store::AuditEntry) -> $crate::store::Result<()> {
+                sqlx::query(
+                    "INSERT INTO audit_log (at, actor, action, campaign_id, detail) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind($crate::store::now_unix())
+                .bind(&entry.actor)
+                .bind(&entry.action)
+                .bind(entry.campaign_id)
+                .bind(&entry.detail)
+                .execute(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(())
+            }
+
+            async fn audit_log(
+                &self,
+                campaign_id: Option<i64>,
+            ) -> $crate::store::Result<Vec<$crate::store::AuditRecord>> {
+                let all = campaign_id.is_none();
+                sqlx::query_as(
+                    "SELECT id, at, actor, action, campaign_id, detail FROM audit_log \
+                     WHERE $1 OR campaign_id = $2 ORDER BY id",
+                )
+                .bind(all)
+                .bind(campaign_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)
             }
         }
 

@@ -19,6 +19,10 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     const BACKEND: &'static str = "sqlite";
+    /// A no-op write: it takes SQLite's write lock at the start of the batch, so the status
+    /// read cannot go stale before the batch commits.
+    const LOCK_CAMPAIGN_FOR_BATCH: &'static str =
+        "UPDATE campaigns SET status = status WHERE id = $1 RETURNING status";
 
     pub async fn open(path: &Path) -> Result<Self> {
         Self::with_options(SqliteConnectOptions::new().filename(path)).await

@@ -155,7 +155,10 @@ mod tests {
     use crate::domain::campaign::tests::small_definition;
     use crate::domain::*;
     use crate::store::batch::tests::pending;
-    use crate::store::{Invitation, InvitationLookup, NewInvitation, Result, TallyRow};
+    use crate::store::{
+        AuditEntry, AuditRecord, Feedback, FinalResults, Invitation, InvitationLookup, NewInvitation, Result,
+        StoredBallot, TallyRow,
+    };
 
     /// A store that counts commits and can be told to fail.
     #[derive(Default)]
@@ -215,6 +218,45 @@ mod tests {
         }
         async fn claim_count(&self, _: i64) -> Result<i64> {
             Ok(0)
+        }
+        async fn close_campaign(&self, _: i64) -> Result<bool> {
+            Ok(true)
+        }
+        async fn update_definition(&self, _: i64, _: &CampaignDefinition) -> Result<()> {
+            Ok(())
+        }
+        async fn save_final_results(&self, _: i64, _: &FinalResults) -> Result<()> {
+            Ok(())
+        }
+        async fn final_results(&self, _: i64) -> Result<Option<FinalResults>> {
+            Ok(None)
+        }
+        async fn for_each_ballot(
+            &self,
+            _: i64,
+            _: &mut (dyn FnMut(StoredBallot) -> anyhow::Result<()> + Send),
+        ) -> Result<()> {
+            Ok(())
+        }
+        async fn for_each_receipt(
+            &self,
+            _: i64,
+            _: &mut (dyn FnMut(String) -> anyhow::Result<()> + Send),
+        ) -> Result<()> {
+            Ok(())
+        }
+        async fn for_each_feedback(
+            &self,
+            _: i64,
+            _: &mut (dyn FnMut(Feedback) -> anyhow::Result<()> + Send),
+        ) -> Result<()> {
+            Ok(())
+        }
+        async fn append_audit(&self, _: &AuditEntry) -> Result<()> {
+            Ok(())
+        }
+        async fn audit_log(&self, _: Option<i64>) -> Result<Vec<AuditRecord>> {
+            Ok(vec![])
         }
     }
 
