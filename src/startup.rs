@@ -22,6 +22,8 @@ pub struct AppState {
     pub catalog: Catalog,
     pub secret: Secret,
     pub max_body_bytes: usize,
+    /// Staff cookies carry `Secure` when the service is reached over HTTPS.
+    pub secure_cookies: bool,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
             hot,
             secret,
             max_body_bytes: settings.max_body_bytes,
+            secure_cookies: settings.public_base().starts_with("https://"),
         }
     }
 

@@ -42,7 +42,7 @@ CREATE TABLE ballots (
     ratings TEXT NOT NULL,
     reasons TEXT,
     suggestion TEXT,
-    flags INTEGER NOT NULL DEFAULT 0,
+    flags BIGINT NOT NULL DEFAULT 0,
     -- Random, drawn at insert: the order of the anonymised export, unrelated to arrival
     -- and to the receipt.
     shuffle_key BYTEA NOT NULL,

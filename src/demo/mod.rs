@@ -39,6 +39,7 @@ pub fn definition() -> CampaignDefinition {
         reason_max_chars: 200,
         suggestion_max_chars: 500,
         scale: default_scale(),
+        formula: Default::default(),
         categories: (data::CATEGORIES.iter())
             .map(|c| CategoryDefinition {
                 code: c.code.into(),

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use actix_web::web::Bytes;
 use serde::{Deserialize, Serialize};
 
+use super::formula::{Formula, FormulaError};
 use super::scale::{default_scale, ScaleOption};
 
 /// The stored, serialisable description of a campaign (kept as JSON in the database).
@@ -23,6 +24,9 @@ pub struct CampaignDefinition {
     pub suggestion_max_chars: usize,
     #[serde(default = "default_scale")]
     pub scale: Vec<ScaleOption>,
+    /// How the tallies become the score component.
+    #[serde(default)]
+    pub formula: Formula,
     pub categories: Vec<CategoryDefinition>,
 }
 
@@ -94,6 +98,8 @@ pub enum DefinitionError {
     ScaleSize(usize),
     #[error("the campaign has {0} units; at most {max} are supported", max = MAX_UNITS)]
     TooManyUnits(usize),
+    #[error("formula: {0}")]
+    Formula(#[from] FormulaError),
 }
 
 /// Ballots store ratings compactly, one character per unit; see [`crate::domain::ballot`].
@@ -170,7 +176,7 @@ impl CampaignDefinition {
         if !(2..=10).contains(&self.scale.len()) {
             return Err(DefinitionError::ScaleSize(self.scale.len()));
         }
-        let unit_count: usize = self.categories.iter().map(|c| c.units.len()).sum();
+        let unit_count = self.unit_count();
         if unit_count == 0 {
             return Err(DefinitionError::NoUnits);
         }
@@ -180,7 +186,23 @@ impl CampaignDefinition {
         let codes = (self.categories.iter().map(|c| &c.code))
             .chain(self.categories.iter().flat_map(|c| c.units.iter().map(|u| &u.code)));
         check_unique_codes(codes)?;
-        check_unique_codes(self.scale.iter().map(|o| &o.code))
+        check_unique_codes(self.scale.iter().map(|o| &o.code))?;
+        let options: Vec<&str> = self.scale.iter().map(|o| o.code.as_str()).collect();
+        let units: Vec<&str> =
+            self.categories.iter().flat_map(|c| c.units.iter().map(|u| u.code.as_str())).collect();
+        self.formula.validate(&options, &units)?;
+        Ok(())
+    }
+
+    pub fn unit_count(&self) -> usize {
+        self.categories.iter().map(|c| c.units.len()).sum()
+    }
+
+    /// Reads a campaign file (TOML, the same fields; see docs/CAMPAIGNS.md) and validates it.
+    pub fn from_toml(text: &str) -> anyhow::Result<Self> {
+        let definition: Self = toml::from_str(text)?;
+        definition.validate()?;
+        Ok(definition)
     }
 }
 
@@ -266,6 +288,7 @@ pub(crate) mod tests {
             reason_max_chars: 10,
             suggestion_max_chars: 20,
             scale: default_scale(),
+            formula: Formula::default(),
             categories: vec![
                 CategoryDefinition {
                     code: "A".into(),

@@ -21,11 +21,12 @@ type Claims = HashMap<(i64, String), (Mark, Instant)>;
 pub struct MemoryHot {
     capacity: usize,
     claims: Mutex<Claims>,
+    values: Mutex<HashMap<String, (String, Instant)>>,
 }
 
 impl MemoryHot {
     pub fn new(capacity: usize) -> Self {
-        Self { capacity, claims: Mutex::new(HashMap::new()) }
+        Self { capacity, claims: Mutex::new(HashMap::new()), values: Mutex::new(HashMap::new()) }
     }
 
     fn insert(claims: &mut Claims, capacity: usize, campaign_id: i64, key: &str, mark: Mark, ttl: u64) {
@@ -72,6 +73,44 @@ impl HotState for MemoryHot {
         self.claims.lock().expect("hot state lock").remove(&(campaign_id, key.to_owned()));
         Ok(())
     }
+
+    async fn put(&self, key: &str, value: &str, ttl_secs: u64) -> Result<(), HotError> {
+        let mut values = self.values.lock().expect("hot state lock");
+        let now = Instant::now();
+        if values.len() >= self.capacity {
+            values.retain(|_, (_, expires)| *expires > now);
+        }
+        if values.len() < self.capacity {
+            values.insert(key.to_owned(), (value.to_owned(), now + Duration::from_secs(ttl_secs)));
+            Ok(())
+        } else {
+            Err(HotError("in-process hot state is full".into()))
+        }
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<String>, HotError> {
+        let values = self.values.lock().expect("hot state lock");
+        Ok(values.get(key).filter(|(_, expires)| *expires > Instant::now()).map(|(v, _)| v.clone()))
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), HotError> {
+        self.values.lock().expect("hot state lock").remove(key);
+        Ok(())
+    }
+
+    async fn hit(&self, key: &str, window_secs: u64) -> Result<u64, HotError> {
+        let mut values = self.values.lock().expect("hot state lock");
+        let now = Instant::now();
+        let entry = values
+            .entry(key.to_owned())
+            .or_insert_with(|| ("0".into(), now + Duration::from_secs(window_secs)));
+        if entry.1 <= now {
+            *entry = ("0".into(), now + Duration::from_secs(window_secs));
+        }
+        let count = entry.0.parse::<u64>().unwrap_or(0) + 1;
+        entry.0 = count.to_string();
+        Ok(count)
+    }
 }
 
 #[cfg(test)]
@@ -88,6 +127,21 @@ mod tests {
         assert_eq!(hot.try_claim(1, "k").await.unwrap(), ClaimAttempt::Acquired);
         hot.mark_taken(1, "k").await.unwrap();
         assert_eq!(hot.try_claim(1, "k").await.unwrap(), ClaimAttempt::Taken);
+    }
+
+    #[tokio::test]
+    async fn values_expire_and_counters_count_per_window() {
+        let hot = MemoryHot::new(10);
+        hot.put("s", "v", 60).await.unwrap();
+        assert_eq!(hot.get("s").await.unwrap().as_deref(), Some("v"));
+        hot.put("old", "v", 0).await.unwrap();
+        assert_eq!(hot.get("old").await.unwrap(), None);
+        hot.delete("s").await.unwrap();
+        assert_eq!(hot.get("s").await.unwrap(), None);
+        assert_eq!(hot.hit("k", 60).await.unwrap(), 1);
+        assert_eq!(hot.hit("k", 60).await.unwrap(), 2);
+        assert_eq!(hot.hit("gone", 0).await.unwrap(), 1);
+        assert_eq!(hot.hit("gone", 0).await.unwrap(), 1);
     }
 
     #[tokio::test]

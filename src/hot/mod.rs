@@ -34,6 +34,14 @@ pub trait HotState: Send + Sync + 'static {
     async fn mark_taken(&self, campaign_id: i64, respondent_key: &str) -> Result<(), HotError>;
     /// The commit failed: let the respondent try again.
     async fn release(&self, campaign_id: i64, respondent_key: &str) -> Result<(), HotError>;
+
+    /// Short-lived values shared by every instance (staff sessions).
+    async fn put(&self, key: &str, value: &str, ttl_secs: u64) -> Result<(), HotError>;
+    async fn get(&self, key: &str) -> Result<Option<String>, HotError>;
+    async fn delete(&self, key: &str) -> Result<(), HotError>;
+    /// Adds one to a counter that starts when first touched and vanishes `window_secs`
+    /// later; returns the new count (rate limits).
+    async fn hit(&self, key: &str, window_secs: u64) -> Result<u64, HotError>;
 }
 
 /// Seconds an in-flight mark lives: long enough to cover a commit, short enough that a

@@ -30,6 +30,10 @@ impl RedisHot {
         Ok(Self { conn, prefix: prefix.to_owned() })
     }
 
+    fn value_key(&self, key: &str) -> String {
+        format!("{}kv:{key}", self.prefix)
+    }
+
     fn claim_key(&self, campaign_id: i64, respondent_key: &str) -> String {
         format!("{}{{c{campaign_id}}}:claim:{respondent_key}", self.prefix)
     }
@@ -91,5 +95,46 @@ impl HotState for RedisHot {
             .query_async::<()>(&mut conn)
             .await
             .map_err(unavailable)
+    }
+
+    async fn put(&self, key: &str, value: &str, ttl_secs: u64) -> Result<(), HotError> {
+        let mut conn = self.conn.clone();
+        redis::cmd("SET")
+            .arg(self.value_key(key))
+            .arg(value)
+            .arg("EX")
+            .arg(ttl_secs.max(1))
+            .query_async::<()>(&mut conn)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<String>, HotError> {
+        let mut conn = self.conn.clone();
+        redis::cmd("GET").arg(self.value_key(key)).query_async(&mut conn).await.map_err(unavailable)
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), HotError> {
+        let mut conn = self.conn.clone();
+        redis::cmd("DEL").arg(self.value_key(key)).query_async::<()>(&mut conn).await.map_err(unavailable)
+    }
+
+    async fn hit(&self, key: &str, window_secs: u64) -> Result<u64, HotError> {
+        let mut conn = self.conn.clone();
+        let key = self.value_key(key);
+        // INCR, and start the window on the first hit only (EXPIRE NX, Redis ≥ 7).
+        let (count,): (u64,) = redis::pipe()
+            .atomic()
+            .cmd("INCR")
+            .arg(&key)
+            .cmd("EXPIRE")
+            .arg(&key)
+            .arg(window_secs.max(1))
+            .arg("NX")
+            .ignore()
+            .query_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(count)
     }
 }

@@ -1,7 +1,8 @@
 //! HTTP handlers, thin: extract, call the domain, answer. One file per resource.
 
+mod admin;
 mod ballots;
-mod body;
+pub(crate) mod body;
 mod campaigns;
 mod health;
 mod invitations;
@@ -22,6 +23,7 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
                     .route("/campaigns/{slug}/ballots", web::post().to(ballots::submit))
                     .route("/campaigns/{slug}/invitations/status", web::post().to(invitations::status))
                     .route("/receipts/{receipt}", web::get().to(receipts::get))
+                    .service(admin::scope())
                     .default_service(web::to(not_found)),
             )
             .route("/healthz", web::get().to(health::healthz))

@@ -8,10 +8,15 @@ use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 
 type Files = &'static [(i64, &'static str, &'static str)];
 
-pub const SQLITE: Files = &[(1, "ballot core", include_str!("../../migrations/sqlite/0001_ballot_core.sql"))];
+pub const SQLITE: Files = &[
+    (1, "ballot core", include_str!("../../migrations/sqlite/0001_ballot_core.sql")),
+    (2, "staff", include_str!("../../migrations/sqlite/0002_staff.sql")),
+];
 
-pub const POSTGRES: Files =
-    &[(1, "ballot core", include_str!("../../migrations/postgres/0001_ballot_core.sql"))];
+pub const POSTGRES: Files = &[
+    (1, "ballot core", include_str!("../../migrations/postgres/0001_ballot_core.sql")),
+    (2, "staff", include_str!("../../migrations/postgres/0002_staff.sql")),
+];
 
 #[derive(Debug)]
 struct Embedded(Files);

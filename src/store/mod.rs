@@ -32,6 +32,8 @@ pub enum StoreError {
     CampaignExists(String),
     #[error("reading rows failed")]
     Visit(#[source] anyhow::Error),
+    #[error("a staff user named `{0}` already exists")]
+    UserExists(String),
 }
 
 impl StoreError {
@@ -160,6 +162,8 @@ pub trait Store: Send + Sync + 'static {
     /// instance); every batch after it refuses the campaign's ballots. `false` when the
     /// campaign was not open.
     async fn close_campaign(&self, campaign_id: i64) -> Result<bool>;
+    /// Opens a draft campaign; `false` when it was not a draft.
+    async fn open_campaign(&self, campaign_id: i64) -> Result<bool>;
     /// Replaces a campaign's definition (formula changes; the caller checks what may change).
     async fn update_definition(&self, campaign_id: i64, definition: &CampaignDefinition) -> Result<()>;
     async fn save_final_results(&self, campaign_id: i64, results: &FinalResults) -> Result<()>;
@@ -185,6 +189,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
 
     async fn append_audit(&self, entry: &AuditEntry) -> Result<()>;
+    /// Every campaign: slug, title, status; newest first.
+    async fn campaigns(&self) -> Result<Vec<CampaignSummary>>;
+
+    async fn add_staff_user(&self, name: &str, role: &str, password_hash: &str) -> Result<i64>;
+    async fn staff_user(&self, name: &str) -> Result<Option<StaffUserRow>>;
     async fn audit_log(&self, campaign_id: Option<i64>) -> Result<Vec<AuditRecord>>;
 }
 
@@ -214,6 +223,22 @@ pub struct FinalResults {
     /// The results as JSON.
     pub results: String,
     pub frozen_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
+pub struct CampaignSummary {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct StaffUserRow {
+    pub id: i64,
+    pub name: String,
+    pub role: String,
+    pub password_hash: String,
 }
 
 #[derive(Debug, Clone)]

@@ -2,8 +2,10 @@
 
 use std::time::Duration;
 
-use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::Postgres;
+use std::str::FromStr;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{ConnectOptions, Postgres};
 
 use super::sql::impl_store;
 use super::*;
@@ -18,11 +20,14 @@ impl PgStore {
     const LOCK_CAMPAIGN_FOR_BATCH: &'static str = "SELECT status FROM campaigns WHERE id = $1 FOR SHARE";
 
     pub async fn connect(url: &str) -> Result<Self> {
+        // Exports read every ballot in one statement; that is slow by design, not a warning.
+        let options = PgConnectOptions::from_str(url)?
+            .log_slow_statements(log::LevelFilter::Warn, Duration::from_secs(30));
         let pool = PgPoolOptions::new()
             .max_connections(16)
             // Short, so that a request waiting for a dead database gets its 503 quickly.
             .acquire_timeout(Duration::from_secs(3))
-            .connect(url)
+            .connect_with(options)
             .await
             .map_err(StoreError::from_sqlx)?;
         Ok(Self { pool })

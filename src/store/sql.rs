@@ -259,6 +259,15 @@ macro_rules! impl_store {
                 Ok(done.rows_affected() == 1)
             }
 
+            async fn open_campaign(&self, campaign_id: i64) -> $crate::store::Result<bool> {
+                let done = sqlx::query("UPDATE campaigns SET status = 'open' WHERE id = $1 AND status = 'draft'")
+                    .bind(campaign_id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                Ok(done.rows_affected() == 1)
+            }
+
             async fn update_definition(
                 &self,
                 campaign_id: i64,
@@ -388,6 +397,47 @@ macro_rules! impl_store {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(StoreError::from_sqlx)
+            }
+
+            async fn campaigns(&self) -> $crate::store::Result<Vec<$crate::store::CampaignSummary>> {
+                let rows: Vec<(i64, String, String, String)> =
+                    sqlx::query_as("SELECT id, slug, definition, status FROM campaigns ORDER BY id DESC")
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, slug, definition, status)| {
+                        let title = serde_json::from_str::<serde_json::Value>(&definition)
+                            .ok()
+                            .and_then(|d| d["title"].as_str().map(String::from))
+                            .unwrap_or_default();
+                        $crate::store::CampaignSummary { id, slug, title, status }
+                    })
+                    .collect())
+            }
+
+            async fn add_staff_user(&self, name: &str, role: &str, password_hash: &str) -> $crate::store::Result<i64> {
+                let inserted: Option<(i64,)> = sqlx::query_as(
+                    "INSERT INTO staff_users (name, role, password_hash, created_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (name) DO NOTHING RETURNING id",
+                )
+                .bind(name)
+                .bind(role)
+                .bind(password_hash)
+                .bind($crate::store::now_unix())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                inserted.map(|(id,)| id).ok_or_else(|| StoreError::UserExists(name.to_owned()))
+            }
+
+            async fn staff_user(&self, name: &str) -> $crate::store::Result<Option<$crate::store::StaffUserRow>> {
+                sqlx::query_as("SELECT id, name, role, password_hash FROM staff_users WHERE name = $1")
+                    .bind(name)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(StoreError::from_sqlx)
             }
         }
 

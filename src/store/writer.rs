@@ -222,6 +222,9 @@ mod tests {
         async fn close_campaign(&self, _: i64) -> Result<bool> {
             Ok(true)
         }
+        async fn open_campaign(&self, _: i64) -> Result<bool> {
+            Ok(true)
+        }
         async fn update_definition(&self, _: i64, _: &CampaignDefinition) -> Result<()> {
             Ok(())
         }
@@ -254,6 +257,15 @@ mod tests {
         }
         async fn append_audit(&self, _: &AuditEntry) -> Result<()> {
             Ok(())
+        }
+        async fn campaigns(&self) -> Result<Vec<crate::store::CampaignSummary>> {
+            Ok(vec![])
+        }
+        async fn add_staff_user(&self, _: &str, _: &str, _: &str) -> Result<i64> {
+            Ok(1)
+        }
+        async fn staff_user(&self, _: &str) -> Result<Option<crate::store::StaffUserRow>> {
+            Ok(None)
         }
         async fn audit_log(&self, _: Option<i64>) -> Result<Vec<AuditRecord>> {
             Ok(vec![])

@@ -3,6 +3,8 @@
 
 mod bad_input;
 mod ballots;
+mod closing;
 mod durability;
 mod helpers;
 mod service;
+mod staff;

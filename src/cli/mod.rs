@@ -1,4 +1,10 @@
-//! The command line: `minping demo | serve | migrate`.
+//! The command line: `minping demo | serve | migrate | campaign | export | verify`.
+//! Every command honours `--data-dir`, `DATABASE_URL` and the configuration file like
+//! `serve`, and works while servers are running.
+
+mod campaign;
+mod export;
+mod user;
 
 use std::path::PathBuf;
 
@@ -29,10 +35,20 @@ enum Command {
     Serve(ServeArgs),
     /// Run the database migrations and exit (they also run at start).
     Migrate(DataArgs),
+    /// Create, open, close a campaign, or change its formula.
+    #[command(subcommand)]
+    Campaign(campaign::CampaignCommand),
+    /// Export results (CSV, XLSX, JSON), the anonymised ballots, or the receipt list.
+    Export(export::ExportArgs),
+    /// Recompute a campaign's results and fingerprint from its anonymised ballot export.
+    Verify(export::VerifyArgs),
+    /// Staff users of the console.
+    #[command(subcommand)]
+    User(user::UserCommand),
 }
 
 #[derive(Args)]
-struct DataArgs {
+pub(crate) struct DataArgs {
     /// Where the embedded profile keeps its data [default: ./minping-data].
     #[arg(long)]
     data_dir: Option<PathBuf>,
@@ -67,6 +83,10 @@ impl Cli {
                 store.close().await;
                 Ok(())
             }
+            Command::Campaign(command) => command.run(settings).await,
+            Command::Export(args) => args.run(settings).await,
+            Command::Verify(args) => args.run(),
+            Command::User(command) => command.run(settings).await,
             Command::Serve(serve) => {
                 serve.apply(&mut settings);
                 let state = AppState::open(&settings).await?;
@@ -105,9 +125,9 @@ async fn start(settings: &Settings, state: AppState) -> anyhow::Result<()> {
 }
 
 impl DataArgs {
-    fn apply(self, settings: &mut Settings) {
-        if let Some(dir) = self.data_dir {
-            settings.data_dir = dir;
+    pub(crate) fn apply(&self, settings: &mut Settings) {
+        if let Some(dir) = &self.data_dir {
+            settings.data_dir = dir.clone();
         }
     }
 }
@@ -119,4 +139,18 @@ impl ServeArgs {
             settings.bind = bind;
         }
     }
+}
+
+/// The store the settings name, for commands that need no server.
+pub(crate) async fn open_store(
+    settings: &Settings,
+) -> anyhow::Result<std::sync::Arc<dyn crate::store::Store>> {
+    crate::store::open(settings.database_url.as_deref(), &settings.data_dir).await
+}
+
+/// Who did it, for the audit log.
+pub(crate) fn actor() -> String {
+    let user =
+        std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
 }

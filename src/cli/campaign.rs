@@ -1,0 +1,124 @@
+//! `minping campaign create | open | close | formula`.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Subcommand;
+
+use super::{actor, open_store, DataArgs};
+use crate::config::Settings;
+use crate::domain::formula::Formula;
+use crate::domain::CampaignDefinition;
+use crate::lifecycle;
+
+#[derive(Subcommand)]
+pub enum CampaignCommand {
+    /// Create a campaign from a campaign file (TOML; see docs/CAMPAIGNS.md). It starts as a draft.
+    Create {
+        file: PathBuf,
+        /// Open it for ballots at once.
+        #[arg(long)]
+        open: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Open a draft campaign for ballots.
+    Open {
+        slug: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Stop intake for good, and compute, freeze and fingerprint the final results.
+    Close {
+        slug: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Replace a campaign's formula with the `[formula]` of a TOML file. Once the campaign is
+    /// open this needs `--override REASON`, which the audit log keeps; after it closes, never.
+    Formula {
+        slug: String,
+        file: PathBuf,
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+impl CampaignCommand {
+    pub async fn run(self, mut settings: Settings) -> anyhow::Result<()> {
+        match self {
+            Self::Create { file, open, data } => {
+                data.apply(&mut settings);
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                let definition = CampaignDefinition::from_toml(&text)
+                    .with_context(|| format!("{} is not a valid campaign file", file.display()))?;
+                let store = open_store(&settings).await?;
+                lifecycle::create(store.as_ref(), &definition, open, &actor(), &file.display().to_string())
+                    .await?;
+                let status = if open { "open" } else { "draft" };
+                println!(
+                    "created campaign `{}` ({status}, {} units)",
+                    definition.slug,
+                    definition.unit_count()
+                );
+                Ok(())
+            }
+            Self::Open { slug, data } => {
+                data.apply(&mut settings);
+                let store = open_store(&settings).await?;
+                lifecycle::open(store.as_ref(), &slug, &actor()).await?;
+                println!("campaign `{slug}` is open");
+                Ok(())
+            }
+            Self::Close { slug, data } => {
+                data.apply(&mut settings);
+                let store = open_store(&settings).await?;
+                let started = std::time::Instant::now();
+                let progress = indicatif::ProgressBar::new_spinner()
+                    .with_message(format!("closing `{slug}`: recounting its ballots"));
+                progress.enable_steady_tick(std::time::Duration::from_millis(120));
+                let report = crate::results::close(store.as_ref(), &slug, &actor()).await;
+                progress.finish_and_clear();
+                let report = report?;
+                println!(
+                    "campaign `{slug}` is closed: {} ballots, results frozen in {:.2} s\nfingerprint {}",
+                    report.ballots,
+                    started.elapsed().as_secs_f64(),
+                    report.fingerprint.unwrap_or_default()
+                );
+                Ok(())
+            }
+            Self::Formula { slug, file, override_reason, data } => {
+                data.apply(&mut settings);
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                let formula = formula_from_toml(&text)
+                    .with_context(|| format!("{} has no valid [formula]", file.display()))?;
+                let store = open_store(&settings).await?;
+                lifecycle::change_formula(
+                    store.as_ref(),
+                    &slug,
+                    formula,
+                    override_reason.as_deref(),
+                    &actor(),
+                )
+                .await?;
+                println!("the formula of `{slug}` is changed");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The `[formula]` table of a TOML file (a campaign file, or one holding just the formula);
+/// other tables are ignored.
+fn formula_from_toml(text: &str) -> anyhow::Result<Formula> {
+    #[derive(serde::Deserialize)]
+    struct File {
+        formula: Formula,
+    }
+    Ok(toml::from_str::<File>(text)?.formula)
+}

@@ -1,0 +1,325 @@
+//! The anonymised ballot export (`minping-ballots/1`): what anyone needs to recount a
+//! closed campaign and check its fingerprint.
+//!
+//! JSON Lines. The first line is the header: the campaign's units and scale, the formula,
+//! the number of ballots, the frozen fingerprint and the final results. Each following line
+//! is one ballot: respondent class, panel segment and district (or null), the day in China
+//! Standard Time, whether it was flagged, and its ratings — one character per unit in the
+//! header's unit order, the option's index in the header's `options`, or `-` when unrated.
+//! No receipt, no free text, no identity, no time finer than the day; lines are in a random
+//! order drawn when each ballot was stored.
+//!
+//! The fingerprint is `sha256:` + the hex SHA-256 of the header's `format`, `campaign` and
+//! `formula` as one line of canonical JSON (the header line without its last three fields),
+//! followed by every ballot line exactly as written, each with its newline.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::domain::formula::Formula;
+use crate::domain::Campaign;
+use crate::scoring::{CategoryRef, Layout, Tally, UnitRef};
+use crate::store::StoredBallot;
+
+pub const FORMAT: &str = "minping-ballots/1";
+
+/// The campaign as the export describes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignLayout {
+    pub slug: String,
+    pub title: String,
+    pub categories: Vec<LayoutCategory>,
+    /// Option codes of the scale, in order: a rating character `3` means `options[3]`.
+    pub options: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayoutCategory {
+    pub code: String,
+    pub name: String,
+    pub units: Vec<LayoutUnit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayoutUnit {
+    pub code: String,
+    pub name: String,
+}
+
+impl CampaignLayout {
+    pub fn of(campaign: &Campaign) -> Self {
+        let d = &campaign.definition;
+        Self {
+            slug: d.slug.clone(),
+            title: d.title.clone(),
+            categories: (d.categories.iter())
+                .map(|c| LayoutCategory {
+                    code: c.code.clone(),
+                    name: c.name.clone(),
+                    units: (c.units.iter())
+                        .map(|u| LayoutUnit { code: u.code.clone(), name: u.name.clone() })
+                        .collect(),
+                })
+                .collect(),
+            options: d.scale.iter().map(|o| o.code.clone()).collect(),
+        }
+    }
+
+    /// The scoring module's view of the same campaign.
+    pub fn layout(&self) -> Layout {
+        Layout {
+            categories: (self.categories.iter())
+                .map(|c| CategoryRef { code: c.code.clone(), name: c.name.clone() })
+                .collect(),
+            units: (self.categories.iter().enumerate())
+                .flat_map(|(i, c)| {
+                    c.units.iter().map(move |u| UnitRef {
+                        code: u.code.clone(),
+                        name: u.name.clone(),
+                        category: i,
+                    })
+                })
+                .collect(),
+            options: self.options.clone(),
+        }
+    }
+
+    pub fn unit_count(&self) -> usize {
+        self.categories.iter().map(|c| c.units.len()).sum()
+    }
+}
+
+/// The part of the header the fingerprint covers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preamble {
+    pub format: String,
+    pub campaign: CampaignLayout,
+    pub formula: Formula,
+}
+
+/// The first line of the export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    #[serde(flatten)]
+    pub preamble: Preamble,
+    pub ballots: u64,
+    pub fingerprint: String,
+    pub results: serde_json::Value,
+}
+
+/// One ballot line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BallotLine {
+    pub class: String,
+    pub segment: Option<String>,
+    pub district: Option<String>,
+    /// `YYYY-MM-DD` in China Standard Time (UTC+8).
+    pub day: String,
+    pub flagged: bool,
+    pub ratings: String,
+}
+
+impl BallotLine {
+    pub fn of(ballot: StoredBallot) -> Self {
+        Self {
+            class: ballot.class,
+            segment: ballot.segment,
+            district: ballot.district,
+            day: china_day(ballot.hour),
+            flagged: ballot.flags != 0,
+            ratings: ballot.ratings,
+        }
+    }
+
+    pub fn to_line(&self) -> String {
+        serde_json::to_string(self).expect("a ballot line serialises")
+    }
+}
+
+/// The date in China Standard Time of an hour since the Unix epoch.
+pub fn china_day(hour: i64) -> String {
+    let seconds = hour.saturating_mul(3600).saturating_add(8 * 3600);
+    let date =
+        time::OffsetDateTime::from_unix_timestamp(seconds).map(|t| t.date()).unwrap_or(time::Date::MIN);
+    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+}
+
+/// Hashes the preamble and then each ballot line into the fingerprint.
+pub struct Fingerprinter(Sha256);
+
+impl Fingerprinter {
+    pub fn new(preamble: &Preamble) -> Self {
+        let mut hasher = Sha256::new();
+        hasher.update(serde_json::to_string(preamble).expect("a preamble serialises").as_bytes());
+        hasher.update(b"\n");
+        Self(hasher)
+    }
+
+    pub fn line(&mut self, line: &str) {
+        self.0.update(line.as_bytes());
+        self.0.update(b"\n");
+    }
+
+    pub fn finish(self) -> String {
+        format!("sha256:{}", hex::encode(self.0.finalize()))
+    }
+}
+
+/// Adds ballot lines up into counters, the same counters the store keeps.
+pub struct Recount {
+    units: usize,
+    options: usize,
+    counts: HashMap<(usize, usize, String, String, bool), u64>,
+    pub ballots: u64,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error("ballot {line}: {reason}")]
+pub struct RecountError {
+    pub line: u64,
+    pub reason: String,
+}
+
+impl Recount {
+    pub fn new(layout: &CampaignLayout) -> Self {
+        Self { units: layout.unit_count(), options: layout.options.len(), counts: HashMap::new(), ballots: 0 }
+    }
+
+    pub fn add(&mut self, ballot: &BallotLine) -> Result<(), RecountError> {
+        self.ballots += 1;
+        let fail = |reason: String| RecountError { line: self.ballots, reason };
+        if ballot.ratings.len() != self.units {
+            return Err(fail(format!(
+                "has {} ratings, the campaign {} units",
+                ballot.ratings.len(),
+                self.units
+            )));
+        }
+        let segment = ballot.segment.clone().unwrap_or_default();
+        for (unit, c) in ballot.ratings.bytes().enumerate() {
+            let option = match c {
+                b'-' => continue,
+                b'0'..=b'9' if ((c - b'0') as usize) < self.options => (c - b'0') as usize,
+                _ => return Err(fail(format!("rating {} of unit {} is not an option", c as char, unit + 1))),
+            };
+            *self
+                .counts
+                .entry((unit, option, ballot.class.clone(), segment.clone(), ballot.flagged))
+                .or_default() += 1;
+        }
+        Ok(())
+    }
+
+    pub fn tallies(&self) -> Vec<Tally> {
+        let mut tallies: Vec<Tally> = (self.counts.iter())
+            .map(|((unit, option, class, segment, flagged), count)| Tally {
+                unit: *unit,
+                option: *option,
+                class: class.clone(),
+                segment: segment.clone(),
+                flagged: *flagged,
+                count: *count,
+            })
+            .collect();
+        tallies.sort_by(|a, b| {
+            (a.unit, a.option, &a.class, &a.segment, a.flagged)
+                .cmp(&(b.unit, b.option, &b.class, &b.segment, b.flagged))
+        });
+        tallies
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_in_china_standard_time() {
+        // 2026-11-27 16:00 UTC is 2026-11-28 00:00 in Beijing.
+        let hour = time::macros::datetime!(2026-11-27 16:00 UTC).unix_timestamp() / 3600;
+        assert_eq!(china_day(hour), "2026-11-28");
+        assert_eq!(china_day(hour - 1), "2026-11-27");
+    }
+
+    #[test]
+    fn a_line_serialises_in_a_fixed_form() {
+        let line = BallotLine {
+            class: "panel".into(),
+            segment: Some("人大代表".into()),
+            district: None,
+            day: "2026-11-28".into(),
+            flagged: false,
+            ratings: "01-3".into(),
+        };
+        assert_eq!(
+            line.to_line(),
+            r#"{"class":"panel","segment":"人大代表","district":null,"day":"2026-11-28","flagged":false,"ratings":"01-3"}"#
+        );
+    }
+}
+
+/// Writes the anonymised export of a closed, frozen campaign. While writing it recomputes the
+/// fingerprint, and fails if the stored ballots no longer match the frozen one.
+pub async fn write(
+    store: &dyn crate::store::Store,
+    campaign: &Campaign,
+    out: &mut (dyn std::io::Write + Send),
+) -> anyhow::Result<Header> {
+    use anyhow::Context;
+    let frozen = (store.final_results(campaign.id).await?).with_context(|| {
+        format!("campaign `{}` is not closed: its ballots are published once it is", campaign.slug())
+    })?;
+    let preamble = Preamble {
+        format: FORMAT.into(),
+        campaign: CampaignLayout::of(campaign),
+        formula: campaign.definition.formula.clone(),
+    };
+    let header = Header {
+        preamble,
+        ballots: frozen.ballots as u64,
+        fingerprint: frozen.fingerprint.clone(),
+        results: serde_json::from_str(&frozen.results)?,
+    };
+    writeln!(out, "{}", serde_json::to_string(&header)?)?;
+    let mut fingerprint = Fingerprinter::new(&header.preamble);
+    let mut written = 0u64;
+    store
+        .for_each_ballot(campaign.id, &mut |ballot| {
+            let line = BallotLine::of(ballot).to_line();
+            fingerprint.line(&line);
+            writeln!(out, "{line}")?;
+            written += 1;
+            Ok(())
+        })
+        .await?;
+    let fingerprint = fingerprint.finish();
+    anyhow::ensure!(
+        fingerprint == frozen.fingerprint && written == header.ballots,
+        "the stored ballots ({written}, {fingerprint}) no longer match the frozen results ({}, {}): \
+         the database was changed after the campaign closed",
+        header.ballots,
+        frozen.fingerprint
+    );
+    Ok(header)
+}
+
+/// Writes every receipt of the campaign, sorted, one per line: a respondent finds their own
+/// there, and the count matches the ballots; the order says nothing about any ballot.
+pub async fn write_receipts(
+    store: &dyn crate::store::Store,
+    campaign: &Campaign,
+    out: &mut (dyn std::io::Write + Send),
+) -> anyhow::Result<u64> {
+    let mut written = 0u64;
+    store
+        .for_each_receipt(campaign.id, &mut |receipt| {
+            writeln!(out, "{}", crate::domain::receipt::group_by_four(&receipt))?;
+            written += 1;
+            Ok(())
+        })
+        .await?;
+    Ok(written)
+}

@@ -1,0 +1,94 @@
+//! A campaign's life: created as a draft, opened, its formula guarded, closed (see
+//! `results::close`). Shared by the command line and the staff API; every step is audited.
+
+use crate::domain::formula::Formula;
+use crate::domain::{CampaignDefinition, CampaignStatus};
+use crate::store::{AuditEntry, Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LifecycleError {
+    #[error("there is no campaign `{0}`")]
+    UnknownCampaign(String),
+    #[error("campaign `{0}` is not a draft")]
+    NotDraft(String),
+    #[error(
+        "campaign `{0}` is open: changing its formula needs an override reason, which the audit log keeps"
+    )]
+    NeedsOverride(String),
+    #[error("campaign `{0}` is closed and its results are frozen: its formula can no longer change")]
+    Frozen(String),
+    #[error("{0}")]
+    Invalid(#[from] crate::domain::campaign::DefinitionError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub async fn create(
+    store: &dyn Store,
+    definition: &CampaignDefinition,
+    open: bool,
+    actor: &str,
+    source: &str,
+) -> Result<i64, LifecycleError> {
+    definition.validate()?;
+    let status = if open { CampaignStatus::Open } else { CampaignStatus::Draft };
+    let id = store.create_campaign(definition, status).await?;
+    let detail = format!("created `{}` ({}) from {source}", definition.slug, status.as_str());
+    audit(store, actor, "campaign.create", id, detail).await?;
+    Ok(id)
+}
+
+pub async fn open(store: &dyn Store, slug: &str, actor: &str) -> Result<(), LifecycleError> {
+    let campaign = store.campaign(slug).await?.ok_or_else(|| LifecycleError::UnknownCampaign(slug.into()))?;
+    if !store.open_campaign(campaign.id).await? {
+        return Err(LifecycleError::NotDraft(slug.into()));
+    }
+    audit(store, actor, "campaign.open", campaign.id, format!("opened `{slug}`")).await
+}
+
+/// Replaces the formula: freely while a draft; once open only with a stated reason (kept in
+/// the audit log with the formula before and after); never once the results are frozen.
+pub async fn change_formula(
+    store: &dyn Store,
+    slug: &str,
+    formula: Formula,
+    override_reason: Option<&str>,
+    actor: &str,
+) -> Result<(), LifecycleError> {
+    let campaign = store.campaign(slug).await?.ok_or_else(|| LifecycleError::UnknownCampaign(slug.into()))?;
+    if campaign.status == CampaignStatus::Closed || store.final_results(campaign.id).await?.is_some() {
+        return Err(LifecycleError::Frozen(slug.into()));
+    }
+    let reason = override_reason.map(str::trim).filter(|r| !r.is_empty());
+    if campaign.status == CampaignStatus::Open && reason.is_none() {
+        return Err(LifecycleError::NeedsOverride(slug.into()));
+    }
+    let mut definition = campaign.definition.clone();
+    let before = serde_json::to_string(&definition.formula).expect("a formula serialises");
+    definition.formula = formula;
+    definition.validate()?;
+    store.update_definition(campaign.id, &definition).await?;
+    let after = serde_json::to_string(&definition.formula).expect("a formula serialises");
+    let why = reason.map(|r| format!(" (override: {r})")).unwrap_or_default();
+    audit(
+        store,
+        actor,
+        "campaign.formula",
+        campaign.id,
+        format!("formula of `{slug}` changed{why}: {before} → {after}"),
+    )
+    .await
+}
+
+pub async fn audit(
+    store: &dyn Store,
+    actor: &str,
+    action: &str,
+    campaign_id: i64,
+    detail: String,
+) -> Result<(), LifecycleError> {
+    let entry =
+        AuditEntry { actor: actor.into(), action: action.into(), campaign_id: Some(campaign_id), detail };
+    store.append_audit(&entry).await?;
+    Ok(())
+}

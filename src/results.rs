@@ -1,0 +1,175 @@
+//! Results of a campaign: provisional (from the live counters) while it is open, final and
+//! frozen — with the fingerprint of its anonymised ballots — once it closes.
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::formula::Formula;
+use crate::domain::{Campaign, CampaignStatus};
+use crate::export::ballots::{BallotLine, CampaignLayout, Fingerprinter, Preamble, Recount, FORMAT};
+use crate::scoring::{self, Results, Tally};
+use crate::store::{AuditEntry, FinalResults, Store, TallyRow};
+
+/// Results with what they are results of: the document every export is made from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub campaign: String,
+    pub title: String,
+    /// `provisional` while the campaign is open, `final` once it is closed and frozen.
+    pub status: String,
+    pub ballots: u64,
+    /// Present once final.
+    pub fingerprint: Option<String>,
+    /// Unix seconds when these figures were computed (frozen, for final results).
+    pub computed_at: i64,
+    pub formula: Formula,
+    /// The scale's options, for reading the counts.
+    pub scale: Vec<ScaleLabel>,
+    pub results: Results,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScaleLabel {
+    pub code: String,
+    pub label: String,
+}
+
+impl Report {
+    /// An option's label, for tables; its code when the scale lacks it.
+    pub fn option_label(&self, code: &str) -> String {
+        (self.scale.iter().find(|o| o.code == code)).map_or_else(|| code.to_owned(), |o| o.label.clone())
+    }
+}
+
+fn scale_labels(campaign: &Campaign) -> Vec<ScaleLabel> {
+    (campaign.definition.scale.iter())
+        .map(|o| ScaleLabel { code: o.code.clone(), label: o.label.clone() })
+        .collect()
+}
+
+/// The scoring module's counters from the store's rows; rows of units or options the
+/// campaign does not have (there are none unless the database was edited) are refused.
+pub fn tallies(campaign: &Campaign, rows: &[TallyRow]) -> anyhow::Result<Vec<Tally>> {
+    rows.iter()
+        .map(|r| {
+            let unit = (campaign.unit_index(&r.unit_code)).with_context(|| {
+                format!("the counters name unit `{}`, which the campaign lacks", r.unit_code)
+            })?;
+            let option = (campaign.option_index(&r.option_code)).with_context(|| {
+                format!("the counters name option `{}`, which the scale lacks", r.option_code)
+            })?;
+            Ok(Tally {
+                unit,
+                option,
+                class: r.class.clone(),
+                segment: r.segment.clone(),
+                flagged: r.flagged,
+                count: u64::try_from(r.count).context("a negative counter")?,
+            })
+        })
+        .collect()
+}
+
+/// Results now: the frozen ones of a closed campaign, otherwise computed from the counters.
+pub async fn report(store: &dyn Store, campaign: &Campaign) -> anyhow::Result<Report> {
+    if let Some(frozen) = store.final_results(campaign.id).await? {
+        return frozen_report(campaign, &frozen);
+    }
+    let rows = store.tallies(campaign.id).await?;
+    let results = scoring::compute(
+        &CampaignLayout::of(campaign).layout(),
+        &campaign.definition.formula,
+        &tallies(campaign, &rows)?,
+    );
+    Ok(Report {
+        campaign: campaign.slug().to_owned(),
+        title: campaign.definition.title.clone(),
+        status: "provisional".into(),
+        ballots: store.ballot_count(campaign.id).await? as u64,
+        fingerprint: None,
+        computed_at: crate::store::now_unix(),
+        formula: campaign.definition.formula.clone(),
+        scale: scale_labels(campaign),
+        results,
+    })
+}
+
+fn frozen_report(campaign: &Campaign, frozen: &FinalResults) -> anyhow::Result<Report> {
+    Ok(Report {
+        campaign: campaign.slug().to_owned(),
+        title: campaign.definition.title.clone(),
+        status: "final".into(),
+        ballots: frozen.ballots as u64,
+        fingerprint: Some(frozen.fingerprint.clone()),
+        computed_at: frozen.frozen_at,
+        formula: campaign.definition.formula.clone(),
+        scale: scale_labels(campaign),
+        results: serde_json::from_str(&frozen.results).context("the frozen results are not readable")?,
+    })
+}
+
+/// Closes a campaign and freezes its results. Safe to repeat: a campaign closed but not yet
+/// frozen (the process stopped in between) is frozen; a frozen one is left as it is.
+///
+/// Closing waits for every batch of ballots being committed, on any instance; after it no
+/// ballot of the campaign is acknowledged. The final figures come from the counters, and are
+/// checked against a recount of the stored ballots, whose export the fingerprint covers.
+pub async fn close(store: &dyn Store, slug: &str, actor: &str) -> anyhow::Result<Report> {
+    let campaign = (store.campaign(slug).await?).with_context(|| format!("there is no campaign `{slug}`"))?;
+    anyhow::ensure!(
+        campaign.status != CampaignStatus::Draft,
+        "campaign `{slug}` has not opened; there is nothing to close"
+    );
+    if let Some(frozen) = store.final_results(campaign.id).await? {
+        return frozen_report(&campaign, &frozen);
+    }
+    if store.close_campaign(campaign.id).await? {
+        let entry = AuditEntry {
+            actor: actor.to_owned(),
+            action: "campaign.close".into(),
+            campaign_id: Some(campaign.id),
+            detail: format!("closed campaign `{slug}`"),
+        };
+        store.append_audit(&entry).await?;
+    }
+
+    let layout = CampaignLayout::of(&campaign);
+    let formula = campaign.definition.formula.clone();
+    let preamble = Preamble { format: FORMAT.into(), campaign: layout.clone(), formula: formula.clone() };
+    let mut fingerprint = Fingerprinter::new(&preamble);
+    let mut recount = Recount::new(&layout);
+    store
+        .for_each_ballot(campaign.id, &mut |ballot| {
+            let line = BallotLine::of(ballot);
+            fingerprint.line(&line.to_line());
+            recount.add(&line)?;
+            Ok(())
+        })
+        .await?;
+    let counters = scoring::compute(
+        &layout.layout(),
+        &formula,
+        &tallies(&campaign, &store.tallies(campaign.id).await?)?,
+    );
+    let recounted = scoring::compute(&layout.layout(), &formula, &recount.tallies());
+    anyhow::ensure!(
+        counters == recounted,
+        "the counters of campaign `{slug}` disagree with a recount of its ballots; results are not frozen"
+    );
+
+    let frozen = FinalResults {
+        fingerprint: fingerprint.finish(),
+        ballots: recount.ballots as i64,
+        results: serde_json::to_string(&counters)?,
+        frozen_at: crate::store::now_unix(),
+    };
+    store.save_final_results(campaign.id, &frozen).await?;
+    let entry = AuditEntry {
+        actor: actor.to_owned(),
+        action: "results.freeze".into(),
+        campaign_id: Some(campaign.id),
+        detail: format!("{} ballots, {}", frozen.ballots, frozen.fingerprint),
+    };
+    store.append_audit(&entry).await?;
+    frozen_report(&campaign, &frozen)
+}

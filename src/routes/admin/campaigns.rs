@@ -1,0 +1,215 @@
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::domain::formula::Formula;
+use crate::domain::{Campaign, CampaignStatus};
+use crate::error::ApiError;
+use crate::export::{ballots, tables};
+use crate::lifecycle::{self, LifecycleError};
+use crate::staff::session::Staff;
+use crate::startup::AppState;
+use crate::store::AuditEntry;
+
+async fn campaign(state: &AppState, slug: &str) -> Result<Campaign, ApiError> {
+    state.store.campaign(slug).await?.ok_or_else(ApiError::unknown_campaign)
+}
+
+fn failed(e: anyhow::Error) -> ApiError {
+    tracing::error!(error = ?e, "a staff request failed");
+    ApiError::internal()
+}
+
+/// `GET /api/v1/admin/campaigns`: every campaign with its ballots so far.
+pub async fn list(state: web::Data<AppState>, _staff: Staff) -> Result<HttpResponse, ApiError> {
+    let mut campaigns = Vec::new();
+    for summary in state.store.campaigns().await? {
+        let ballots = state.store.ballot_count(summary.id).await?;
+        let invitations = state.store.invitation_count(summary.id).await?;
+        campaigns.push(json!({
+            "slug": summary.slug, "title": summary.title, "status": summary.status,
+            "ballots": ballots, "invitations": invitations,
+        }));
+    }
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(campaigns))
+}
+
+/// `GET /api/v1/admin/campaigns/{slug}/results`: provisional while open, final once closed.
+pub async fn results(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    _staff: Staff,
+) -> Result<HttpResponse, ApiError> {
+    let campaign = campaign(&state, &slug).await?;
+    let report = crate::results::report(state.store.as_ref(), &campaign).await.map_err(failed)?;
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(report))
+}
+
+/// `GET /api/v1/admin/campaigns/{slug}/export/{file}`: `results.csv`, `results.xlsx`,
+/// `results.json`, `ballots.jsonl` (closed campaigns) or `receipts.txt`, as a download.
+pub async fn export(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    staff: Staff,
+) -> Result<HttpResponse, ApiError> {
+    let (slug, file) = path.into_inner();
+    let campaign = campaign(&state, &slug).await?;
+    let store = state.store.as_ref();
+    let mut body = Vec::new();
+    let content_type = match file.as_str() {
+        "results.csv" | "results.json" | "results.xlsx" => {
+            let report = crate::results::report(store, &campaign).await.map_err(failed)?;
+            match file.as_str() {
+                "results.csv" => tables::write_csv(&report, &mut body).map_err(failed)?,
+                "results.json" => tables::write_json(&report, &mut body).map_err(failed)?,
+                _ => {
+                    let feedback = tables::collect_feedback(store, &campaign).await.map_err(failed)?;
+                    tables::write_xlsx(&report, &feedback, &mut body).map_err(failed)?
+                }
+            }
+            match file.as_str() {
+                "results.csv" => "text/csv; charset=utf-8",
+                "results.json" => "application/json",
+                _ => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        }
+        "ballots.jsonl" => {
+            if store.final_results(campaign.id).await?.is_none() {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "not_closed",
+                    "评议结束并封存结果后才能导出匿名选票",
+                    "The anonymised ballots are exported once the campaign is closed",
+                ));
+            }
+            ballots::write(store, &campaign, &mut body).await.map_err(failed)?;
+            "application/x-ndjson; charset=utf-8"
+        }
+        "receipts.txt" => {
+            ballots::write_receipts(store, &campaign, &mut body).await.map_err(failed)?;
+            "text/plain; charset=utf-8"
+        }
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "没有这种导出文件",
+                "No such export",
+            ))
+        }
+    };
+    let entry = AuditEntry {
+        actor: staff.actor(),
+        action: format!("export.{file}"),
+        campaign_id: Some(campaign.id),
+        detail: format!("{} bytes", body.len()),
+    };
+    store.append_audit(&entry).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{slug}-{file}\"")))
+        .body(body))
+}
+
+/// `POST /api/v1/admin/campaigns/{slug}/close` (admin): stops intake, freezes the results.
+pub async fn close(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    staff: Staff,
+) -> Result<HttpResponse, ApiError> {
+    staff.require_admin()?;
+    let campaign = campaign(&state, &slug).await?;
+    if campaign.status == CampaignStatus::Draft {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_open",
+            "本次评议尚未开始",
+            "This campaign has not opened",
+        ));
+    }
+    let report = crate::results::close(state.store.as_ref(), &slug, &staff.actor()).await.map_err(failed)?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormulaChange {
+    formula: Formula,
+    #[serde(default)]
+    override_reason: Option<String>,
+}
+
+/// `PUT /api/v1/admin/campaigns/{slug}/formula` (admin).
+pub async fn formula(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    req: HttpRequest,
+    body: web::Payload,
+    staff: Staff,
+) -> Result<HttpResponse, ApiError> {
+    staff.require_admin()?;
+    let change: FormulaChange = crate::routes::body::read_json(&req, body, 64 * 1024).await?;
+    lifecycle::change_formula(
+        state.store.as_ref(),
+        &slug,
+        change.formula,
+        change.override_reason.as_deref(),
+        &staff.actor(),
+    )
+    .await
+    .map_err(lifecycle_error)?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+fn lifecycle_error(e: LifecycleError) -> ApiError {
+    let conflict =
+        |code, zh: &str, e: &LifecycleError| ApiError::new(StatusCode::CONFLICT, code, zh, e.to_string());
+    match e {
+        LifecycleError::UnknownCampaign(_) => ApiError::unknown_campaign(),
+        LifecycleError::NotDraft(_) => conflict("not_draft", "只有草稿状态的评议可以开始", &e),
+        LifecycleError::NeedsOverride(_) => {
+            conflict("needs_override", "评议已开始，修改计分规则须填写理由（将记入审计日志）", &e)
+                .field("override_reason")
+        }
+        LifecycleError::Frozen(_) => conflict("frozen", "评议已结束，结果已封存，计分规则不能再修改", &e),
+        LifecycleError::Invalid(ref d) => {
+            let field = match d {
+                crate::domain::campaign::DefinitionError::Formula(f) => format!("formula.{}", f.field()),
+                _ => "formula".into(),
+            };
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_formula",
+                format!("计分规则有误：{d}"),
+                d.to_string(),
+            )
+            .field(field)
+        }
+        LifecycleError::Store(s) => s.into(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    campaign: Option<String>,
+}
+
+/// `GET /api/v1/admin/audit[?campaign=slug]` (admin, auditor).
+pub async fn audit(
+    state: web::Data<AppState>,
+    query: web::Query<AuditQuery>,
+    staff: Staff,
+) -> Result<HttpResponse, ApiError> {
+    staff.require_audit()?;
+    let campaign_id = match &query.campaign {
+        Some(slug) => Some(campaign(&state, slug).await?.id),
+        None => None,
+    };
+    let entries: Vec<_> = (state.store.audit_log(campaign_id).await?)
+        .into_iter()
+        .map(|e| json!({ "id": e.id, "at": e.at, "actor": e.actor, "action": e.action, "campaign_id": e.campaign_id, "detail": e.detail }))
+        .collect();
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(entries))
+}

@@ -1,0 +1,20 @@
+//! The staff API, `/api/v1/admin/…`: every route needs a signed-in staff member, and the
+//! role checks are made here, on the server.
+
+mod campaigns;
+mod session;
+
+use actix_web::web;
+
+pub fn scope() -> actix_web::Scope {
+    web::scope("/admin")
+        .route("/session", web::post().to(session::sign_in))
+        .route("/session", web::get().to(session::me))
+        .route("/session", web::delete().to(session::sign_out))
+        .route("/campaigns", web::get().to(campaigns::list))
+        .route("/campaigns/{slug}/results", web::get().to(campaigns::results))
+        .route("/campaigns/{slug}/export/{file}", web::get().to(campaigns::export))
+        .route("/campaigns/{slug}/close", web::post().to(campaigns::close))
+        .route("/campaigns/{slug}/formula", web::put().to(campaigns::formula))
+        .route("/audit", web::get().to(campaigns::audit))
+}

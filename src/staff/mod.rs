@@ -1,0 +1,52 @@
+//! Staff of the evaluation offices: users with a role, passwords, sessions.
+//!
+//! - `admin` (作风办 lead): everything, including configuration and closing.
+//! - `monitor` (作风办 staff): sees and exports.
+//! - `auditor` (督查办): reads everything, the audit log included, and changes nothing.
+
+pub mod password;
+pub mod session;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Monitor,
+    Auditor,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Monitor => "monitor",
+            Self::Auditor => "auditor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "admin" => Some(Self::Admin),
+            "monitor" => Some(Self::Monitor),
+            "auditor" => Some(Self::Auditor),
+            _ => None,
+        }
+    }
+
+    /// Whether this role may change things (configuration, closing, imports).
+    pub fn may_configure(self) -> bool {
+        self == Self::Admin
+    }
+
+    /// Whether this role may read the audit log.
+    pub fn may_audit(self) -> bool {
+        matches!(self, Self::Admin | Self::Auditor)
+    }
+}
+
+/// A staff name: 1–40 characters, no spaces or control characters.
+pub fn valid_name(name: &str) -> bool {
+    (1..=40).contains(&name.chars().count()) && !name.chars().any(|c| c.is_whitespace() || c.is_control())
+}

@@ -1,0 +1,148 @@
+//! The staff API: sign-in, roles enforced on the server, CSRF, the audit trail.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use serde_json::{json, Value};
+
+use crate::both_backends;
+use crate::helpers::{spawn_app, Backend, TestApp};
+
+fn add_user(app: &TestApp, name: &str, role: &str, password: &str) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_minping"));
+    command.args(["user", "add", name, "--role", role, "--password-stdin", "--data-dir"]);
+    command.arg(&app.settings.data_dir).env_remove("DATABASE_URL");
+    if let Some(url) = &app.settings.database_url {
+        command.env("DATABASE_URL", url);
+    }
+    let mut child =
+        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// A signed-in staff member: the session cookie and the CSRF token.
+struct Signed {
+    cookie: String,
+    csrf: String,
+}
+
+async fn sign_in(app: &TestApp, name: &str, password: &str) -> Result<Signed, (u16, Value)> {
+    let url = format!("{}/api/v1/admin/session", app.address);
+    let mut response =
+        app.client.post(url).send_json(&json!({ "name": name, "password": password })).await.unwrap();
+    let status = response.status().as_u16();
+    let body: Value = serde_json::from_slice(&response.body().await.unwrap()).unwrap_or(Value::Null);
+    if status != 200 {
+        return Err((status, body));
+    }
+    let set_cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"), "{set_cookie}");
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    Ok(Signed { cookie, csrf: body["csrf"].as_str().unwrap().to_owned() })
+}
+
+async fn call(app: &TestApp, who: Option<&Signed>, method: &str, path: &str, csrf: bool) -> (u16, Vec<u8>) {
+    let url = format!("{}/api/v1/admin{path}", app.address);
+    let mut request = match method {
+        "GET" => app.client.get(url),
+        "POST" => app.client.post(url),
+        "DELETE" => app.client.delete(url),
+        _ => unreachable!(),
+    };
+    if let Some(who) = who {
+        request = request.insert_header(("Cookie", who.cookie.clone()));
+        if csrf {
+            request = request.insert_header(("X-CSRF-Token", who.csrf.clone()));
+        }
+    }
+    let mut response = request.send().await.unwrap();
+    (response.status().as_u16(), response.body().limit(1 << 24).await.unwrap().to_vec())
+}
+
+fn json_of(body: &[u8]) -> Value {
+    serde_json::from_slice(body).unwrap()
+}
+
+async fn staff_roles_are_enforced_and_audited(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    add_user(&app, "zhang", "admin", "zhang-secret-1");
+    add_user(&app, "li", "monitor", "li-secret-123");
+    add_user(&app, "wang", "auditor", "wang-secret-12");
+    assert_eq!(app.submit(&app.full_ballot(&app.invites[0].token)).await.0, 201);
+
+    assert_eq!(call(&app, None, "GET", "/campaigns", false).await.0, 401);
+    let (status, body) = sign_in(&app, "zhang", "wrong-password").await.err().unwrap();
+    assert_eq!((status, body["error"].as_str()), (401, Some("bad_credentials")));
+    let (status, _) = sign_in(&app, "nobody", "wrong-password").await.err().unwrap();
+    assert_eq!(status, 401, "an unknown name is refused like a wrong password");
+
+    let admin = sign_in(&app, "zhang", "zhang-secret-1").await.unwrap();
+    let monitor = sign_in(&app, "li", "li-secret-123").await.unwrap();
+    let auditor = sign_in(&app, "wang", "wang-secret-12").await.unwrap();
+
+    let (status, body) = call(&app, Some(&monitor), "GET", "/campaigns", false).await;
+    assert_eq!(status, 200);
+    assert_eq!(json_of(&body)[0]["slug"], "demo");
+    assert_eq!(json_of(&body)[0]["ballots"], 1);
+    let (status, body) = call(&app, Some(&monitor), "GET", "/campaigns/demo/results", false).await;
+    assert_eq!((status, json_of(&body)["status"].as_str()), (200, Some("provisional")));
+    let (status, body) =
+        call(&app, Some(&monitor), "GET", "/campaigns/demo/export/results.xlsx", false).await;
+    assert_eq!(status, 200);
+    assert!(body.starts_with(b"PK"), "an XLSX (zip) file");
+
+    // Only an admin closes, and only with the CSRF token.
+    assert_eq!(call(&app, Some(&monitor), "POST", "/campaigns/demo/close", true).await.0, 403);
+    assert_eq!(call(&app, Some(&auditor), "POST", "/campaigns/demo/close", true).await.0, 403);
+    let (status, body) = call(&app, Some(&admin), "POST", "/campaigns/demo/close", false).await;
+    assert_eq!((status, json_of(&body)["error"].as_str()), (403, Some("forbidden")));
+    let (status, body) = call(&app, Some(&admin), "POST", "/campaigns/demo/close", true).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(json_of(&body)["status"], "final");
+    let (status, body) =
+        call(&app, Some(&monitor), "GET", "/campaigns/demo/export/ballots.jsonl", false).await;
+    assert_eq!(status, 200);
+    assert_eq!(String::from_utf8(body).unwrap().lines().count(), 2);
+
+    // The audit log: for admins and auditors, not monitors.
+    assert_eq!(call(&app, Some(&monitor), "GET", "/audit", false).await.0, 403);
+    let (status, body) = call(&app, Some(&auditor), "GET", "/audit", false).await;
+    assert_eq!(status, 200);
+    let log = json_of(&body);
+    let actions: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    for expected in [
+        "user.add",
+        "staff.sign_in",
+        "export.results.xlsx",
+        "campaign.close",
+        "results.freeze",
+        "export.ballots.jsonl",
+    ] {
+        assert!(actions.contains(&expected), "{expected} in {actions:?}");
+    }
+    assert!(log
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "campaign.close" && e["actor"] == "staff:zhang"));
+
+    // Signing out ends the session everywhere.
+    assert_eq!(call(&app, Some(&admin), "DELETE", "/session", true).await.0, 204);
+    assert_eq!(call(&app, Some(&admin), "GET", "/campaigns", false).await.0, 401);
+    app.finish().await;
+}
+
+async fn repeated_failed_sign_ins_are_slowed_down(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    add_user(&app, "zhao", "monitor", "zhao-secret-12");
+    for _ in 0..10 {
+        assert_eq!(sign_in(&app, "zhao", "not-the-password").await.err().unwrap().0, 401);
+    }
+    let (status, body) = sign_in(&app, "zhao", "zhao-secret-12").await.err().unwrap();
+    assert_eq!((status, body["error"].as_str()), (429, Some("rate_limited")));
+    app.finish().await;
+}
+
+both_backends!(staff_roles_are_enforced_and_audited, repeated_failed_sign_ins_are_slowed_down);
