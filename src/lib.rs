@@ -12,6 +12,7 @@ pub mod hot;
 pub mod identity;
 pub mod intake;
 pub mod lifecycle;
+pub mod progress;
 pub mod results;
 pub mod routes;
 pub mod scoring;

@@ -24,6 +24,7 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// Staff cookies carry `Secure` when the service is reached over HTTPS.
     pub secure_cookies: bool,
+    pub progress: crate::progress::ProgressCache,
 }
 
 impl AppState {
@@ -48,6 +49,7 @@ impl AppState {
             secret,
             max_body_bytes: settings.max_body_bytes,
             secure_cookies: settings.public_base().starts_with("https://"),
+            progress: Default::default(),
         }
     }
 

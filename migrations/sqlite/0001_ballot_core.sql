@@ -65,6 +65,15 @@ CREATE TABLE tallies (
     CONSTRAINT tallies_pkey PRIMARY KEY (campaign_id, unit_code, option_code, class, segment, flagged)
 ) WITHOUT ROWID;
 
+-- Ballots per hour and class, for the live view: advanced with the ballots they count.
+CREATE TABLE ballot_hours (
+    campaign_id INTEGER NOT NULL REFERENCES campaigns (id),
+    hour INTEGER NOT NULL,
+    class TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    CONSTRAINT ballot_hours_pkey PRIMARY KEY (campaign_id, hour, class)
+) WITHOUT ROWID;
+
 -- Final results, computed once when a campaign closes and never changed after.
 CREATE TABLE final_results (
     campaign_id INTEGER NOT NULL CONSTRAINT final_results_pkey PRIMARY KEY REFERENCES campaigns (id),

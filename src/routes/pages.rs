@@ -16,13 +16,24 @@ pub async fn survey(req: HttpRequest) -> HttpResponse {
     serve(&req, "survey.html", "no-cache")
 }
 
+/// `GET /admin/`: the staff console (it asks the staff API who is signed in).
+pub async fn console(req: HttpRequest) -> HttpResponse {
+    serve(&req, "admin/index.html", "no-cache")
+}
+
+/// `GET /admin/assets/{file}`.
+pub async fn console_asset(req: HttpRequest, file: web::Path<String>) -> HttpResponse {
+    serve(&req, &format!("admin/{file}"), "no-cache")
+}
+
 /// `GET /assets/{file}`.
 pub async fn asset(req: HttpRequest, file: web::Path<String>) -> HttpResponse {
     serve(&req, &format!("assets/{file}"), "public, max-age=3600")
 }
 
 fn serve(req: &HttpRequest, path: &str, cache: &str) -> HttpResponse {
-    let Some(file) = Web::get(path) else {
+    // Debug builds read `web/` from disk: never let a path climb out of it.
+    let Some(file) = Web::get(path).filter(|_| !path.contains("..")) else {
         return HttpResponse::NotFound().body("not found");
     };
     let etag = format!("\"{}\"", hex::encode(&file.metadata.sha256_hash()[..12]));

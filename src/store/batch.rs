@@ -62,6 +62,17 @@ pub fn refuse_taken_receipts<'a>(
     refused
 }
 
+/// Ballots per campaign, hour and class: one row per counter the batch advances, in a fixed order.
+pub fn hour_deltas(counted: &[&PendingBallot]) -> Vec<(i64, i64, &'static str, i64)> {
+    let mut sums: HashMap<(i64, i64, &'static str), i64> = HashMap::new();
+    for p in counted {
+        *sums.entry((p.campaign.id, p.hour, p.class.as_str())).or_default() += 1;
+    }
+    let mut deltas: Vec<_> = sums.into_iter().map(|((c, h, class), n)| (c, h, class, n)).collect();
+    deltas.sort_unstable();
+    deltas
+}
+
 /// One row of the tally upsert.
 #[derive(Debug, PartialEq, Eq)]
 pub struct TallyDelta<'a> {

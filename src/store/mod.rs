@@ -189,6 +189,10 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
 
     async fn append_audit(&self, entry: &AuditEntry) -> Result<()>;
+    /// Ballots per hour (hours since the Unix epoch), from the counters, ascending.
+    async fn ballots_by_hour(&self, campaign_id: i64) -> Result<Vec<(i64, i64)>>;
+    /// Panel members invited and responded, per segment and district.
+    async fn panel_response(&self, campaign_id: i64) -> Result<Vec<PanelResponse>>;
     /// Every campaign: slug, title, status; newest first.
     async fn campaigns(&self) -> Result<Vec<CampaignSummary>>;
 
@@ -231,6 +235,14 @@ pub struct CampaignSummary {
     pub slug: String,
     pub title: String,
     pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PanelResponse {
+    pub segment: String,
+    pub district: String,
+    pub invited: i64,
+    pub responded: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]

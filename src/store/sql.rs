@@ -216,6 +216,17 @@ macro_rules! impl_store {
                     q.build().execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
                 }
 
+                let hours = batch::hour_deltas(&counted);
+                if !hours.is_empty() {
+                    let mut q =
+                        sqlx::QueryBuilder::<$db>::new("INSERT INTO ballot_hours (campaign_id, hour, class, count) ");
+                    q.push_values(&hours, |mut row, (campaign_id, hour, class, count)| {
+                        row.push_bind(*campaign_id).push_bind(*hour).push_bind(*class).push_bind(*count);
+                    });
+                    q.push(" ON CONFLICT (campaign_id, hour, class) DO UPDATE SET count = ballot_hours.count + excluded.count");
+                    q.build().execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
+                }
+
                 tx.commit().await.map_err(StoreError::from_sqlx)?;
                 Ok(outcomes)
             }
@@ -438,6 +449,30 @@ macro_rules! impl_store {
                     .fetch_optional(&self.pool)
                     .await
                     .map_err(StoreError::from_sqlx)
+            }
+
+            async fn ballots_by_hour(&self, campaign_id: i64) -> $crate::store::Result<Vec<(i64, i64)>> {
+                sqlx::query_as(
+                    "SELECT hour, CAST(SUM(count) AS BIGINT) FROM ballot_hours WHERE campaign_id = $1 \
+                     GROUP BY hour ORDER BY hour",
+                )
+                .bind(campaign_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)
+            }
+
+            async fn panel_response(&self, campaign_id: i64) -> $crate::store::Result<Vec<$crate::store::PanelResponse>> {
+                sqlx::query_as(
+                    "SELECT i.segment, i.district, COUNT(*) AS invited, COUNT(c.respondent_key) AS responded \
+                     FROM invitations i LEFT JOIN claims c \
+                     ON c.campaign_id = i.campaign_id AND c.respondent_key = 'panel:' || i.member_code \
+                     WHERE i.campaign_id = $1 GROUP BY i.segment, i.district ORDER BY i.segment, i.district",
+                )
+                .bind(campaign_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)
             }
         }
 

@@ -258,6 +258,12 @@ mod tests {
         async fn append_audit(&self, _: &AuditEntry) -> Result<()> {
             Ok(())
         }
+        async fn ballots_by_hour(&self, _: i64) -> Result<Vec<(i64, i64)>> {
+            Ok(vec![])
+        }
+        async fn panel_response(&self, _: i64) -> Result<Vec<crate::store::PanelResponse>> {
+            Ok(vec![])
+        }
         async fn campaigns(&self) -> Result<Vec<crate::store::CampaignSummary>> {
             Ok(vec![])
         }

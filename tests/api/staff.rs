@@ -93,6 +93,30 @@ async fn staff_roles_are_enforced_and_audited(backend: Backend) {
     assert_eq!(status, 200);
     assert!(body.starts_with(b"PK"), "an XLSX (zip) file");
 
+    // The live view: counters, and the same figures as a stream of events.
+    let (status, body) = call(&app, Some(&monitor), "GET", "/campaigns/demo/progress", false).await;
+    assert_eq!(status, 200);
+    let progress = json_of(&body);
+    assert_eq!((progress["ballots"].as_i64(), progress["panel"]["invited"].as_i64()), (Some(1), Some(60)));
+    assert_eq!(progress["panel"]["responded"], 1);
+    let segments: i64 = progress["panel"]["by_segment"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["responded"].as_i64().unwrap())
+        .sum();
+    assert_eq!(segments, 1);
+    assert_eq!(progress["units"].as_array().unwrap().len(), 60);
+    assert_eq!(progress["by_hour"][0]["ballots"], 1);
+    let url = format!("{}/api/v1/admin/campaigns/demo/progress/stream", app.address);
+    let mut stream =
+        app.client.get(url).insert_header(("Cookie", monitor.cookie.clone())).send().await.unwrap();
+    assert_eq!(stream.headers().get("content-type").unwrap(), "text/event-stream");
+    let first = futures_util::StreamExt::next(&mut stream).await.unwrap().unwrap();
+    let first = String::from_utf8(first.to_vec()).unwrap();
+    assert!(first.starts_with("event: progress\ndata: {"), "{first}");
+    drop(stream);
+
     // Only an admin closes, and only with the CSRF token.
     assert_eq!(call(&app, Some(&monitor), "POST", "/campaigns/demo/close", true).await.0, 403);
     assert_eq!(call(&app, Some(&auditor), "POST", "/campaigns/demo/close", true).await.0, 403);

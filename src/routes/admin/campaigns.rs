@@ -16,7 +16,7 @@ async fn campaign(state: &AppState, slug: &str) -> Result<Campaign, ApiError> {
     state.store.campaign(slug).await?.ok_or_else(ApiError::unknown_campaign)
 }
 
-fn failed(e: anyhow::Error) -> ApiError {
+pub(super) fn failed(e: anyhow::Error) -> ApiError {
     tracing::error!(error = ?e, "a staff request failed");
     ApiError::internal()
 }

@@ -2,6 +2,7 @@
 //! role checks are made here, on the server.
 
 mod campaigns;
+mod progress;
 mod session;
 
 use actix_web::web;
@@ -13,6 +14,8 @@ pub fn scope() -> actix_web::Scope {
         .route("/session", web::delete().to(session::sign_out))
         .route("/campaigns", web::get().to(campaigns::list))
         .route("/campaigns/{slug}/results", web::get().to(campaigns::results))
+        .route("/campaigns/{slug}/progress", web::get().to(progress::get))
+        .route("/campaigns/{slug}/progress/stream", web::get().to(progress::stream))
         .route("/campaigns/{slug}/export/{file}", web::get().to(campaigns::export))
         .route("/campaigns/{slug}/close", web::post().to(campaigns::close))
         .route("/campaigns/{slug}/formula", web::put().to(campaigns::formula))

@@ -1,0 +1,133 @@
+//! The live view of a campaign for staff: ballots so far and per hour, the panel's response
+//! by segment and district, and each unit's valid ballots against the campaign's minimum.
+//! Read from counters, and computed at most once every two seconds per instance however
+//! many staff watch.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::domain::Campaign;
+use crate::export::ballots::CampaignLayout;
+use crate::store::Store;
+
+const FRESH_FOR: Duration = Duration::from_secs(2);
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    pub slug: String,
+    pub title: String,
+    pub status: &'static str,
+    /// Unix seconds when these figures were read.
+    pub at: i64,
+    pub ballots: i64,
+    pub by_hour: Vec<HourCount>,
+    pub panel: PanelProgress,
+    pub min_valid: u64,
+    pub units: Vec<UnitProgress>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HourCount {
+    /// Unix seconds of the hour's start.
+    pub hour: i64,
+    pub ballots: i64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PanelProgress {
+    pub invited: i64,
+    pub responded: i64,
+    pub by_segment: Vec<GroupProgress>,
+    pub by_district: Vec<GroupProgress>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupProgress {
+    pub name: String,
+    pub invited: i64,
+    pub responded: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitProgress {
+    pub code: String,
+    pub name: String,
+    pub category: String,
+    pub category_name: String,
+    pub valid_n: u64,
+}
+
+pub async fn read(store: &dyn Store, campaign: &Campaign) -> anyhow::Result<Progress> {
+    let by_hour: Vec<HourCount> = (store.ballots_by_hour(campaign.id).await?)
+        .into_iter()
+        .map(|(hour, ballots)| HourCount { hour: hour * 3600, ballots })
+        .collect();
+    let mut panel = PanelProgress::default();
+    let mut segments: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    let mut districts: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for row in store.panel_response(campaign.id).await? {
+        panel.invited += row.invited;
+        panel.responded += row.responded;
+        for (map, key) in [(&mut segments, row.segment), (&mut districts, row.district)] {
+            let entry = map.entry(key).or_default();
+            entry.0 += row.invited;
+            entry.1 += row.responded;
+        }
+    }
+    let groups = |map: BTreeMap<String, (i64, i64)>| {
+        map.into_iter()
+            .map(|(name, (invited, responded))| GroupProgress { name, invited, responded })
+            .collect()
+    };
+    panel.by_segment = groups(segments);
+    panel.by_district = groups(districts);
+
+    let tallies = crate::results::tallies(campaign, &store.tallies(campaign.id).await?)?;
+    let layout = CampaignLayout::of(campaign).layout();
+    let results = crate::scoring::compute(&layout, &campaign.definition.formula, &tallies);
+    let category_names: HashMap<&str, &str> =
+        layout.categories.iter().map(|c| (c.code.as_str(), c.name.as_str())).collect();
+    let units = (results.units.iter())
+        .map(|u| UnitProgress {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            category: u.category.clone(),
+            category_name: category_names.get(u.category.as_str()).copied().unwrap_or_default().to_owned(),
+            valid_n: u.valid_n,
+        })
+        .collect();
+    Ok(Progress {
+        slug: campaign.slug().to_owned(),
+        title: campaign.definition.title.clone(),
+        status: campaign.status.as_str(),
+        at: crate::store::now_unix(),
+        ballots: by_hour.iter().map(|h| h.ballots).sum(),
+        by_hour,
+        panel,
+        min_valid: campaign.definition.formula.min_valid,
+        units,
+    })
+}
+
+/// The last progress JSON per campaign, shared by every viewer of this instance.
+#[derive(Default)]
+pub struct ProgressCache(Mutex<HashMap<String, (Instant, Arc<String>)>>);
+
+impl ProgressCache {
+    pub async fn json(&self, store: &dyn Store, campaign: &Campaign) -> anyhow::Result<Arc<String>> {
+        if let Some((read_at, json)) = self.0.lock().expect("progress cache lock").get(campaign.slug()) {
+            if read_at.elapsed() < FRESH_FOR {
+                return Ok(json.clone());
+            }
+        }
+        let json = Arc::new(serde_json::to_string(&read(store, campaign).await?)?);
+        self.0
+            .lock()
+            .expect("progress cache lock")
+            .insert(campaign.slug().to_owned(), (Instant::now(), json.clone()));
+        Ok(json)
+    }
+}

@@ -1,0 +1,58 @@
+use std::time::Duration;
+
+use actix_web::web::Bytes;
+use actix_web::{web, HttpResponse};
+
+use crate::error::ApiError;
+use crate::staff::session::Staff;
+use crate::startup::AppState;
+
+/// Seconds between two updates of the live stream.
+const EVERY: Duration = Duration::from_secs(3);
+
+/// `GET /api/v1/admin/campaigns/{slug}/progress`: the live figures, once.
+pub async fn get(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    _staff: Staff,
+) -> Result<HttpResponse, ApiError> {
+    let campaign = state.store.campaign(&slug).await?.ok_or_else(ApiError::unknown_campaign)?;
+    let json =
+        state.progress.json(state.store.as_ref(), &campaign).await.map_err(super::campaigns::failed)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(json.to_string()))
+}
+
+/// `GET /api/v1/admin/campaigns/{slug}/progress/stream`: the same figures as Server-Sent
+/// Events (`event: progress`), every three seconds, for as long as the page is open.
+pub async fn stream(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    _staff: Staff,
+) -> Result<HttpResponse, ApiError> {
+    let slug = slug.into_inner();
+    state.catalog.get(&slug).await?.ok_or_else(ApiError::unknown_campaign)?;
+    let events = futures_util::stream::unfold((state, slug, true), |(state, slug, first)| async move {
+        if !first {
+            tokio::time::sleep(EVERY).await;
+        }
+        let event = match state.catalog.get(&slug).await {
+            Ok(Some(campaign)) => match state.progress.json(state.store.as_ref(), &campaign).await {
+                Ok(json) => format!("event: progress\ndata: {json}\n\n"),
+                Err(e) => {
+                    tracing::warn!(error = ?e, "live progress failed");
+                    ": the figures could not be read; retrying\n\n".to_owned()
+                }
+            },
+            _ => ": the campaign is not available; retrying\n\n".to_owned(),
+        };
+        Some((Ok::<_, actix_web::Error>(Bytes::from(event)), (state, slug, false)))
+    });
+    Ok(HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(events))
+}
