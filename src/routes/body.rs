@@ -10,9 +10,19 @@ use crate::error::ApiError;
 
 pub async fn read_json<T: DeserializeOwned>(
     req: &actix_web::HttpRequest,
-    mut payload: web::Payload,
+    payload: web::Payload,
     limit: usize,
 ) -> Result<T, ApiError> {
+    parse_json(&read_bytes(req, payload, limit).await?)
+}
+
+/// The whole body, refused with `413` past `limit` bytes (before reading, when the client
+/// declares its length).
+pub async fn read_bytes(
+    req: &actix_web::HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<web::BytesMut, ApiError> {
     let declared = (req.headers().get(actix_web::http::header::CONTENT_LENGTH))
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
@@ -27,7 +37,7 @@ pub async fn read_json<T: DeserializeOwned>(
         }
         bytes.extend_from_slice(&chunk);
     }
-    parse_json(&bytes)
+    Ok(bytes)
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {

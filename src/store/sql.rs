@@ -474,6 +474,20 @@ macro_rules! impl_store {
                 .await
                 .map_err(StoreError::from_sqlx)
             }
+
+            async fn non_responders(&self, campaign_id: i64) -> $crate::store::Result<Vec<Invitation>> {
+                let rows: Vec<(String, String, String)> = sqlx::query_as(
+                    "SELECT i.member_code, i.segment, i.district FROM invitations i \
+                     WHERE i.campaign_id = $1 AND NOT EXISTS (SELECT 1 FROM claims c \
+                     WHERE c.campaign_id = i.campaign_id AND c.respondent_key = 'panel:' || i.member_code) \
+                     ORDER BY i.member_code",
+                )
+                .bind(campaign_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(rows.into_iter().map(|(member_code, segment, district)| Invitation { member_code, segment, district }).collect())
+            }
         }
 
         impl $store {

@@ -264,6 +264,9 @@ mod tests {
         async fn panel_response(&self, _: i64) -> Result<Vec<crate::store::PanelResponse>> {
             Ok(vec![])
         }
+        async fn non_responders(&self, _: i64) -> Result<Vec<Invitation>> {
+            Ok(vec![])
+        }
         async fn campaigns(&self) -> Result<Vec<crate::store::CampaignSummary>> {
             Ok(vec![])
         }

@@ -61,6 +61,23 @@ async fn call(app: &TestApp, who: Option<&Signed>, method: &str, path: &str, csr
     (response.status().as_u16(), response.body().limit(1 << 24).await.unwrap().to_vec())
 }
 
+async fn send(app: &TestApp, who: &Signed, method: &str, path: &str, body: String) -> (u16, Value) {
+    let url = format!("{}/api/v1/admin{path}", app.address);
+    let request = match method {
+        "POST" => app.client.post(url),
+        "PUT" => app.client.put(url),
+        _ => unreachable!(),
+    };
+    let mut response = request
+        .insert_header(("Cookie", who.cookie.clone()))
+        .insert_header(("X-CSRF-Token", who.csrf.clone()))
+        .send_body(body)
+        .await
+        .unwrap();
+    let bytes = response.body().await.unwrap();
+    (response.status().as_u16(), serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
 fn json_of(body: &[u8]) -> Value {
     serde_json::from_slice(body).unwrap()
 }
@@ -169,4 +186,76 @@ async fn repeated_failed_sign_ins_are_slowed_down(backend: Backend) {
     app.finish().await;
 }
 
-both_backends!(staff_roles_are_enforced_and_audited, repeated_failed_sign_ins_are_slowed_down);
+async fn staff_set_up_campaigns_and_follow_up_the_panel(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    add_user(&app, "qian", "admin", "qian-secret-12");
+    add_user(&app, "sun", "monitor", "sun-secret-123");
+    let admin = sign_in(&app, "qian", "qian-secret-12").await.unwrap();
+    let monitor = sign_in(&app, "sun", "sun-secret-123").await.unwrap();
+
+    // A campaign from a campaign file, then opened; a bad file is refused with its reason.
+    let file =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/campaign.toml")).unwrap();
+    assert_eq!(send(&app, &monitor, "POST", "/campaigns", file.clone()).await.0, 403);
+    let (status, body) = send(&app, &admin, "POST", "/campaigns", file.clone()).await;
+    assert_eq!((status, body["status"].as_str()), (201, Some("draft")), "{body}");
+    let (status, body) = send(&app, &admin, "POST", "/campaigns", file.clone()).await;
+    assert_eq!((status, body["error"].as_str()), (409, Some("campaign_exists")));
+    let broken = file.replace(
+        "class_weights = { panel = \"0.6\", public = \"0.4\" }",
+        "class_weights = { panel = \"0.6\" }",
+    );
+    let (status, body) = send(&app, &admin, "POST", "/campaigns", broken.replace("2026-city", "other")).await;
+    assert_eq!((status, body["error"].as_str()), (422, Some("invalid_campaign")), "{body}");
+    assert!(body["message"].as_str().unwrap().contains("class_weights"), "{body}");
+    assert_eq!(send(&app, &admin, "POST", "/campaigns/2026-city/open", String::new()).await.0, 204);
+    let (status, body) = send(&app, &admin, "POST", "/campaigns/2026-city/open", String::new()).await;
+    assert_eq!((status, body["error"].as_str()), (409, Some("not_draft")));
+    // The formula of an open campaign changes only with a reason.
+    let formula = json!({ "formula": { "class_weights": { "panel": "0.5", "public": "0.5" } } });
+    let (status, body) = send(&app, &admin, "PUT", "/campaigns/2026-city/formula", formula.to_string()).await;
+    assert_eq!((status, body["error"].as_str()), (409, Some("needs_override")));
+    let formula = json!({ "formula": { "class_weights": { "panel": "0.5", "public": "0.5" } }, "override_reason": "考评委决定" });
+    assert_eq!(send(&app, &admin, "PUT", "/campaigns/2026-city/formula", formula.to_string()).await.0, 204);
+
+    // Non-responders and feedback of the demo.
+    for i in 0..3 {
+        assert_eq!(app.submit(&app.full_ballot(&app.invites[i].token)).await.0, 201);
+    }
+    let (status, body) = call(&app, Some(&monitor), "GET", "/campaigns/demo/non-responders", false).await;
+    assert_eq!(status, 200);
+    let list = json_of(&body);
+    assert_eq!(list["count"], 57);
+    let codes: Vec<&str> =
+        list["members"].as_array().unwrap().iter().map(|m| m["member_code"].as_str().unwrap()).collect();
+    assert!(!codes.contains(&"P0001") && codes.contains(&"P0004"), "{codes:?}");
+    let segment = list["members"][0]["segment"].as_str().unwrap().to_owned();
+    let path = format!("/campaigns/demo/non-responders?format=csv&segment={}", urlencode(&segment));
+    let (status, body) = call(&app, Some(&monitor), "GET", &path, false).await;
+    assert_eq!(status, 200);
+    assert!(body.starts_with("\u{feff}成员编号".as_bytes()));
+    let rows = String::from_utf8(body).unwrap();
+    assert!(rows.lines().skip(1).all(|l| l.contains(&segment)), "{rows}");
+
+    let (status, body) =
+        call(&app, Some(&monitor), "GET", "/campaigns/demo/feedback?q=%E6%8E%92%E9%98%9F", false).await;
+    assert_eq!(status, 200);
+    let feedback = json_of(&body);
+    assert_eq!(feedback["count"], 3, "{feedback}");
+    assert_eq!(feedback["items"][0]["text"], "窗口排队时间太长");
+    let (_, body) = call(&app, Some(&monitor), "GET", "/campaigns/demo/feedback", false).await;
+    assert_eq!(json_of(&body)["count"], 6, "three reasons and three suggestions");
+    app.finish().await;
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+both_backends!(
+    staff_roles_are_enforced_and_audited,
+    repeated_failed_sign_ins_are_slowed_down,
+    staff_set_up_campaigns_and_follow_up_the_panel,
+);

@@ -113,6 +113,58 @@ pub async fn export(
         .body(body))
 }
 
+/// `POST /api/v1/admin/campaigns` (admin): creates a draft from a campaign file (TOML, as
+/// `docs/CAMPAIGNS.md` describes) sent as the body.
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Payload,
+    staff: Staff,
+) -> Result<HttpResponse, ApiError> {
+    staff.require_admin()?;
+    let bytes = crate::routes::body::read_bytes(&req, body, 1024 * 1024).await?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_file",
+            "活动文件须为 UTF-8 编码的 TOML",
+            "The campaign file must be UTF-8 TOML",
+        )
+    })?;
+    let definition = crate::domain::CampaignDefinition::from_toml(text).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_campaign",
+            format!("活动文件有误：{e:#}"),
+            format!("The campaign file is not valid: {e:#}"),
+        )
+    })?;
+    let id = lifecycle::create(state.store.as_ref(), &definition, false, &staff.actor(), "the staff API")
+        .await
+        .map_err(|e| match e {
+            LifecycleError::Store(crate::store::StoreError::CampaignExists(slug)) => ApiError::new(
+                StatusCode::CONFLICT,
+                "campaign_exists",
+                format!("已有标识为“{slug}”的评议活动"),
+                format!("A campaign `{slug}` already exists"),
+            )
+            .field("slug"),
+            other => lifecycle_error(other),
+        })?;
+    Ok(HttpResponse::Created().json(json!({ "id": id, "slug": definition.slug, "status": "draft" })))
+}
+
+/// `POST /api/v1/admin/campaigns/{slug}/open` (admin).
+pub async fn open(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    staff: Staff,
+) -> Result<HttpResponse, ApiError> {
+    staff.require_admin()?;
+    lifecycle::open(state.store.as_ref(), &slug, &staff.actor()).await.map_err(lifecycle_error)?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// `POST /api/v1/admin/campaigns/{slug}/close` (admin): stops intake, freezes the results.
 pub async fn close(
     state: web::Data<AppState>,

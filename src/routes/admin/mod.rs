@@ -2,6 +2,7 @@
 //! role checks are made here, on the server.
 
 mod campaigns;
+mod panel;
 mod progress;
 mod session;
 
@@ -17,6 +18,10 @@ pub fn scope() -> actix_web::Scope {
         .route("/campaigns/{slug}/progress", web::get().to(progress::get))
         .route("/campaigns/{slug}/progress/stream", web::get().to(progress::stream))
         .route("/campaigns/{slug}/export/{file}", web::get().to(campaigns::export))
+        .route("/campaigns/{slug}/non-responders", web::get().to(panel::non_responders))
+        .route("/campaigns/{slug}/feedback", web::get().to(panel::feedback))
+        .route("/campaigns", web::post().to(campaigns::create))
+        .route("/campaigns/{slug}/open", web::post().to(campaigns::open))
         .route("/campaigns/{slug}/close", web::post().to(campaigns::close))
         .route("/campaigns/{slug}/formula", web::put().to(campaigns::formula))
         .route("/audit", web::get().to(campaigns::audit))
