@@ -14,6 +14,7 @@ pub mod intake;
 pub mod lifecycle;
 pub mod progress;
 pub mod results;
+pub mod roster;
 pub mod routes;
 pub mod scoring;
 pub mod staff;

@@ -18,6 +18,11 @@ CREATE TABLE invitations (
     member_code TEXT NOT NULL,
     segment TEXT NOT NULL,
     district TEXT NOT NULL,
+    -- Which issue of the member's invitation is valid: re-issuing a lost one counts up, and
+    -- the old token stops working (tokens derive from the server secret and this number).
+    issue INTEGER NOT NULL DEFAULT 0,
+    -- Keyed hash of the member's mobile number, for cross-channel dedup; never the number.
+    phone_hash BYTEA,
     CONSTRAINT invitations_pkey PRIMARY KEY (campaign_id, token_hash),
     CONSTRAINT invitations_short_code_key UNIQUE (campaign_id, short_code_hash),
     CONSTRAINT invitations_member_key UNIQUE (campaign_id, member_code)

@@ -2,7 +2,6 @@
 
 pub mod data;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -13,8 +12,9 @@ use rand::SeedableRng;
 use crate::domain::campaign::{CategoryDefinition, UnitDefinition};
 use crate::domain::scale::default_scale;
 use crate::domain::{CampaignDefinition, CampaignStatus};
-use crate::identity::{IssuedInvitation, Secret};
-use crate::store::{Invitation, NewInvitation, Store};
+use crate::identity::Secret;
+use crate::roster::{self, RosterRow};
+use crate::store::Store;
 
 pub const SLUG: &str = "demo";
 pub const CSV_NAME: &str = "demo-invitations.csv";
@@ -57,7 +57,9 @@ pub fn definition() -> CampaignDefinition {
     }
 }
 
-/// Creates the demo campaign and its panel on first start; afterwards reuses them.
+/// Creates the demo campaign and its panel on first start; afterwards reuses them. The
+/// invitation list is written anew each time (invitations derive from the server secret),
+/// so its links always carry the current address.
 pub async fn ensure(
     store: &dyn Store,
     secret: &Secret,
@@ -66,106 +68,52 @@ pub async fn ensure(
     panel_size: usize,
 ) -> anyhow::Result<DemoInfo> {
     let csv_path = data_dir.join(CSV_NAME);
-    let (campaign_id, created) = match store.campaign(SLUG).await? {
-        Some(c) => (c.id, false),
-        None => (store.create_campaign(&definition(), CampaignStatus::Open).await?, true),
+    let (campaign, created) = match store.campaign(SLUG).await? {
+        Some(c) => (c, false),
+        None => {
+            store.create_campaign(&definition(), CampaignStatus::Open).await?;
+            (store.campaign(SLUG).await?.context("the demo campaign was just created")?, true)
+        }
     };
-    let mut invitations = store.invitation_count(campaign_id).await?;
-    if invitations == 0 {
-        issue_panel(store, secret, campaign_id, &csv_path, public_base, panel_size).await?;
-        invitations = panel_size as i64;
+    if store.invitation_count(campaign.id).await? == 0 {
+        let rows = panel(panel_size);
+        let report = |done: usize| {
+            if panel_size >= 10_000 && (done % (panel_size / 10).max(1000) == 0 || done == panel_size) {
+                println!("  invitations: {done} / {panel_size}");
+            }
+        };
+        roster::issue(store, secret, campaign.id, &rows, &report)
+            .await
+            .context("cannot store the invitations")?;
     }
+    let lines = roster::list(store, secret, &campaign, public_base).await?;
+    let partial = csv_path.with_extension("csv.partial");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&partial)?);
+    roster::write_csv(&lines, &mut file).with_context(|| format!("cannot write {}", partial.display()))?;
+    file.into_inner()?.sync_all()?;
+    std::fs::rename(&partial, &csv_path)?;
     Ok(DemoInfo {
         survey_url: format!("{public_base}/s/{SLUG}"),
-        sample_invitation_url: first_url(&csv_path),
+        sample_invitation_url: lines.first().map(|l| l.url.clone()),
         csv_path,
-        invitations,
+        invitations: lines.len() as i64,
         created,
     })
 }
 
-/// Makes `panel_size` invitations: the hashes go to the database, the clear tokens only to
-/// the CSV for staff. The CSV is written aside first and moved into place once the
-/// database has the invitations, so a list on disk always matches the database.
-async fn issue_panel(
-    store: &dyn Store,
-    secret: &Secret,
-    campaign_id: i64,
-    csv_path: &Path,
-    public_base: &str,
-    panel_size: usize,
-) -> anyhow::Result<()> {
-    let segments = spread(data::SEGMENTS, panel_size, 1);
-    let districts = spread(data::DISTRICTS, panel_size, 2);
-    let width = panel_size.to_string().len().max(4);
-    let mut short_codes = std::collections::HashSet::new();
-    let mut issued = Vec::with_capacity(panel_size);
-    let mut rows = Vec::with_capacity(panel_size);
-    for i in 0..panel_size {
-        let invitation = loop {
-            let candidate = IssuedInvitation::generate();
-            // Short codes are 40 bits: rare collisions in a large panel are re-drawn.
-            if short_codes.insert(candidate.short_code.clone()) {
-                break candidate;
-            }
-        };
-        let member = Invitation {
+/// The demo panel: members `P0001`…, spread over the segments and districts in their shares.
+fn panel(size: usize) -> Vec<RosterRow> {
+    let segments = spread(data::SEGMENTS, size, 1);
+    let districts = spread(data::DISTRICTS, size, 2);
+    let width = size.to_string().len().max(4);
+    (0..size)
+        .map(|i| RosterRow {
             member_code: format!("P{:0width$}", i + 1),
             segment: segments[i].to_owned(),
             district: districts[i].to_owned(),
-        };
-        rows.push(NewInvitation {
-            token_hash: invitation.token_hash(secret),
-            short_code_hash: invitation.short_code_hash(secret),
-            member: member.clone(),
-        });
-        issued.push((member, invitation));
-        if panel_size >= 10_000 && (i + 1) % (panel_size / 10) == 0 {
-            println!("  invitations: {} / {panel_size}", i + 1);
-        }
-    }
-
-    let pending = csv_path.with_extension("csv.partial");
-    write_csv(&pending, &issued, public_base)
-        .with_context(|| format!("cannot write {}", pending.display()))?;
-    store.add_invitations(campaign_id, &rows).await.context("cannot store the invitations")?;
-    if csv_path.exists() {
-        // A list from an earlier demo database: keep it, out of the way.
-        let old = csv_path.with_extension(format!("csv.old-{}", crate::store::now_unix()));
-        std::fs::rename(csv_path, &old)?;
-    }
-    std::fs::rename(&pending, csv_path)?;
-    Ok(())
-}
-
-fn write_csv(
-    path: &Path,
-    issued: &[(Invitation, IssuedInvitation)],
-    public_base: &str,
-) -> anyhow::Result<()> {
-    let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
-    // A BOM, so that Excel on Chinese Windows reads the file as UTF-8.
-    file.write_all("\u{feff}".as_bytes())?;
-    let mut csv = csv::Writer::from_writer(file);
-    csv.write_record(["member_code", "segment", "district", "token", "short_code", "url"])?;
-    for (member, invitation) in issued {
-        csv.write_record([
-            member.member_code.as_str(),
-            &member.segment,
-            &member.district,
-            &invitation.token,
-            &invitation.short_code_display(),
-            &format!("{public_base}/s/{SLUG}#i={}", invitation.token),
-        ])?;
-    }
-    csv.into_inner()?.into_inner()?.sync_all()?;
-    Ok(())
-}
-
-fn first_url(csv_path: &Path) -> Option<String> {
-    let mut reader = csv::Reader::from_path(csv_path).ok()?;
-    let record = reader.records().next()?.ok()?;
-    record.get(5).map(str::to_owned)
+            mobile: None,
+        })
+        .collect()
 }
 
 /// `n` labels drawn in the given percentages (largest remainder), shuffled by a fixed seed

@@ -2,10 +2,9 @@
 //! from a printed letter. Both lead to the same member; both are stored only hashed.
 
 use base64::Engine;
-use rand::RngCore;
 
 use super::Secret;
-use crate::domain::receipt::{canonical_code, group_by_four, random_code};
+use crate::domain::receipt::{canonical_code, group_by_four, ALPHABET};
 
 const SHORT_CODE_LEN: usize = 8;
 
@@ -46,13 +45,15 @@ pub struct IssuedInvitation {
 }
 
 impl IssuedInvitation {
-    pub fn generate() -> Self {
-        let mut bytes = [0u8; 16];
-        rand::rng().fill_bytes(&mut bytes);
-        Self {
-            token: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),
-            short_code: random_code(SHORT_CODE_LEN),
-        }
+    /// The invitation of a member, derived from the server secret: the database keeps only
+    /// its hashes, yet staff can print or download the list again at any time. Re-issuing
+    /// counts `issue` up, which makes a new token and short code and voids the old ones.
+    pub fn derive(secret: &Secret, campaign_id: i64, member_code: &str, issue: i64) -> Self {
+        let mac = secret.keyed_hash("invitation-issue", &format!("{campaign_id}\0{member_code}\0{issue}"));
+        let bits = (mac[16..21].iter()).fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+        let short_code =
+            (0..SHORT_CODE_LEN).map(|i| ALPHABET[((bits >> (35 - 5 * i)) & 31) as usize] as char).collect();
+        Self { token: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&mac[..16]), short_code }
     }
 
     pub fn short_code_display(&self) -> String {
@@ -79,8 +80,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn invitations_derive_per_member_and_issue() {
+        let secret = Secret::for_tests();
+        let a = IssuedInvitation::derive(&secret, 1, "P0001", 0);
+        assert_eq!(a.token, IssuedInvitation::derive(&secret, 1, "P0001", 0).token, "the same every time");
+        for other in [
+            IssuedInvitation::derive(&secret, 1, "P0001", 1),
+            IssuedInvitation::derive(&secret, 1, "P0002", 0),
+            IssuedInvitation::derive(&secret, 2, "P0001", 0),
+        ] {
+            assert_ne!(a.token, other.token);
+            assert_ne!(a.short_code, other.short_code);
+        }
+        assert_eq!(a.token.len(), 22);
+        assert_eq!(a.short_code.len(), 8);
+    }
+
+    #[test]
     fn token_and_short_code_are_told_apart() {
-        let issued = IssuedInvitation::generate();
+        let issued = IssuedInvitation::derive(&Secret::for_tests(), 1, "P0001", 0);
         assert_eq!(InvitationCode::parse(&issued.token), Some(InvitationCode::Token(issued.token.clone())));
         let typed = issued.short_code_display().to_lowercase();
         assert_eq!(InvitationCode::parse(&typed), Some(InvitationCode::ShortCode(issued.short_code.clone())));
@@ -90,7 +108,7 @@ mod tests {
     #[test]
     fn hashes_match_what_is_stored() {
         let secret = Secret::for_tests();
-        let issued = IssuedInvitation::generate();
+        let issued = IssuedInvitation::derive(&secret, 1, "P0001", 0);
         let typed = InvitationCode::parse(&issued.short_code_display()).unwrap();
         assert_eq!(typed.lookup_hash(&secret), issued.short_code_hash(&secret));
         assert_ne!(issued.token_hash(&secret), issued.short_code_hash(&secret));

@@ -79,6 +79,17 @@ pub struct NewInvitation {
     pub token_hash: Vec<u8>,
     pub short_code_hash: Vec<u8>,
     pub member: Invitation,
+    pub issue: i64,
+    pub phone_hash: Option<Vec<u8>>,
+}
+
+/// A member's invitation as stored, for making the invitation list again.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct IssuedRecord {
+    pub member_code: String,
+    pub segment: String,
+    pub district: String,
+    pub issue: i64,
 }
 
 /// How an invitation is looked up: by the hash of its token or of its short code.
@@ -141,6 +152,15 @@ pub trait Store: Send + Sync + 'static {
 
     async fn add_invitations(&self, campaign_id: i64, invitations: &[NewInvitation]) -> Result<()>;
     async fn invitation_count(&self, campaign_id: i64) -> Result<i64>;
+    /// Every member's invitation, by member code.
+    async fn invitations(&self, campaign_id: i64) -> Result<Vec<IssuedRecord>>;
+    /// Replaces a member's invitation with the next issue; `false` for an unknown member.
+    async fn reissue_invitation(
+        &self,
+        campaign_id: i64,
+        member_code: &str,
+        next: &NewInvitation,
+    ) -> Result<bool>;
     async fn find_invitation(
         &self,
         campaign_id: i64,

@@ -65,7 +65,8 @@ macro_rules! impl_store {
                 let mut tx = self.pool.begin().await.map_err(StoreError::from_sqlx)?;
                 for chunk in invitations.chunks($crate::store::sql::CHUNK_ROWS) {
                     let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO invitations (campaign_id, token_hash, short_code_hash, member_code, segment, district) ",
+                        "INSERT INTO invitations (campaign_id, token_hash, short_code_hash, member_code, segment, district, \
+                         issue, phone_hash) ",
                     );
                     q.push_values(chunk, |mut row, i| {
                         row.push_bind(campaign_id)
@@ -73,7 +74,9 @@ macro_rules! impl_store {
                             .push_bind(&i.short_code_hash)
                             .push_bind(&i.member.member_code)
                             .push_bind(&i.member.segment)
-                            .push_bind(&i.member.district);
+                            .push_bind(&i.member.district)
+                            .push_bind(i.issue)
+                            .push_bind(&i.phone_hash);
                     });
                     q.build().execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
                 }
@@ -487,6 +490,38 @@ macro_rules! impl_store {
                 .await
                 .map_err(StoreError::from_sqlx)?;
                 Ok(rows.into_iter().map(|(member_code, segment, district)| Invitation { member_code, segment, district }).collect())
+            }
+
+            async fn invitations(&self, campaign_id: i64) -> $crate::store::Result<Vec<$crate::store::IssuedRecord>> {
+                sqlx::query_as(
+                    "SELECT member_code, segment, district, CAST(issue AS BIGINT) AS issue FROM invitations \
+                     WHERE campaign_id = $1 ORDER BY member_code",
+                )
+                .bind(campaign_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)
+            }
+
+            async fn reissue_invitation(
+                &self,
+                campaign_id: i64,
+                member_code: &str,
+                next: &NewInvitation,
+            ) -> $crate::store::Result<bool> {
+                let done = sqlx::query(
+                    "UPDATE invitations SET token_hash = $1, short_code_hash = $2, issue = $3 \
+                     WHERE campaign_id = $4 AND member_code = $5",
+                )
+                .bind(&next.token_hash)
+                .bind(&next.short_code_hash)
+                .bind(next.issue)
+                .bind(campaign_id)
+                .bind(member_code)
+                .execute(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(done.rows_affected() == 1)
             }
         }
 

@@ -264,6 +264,12 @@ mod tests {
         async fn panel_response(&self, _: i64) -> Result<Vec<crate::store::PanelResponse>> {
             Ok(vec![])
         }
+        async fn invitations(&self, _: i64) -> Result<Vec<crate::store::IssuedRecord>> {
+            Ok(vec![])
+        }
+        async fn reissue_invitation(&self, _: i64, _: &str, _: &NewInvitation) -> Result<bool> {
+            Ok(false)
+        }
         async fn non_responders(&self, _: i64) -> Result<Vec<Invitation>> {
             Ok(vec![])
         }

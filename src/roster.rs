@@ -1,0 +1,339 @@
+//! The panel roster (评议团名单): imported from CSV or XLSX, turned into invitations, listed
+//! again for mail-merge or printing, re-issued when one is lost.
+//!
+//! A roster holds member codes, segments (界别) and districts — not names. A mobile number,
+//! when given, is kept only as a keyed hash (to recognise the member on the public channel)
+//! and then discarded.
+
+use std::collections::HashSet;
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::domain::Campaign;
+use crate::identity::{IssuedInvitation, Secret};
+use crate::store::{Invitation, NewInvitation, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RosterRow {
+    pub member_code: String,
+    pub segment: String,
+    pub district: String,
+    /// A mainland mobile number, normalised to 11 digits.
+    pub mobile: Option<String>,
+}
+
+/// What is wrong with one cell of an import: its spreadsheet row (the header is row 1) and column.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowError {
+    pub row: usize,
+    pub column: String,
+    pub reason: String,
+}
+
+/// The columns, by their Chinese header (the template's) or machine key.
+const COLUMNS: [(&str, &str, bool); 4] = [
+    ("成员编号", "member_code", true),
+    ("界别", "segment", true),
+    ("区县", "district", true),
+    ("手机号", "mobile", false),
+];
+
+/// The template staff fill in.
+pub fn template_csv() -> String {
+    "\u{feff}成员编号,界别,区县,手机号\nP0001,人大代表,城关区,13800138000\nP0002,企业界,高新区,\n".into()
+}
+
+/// Parses a roster file (XLSX, or CSV in UTF-8): every row or none. Each fault is reported
+/// with its row and column.
+pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
+    let table = if bytes.starts_with(b"PK\x03\x04") { xlsx_rows(bytes) } else { csv_rows(bytes) }
+        .map_err(|e| vec![e])?;
+    let whole = |reason: String| vec![RowError { row: 1, column: String::new(), reason }];
+    let Some((header, body)) = table.split_first() else { return Err(whole("the file is empty".into())) };
+    let mut index = [None; 4];
+    for (i, (zh, key, required)) in COLUMNS.iter().enumerate() {
+        index[i] = header.iter().position(|h| h.trim() == *zh || h.trim().eq_ignore_ascii_case(key));
+        if index[i].is_none() && *required {
+            return Err(whole(format!("the header has no column `{zh}` ({key})")));
+        }
+    }
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen = HashSet::new();
+    for (n, cells) in body.iter().enumerate() {
+        let row = n + 2;
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let cell =
+            |i: usize| index[i].and_then(|c| cells.get(c)).map(|s| s.trim().to_owned()).unwrap_or_default();
+        let mut fail =
+            |column: &str, reason: String| errors.push(RowError { row, column: column.into(), reason });
+        let member_code = cell(0);
+        if !(1..=40).contains(&member_code.len())
+            || !member_code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            fail("成员编号", format!("`{member_code}` is not 1–40 letters, digits, - or _"));
+        } else if !seen.insert(member_code.clone()) {
+            fail("成员编号", format!("`{member_code}` appears twice"));
+        }
+        let (segment, district) = (cell(1), cell(2));
+        for (column, value) in [("界别", &segment), ("区县", &district)] {
+            if value.is_empty() || value.chars().count() > 40 {
+                fail(column, "must be 1–40 characters".into());
+            }
+        }
+        let raw_mobile = cell(3);
+        let mobile = if raw_mobile.is_empty() {
+            None
+        } else {
+            let normalised = mobile_number(&raw_mobile);
+            if normalised.is_none() {
+                fail("手机号", "is not a mainland mobile number (11 digits starting with 1)".into());
+            }
+            normalised
+        };
+        rows.push(RosterRow { member_code, segment, district, mobile });
+    }
+    if rows.is_empty() && errors.is_empty() {
+        return Err(whole("the file has no members".into()));
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+/// `138 0013 8000`, `+86 13800138000` → `13800138000`.
+pub fn mobile_number(raw: &str) -> Option<String> {
+    let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '+')).collect();
+    let digits = digits.strip_prefix("86").filter(|d| d.len() == 11).unwrap_or(&digits);
+    let ok = digits.len() == 11
+        && digits.starts_with('1')
+        && matches!(digits.as_bytes()[1], b'3'..=b'9')
+        && digits.bytes().all(|b| b.is_ascii_digit());
+    ok.then(|| digits.to_owned())
+}
+
+fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| RowError {
+        row: 1,
+        column: String::new(),
+        reason: "the CSV is not UTF-8: save it from Excel as \"CSV UTF-8\"".into(),
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    reader
+        .records()
+        .enumerate()
+        .map(|(n, r)| {
+            r.map(|r| r.iter().map(String::from).collect()).map_err(|e| RowError {
+                row: n + 1,
+                column: String::new(),
+                reason: format!("not readable as CSV: {e}"),
+            })
+        })
+        .collect()
+}
+
+fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
+    use calamine::{Data, Reader};
+    let unreadable = |e: String| RowError {
+        row: 1,
+        column: String::new(),
+        reason: format!("not a readable XLSX file: {e}"),
+    };
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
+    let range = (book.worksheet_range_at(0))
+        .ok_or_else(|| unreadable("it has no sheet".into()))?
+        .map_err(|e| unreadable(e.to_string()))?;
+    Ok(range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    // Codes and phone numbers typed as numbers come back as floats.
+                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect())
+}
+
+/// Stores the invitations of the roster's members (issue 0 each), reporting progress every
+/// thousand members. Members who already have one are refused, all together, before anything
+/// is stored.
+pub async fn issue(
+    store: &dyn Store,
+    secret: &Secret,
+    campaign_id: i64,
+    rows: &[RosterRow],
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<usize, IssueError> {
+    let existing: HashSet<String> =
+        (store.invitations(campaign_id).await?).into_iter().map(|r| r.member_code).collect();
+    let taken: Vec<String> =
+        rows.iter().filter(|r| existing.contains(&r.member_code)).map(|r| r.member_code.clone()).collect();
+    if !taken.is_empty() {
+        return Err(IssueError::AlreadyInvited(taken));
+    }
+    let mut short_codes = HashSet::new();
+    let mut invitations = Vec::with_capacity(rows.len());
+    for (n, row) in rows.iter().enumerate() {
+        // Short codes are 40 bits: a collision within the import takes the member's next issue.
+        let (issue, issued) = (0..)
+            .map(|issue| (issue, IssuedInvitation::derive(secret, campaign_id, &row.member_code, issue)))
+            .find(|(_, i)| short_codes.insert(i.short_code.clone()))
+            .expect("some issue has a free short code");
+        invitations.push(NewInvitation {
+            token_hash: issued.token_hash(secret),
+            short_code_hash: issued.short_code_hash(secret),
+            member: Invitation {
+                member_code: row.member_code.clone(),
+                segment: row.segment.clone(),
+                district: row.district.clone(),
+            },
+            issue,
+            phone_hash: row.mobile.as_ref().map(|m| secret.keyed_hash("phone", m)),
+        });
+        if (n + 1) % 1000 == 0 {
+            progress(n + 1);
+        }
+    }
+    store.add_invitations(campaign_id, &invitations).await?;
+    progress(rows.len());
+    Ok(rows.len())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IssueError {
+    #[error("these members already have an invitation: {}", .0.join(", "))]
+    AlreadyInvited(Vec<String>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// One line of the invitation list: what a letter or an SMS carries.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InvitationLine {
+    pub member_code: String,
+    pub segment: String,
+    pub district: String,
+    pub token: String,
+    pub short_code: String,
+    pub url: String,
+}
+
+/// Every member's current invitation, made again from the secret.
+pub async fn list(
+    store: &dyn Store,
+    secret: &Secret,
+    campaign: &Campaign,
+    base_url: &str,
+) -> Result<Vec<InvitationLine>, StoreError> {
+    Ok((store.invitations(campaign.id).await?)
+        .into_iter()
+        .map(|r| {
+            let issued = IssuedInvitation::derive(secret, campaign.id, &r.member_code, r.issue);
+            InvitationLine {
+                url: format!("{base_url}/s/{}#i={}", campaign.slug(), issued.token),
+                short_code: issued.short_code_display(),
+                token: issued.token,
+                member_code: r.member_code,
+                segment: r.segment,
+                district: r.district,
+            }
+        })
+        .collect())
+}
+
+/// The list as CSV (UTF-8 with BOM) for an SMS provider's mail-merge.
+pub fn write_csv(lines: &[InvitationLine], out: &mut dyn Write) -> anyhow::Result<()> {
+    out.write_all("\u{feff}".as_bytes())?;
+    let mut csv = csv::Writer::from_writer(out);
+    csv.write_record(["member_code", "segment", "district", "token", "short_code", "url"])?;
+    for l in lines {
+        csv.write_record([&l.member_code, &l.segment, &l.district, &l.token, &l.short_code, &l.url])?;
+    }
+    csv.flush()?;
+    Ok(())
+}
+
+/// Voids a member's invitation and makes the next one; `None` for an unknown member.
+pub async fn reissue(
+    store: &dyn Store,
+    secret: &Secret,
+    campaign: &Campaign,
+    member_code: &str,
+    base_url: &str,
+) -> Result<Option<InvitationLine>, StoreError> {
+    let Some(current) =
+        (store.invitations(campaign.id).await?).into_iter().find(|r| r.member_code == member_code)
+    else {
+        return Ok(None);
+    };
+    let issue = current.issue + 1;
+    let issued = IssuedInvitation::derive(secret, campaign.id, member_code, issue);
+    let next = NewInvitation {
+        token_hash: issued.token_hash(secret),
+        short_code_hash: issued.short_code_hash(secret),
+        member: Invitation {
+            member_code: member_code.into(),
+            segment: current.segment.clone(),
+            district: current.district.clone(),
+        },
+        issue,
+        phone_hash: None,
+    };
+    if !store.reissue_invitation(campaign.id, member_code, &next).await? {
+        return Ok(None);
+    }
+    Ok(Some(InvitationLine {
+        url: format!("{base_url}/s/{}#i={}", campaign.slug(), issued.token),
+        short_code: issued.short_code_display(),
+        token: issued.token,
+        member_code: member_code.into(),
+        segment: current.segment,
+        district: current.district,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_good_csv_parses_with_or_without_bom() {
+        let rows = parse(template_csv().as_bytes()).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].mobile.as_deref(), Some("13800138000"));
+        assert_eq!(rows[1].mobile, None);
+        let plain = "member_code,segment,district\nA1,企业界,城关区\n";
+        assert_eq!(parse(plain.as_bytes()).unwrap()[0].member_code, "A1");
+    }
+
+    #[test]
+    fn every_bad_cell_is_reported_and_nothing_is_taken() {
+        let text = "成员编号,界别,区县,手机号\nP1,人大代表,城关区,12345\nP1,,高新区,\nP 3,企业界,城关区,+86 139 0000 0000\n";
+        let errors = parse(text.as_bytes()).unwrap_err();
+        let found: Vec<(usize, &str)> = errors.iter().map(|e| (e.row, e.column.as_str())).collect();
+        assert_eq!(found, [(2, "手机号"), (3, "成员编号"), (3, "界别"), (4, "成员编号")]);
+    }
+
+    #[test]
+    fn a_missing_column_or_a_non_utf8_file_is_explained() {
+        assert!(parse("成员编号,界别\nP1,x\n".as_bytes()).unwrap_err()[0].reason.contains("区县"));
+        assert!(parse(&[0xb3, 0xc9, 0xd4, 0xb1]).unwrap_err()[0].reason.contains("UTF-8"));
+    }
+
+    #[test]
+    fn mobile_numbers_are_normalised() {
+        assert_eq!(mobile_number("+86 138-0013-8000").as_deref(), Some("13800138000"));
+        assert_eq!(mobile_number("8613800138000").as_deref(), Some("13800138000"));
+        assert_eq!(mobile_number("12800138000"), None);
+        assert_eq!(mobile_number("1380013800"), None);
+    }
+}
