@@ -19,6 +19,9 @@ pub struct ApiError {
     pub message_en: String,
     #[serde(skip)]
     pub retry_after: Option<u64>,
+    /// More about the refusal when one field is not enough, e.g. every bad row of an import.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
 }
 
 impl std::fmt::Display for ApiError {
@@ -55,6 +58,7 @@ impl ApiError {
             message: message.into(),
             message_en: message_en.into(),
             retry_after: None,
+            details: None,
         }
     }
 

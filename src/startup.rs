@@ -25,6 +25,8 @@ pub struct AppState {
     /// Staff cookies carry `Secure` when the service is reached over HTTPS.
     pub secure_cookies: bool,
     pub progress: crate::progress::ProgressCache,
+    /// The address people reach the service at, for invitation links.
+    pub public_base: String,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
             max_body_bytes: settings.max_body_bytes,
             secure_cookies: settings.public_base().starts_with("https://"),
             progress: Default::default(),
+            public_base: settings.public_base(),
         }
     }
 

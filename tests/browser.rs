@@ -27,39 +27,45 @@ fn missing_tool() -> Option<String> {
     None
 }
 
-#[actix_rt::test]
-async fn a_panel_member_votes_on_a_phone() {
-    if let Some(problem) = missing_tool() {
-        if std::env::var("MINPING_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
-            panic!("the browser test cannot run: {problem} (MINPING_REQUIRE_BROWSER=1)");
-        }
-        eprintln!("SKIPPED browser test: {problem}");
-        return;
+/// Whether the browser tests can run here; says why not (or fails, in CI) when not.
+fn browser_available() -> bool {
+    let Some(problem) = missing_tool() else { return true };
+    if std::env::var("MINPING_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+        panic!("the browser test cannot run: {problem} (MINPING_REQUIRE_BROWSER=1)");
     }
+    eprintln!("SKIPPED browser test: {problem}");
+    false
+}
+
+/// A real server's state with the demo campaign and a panel of `panel`, in its own data directory.
+async fn demo_server(panel: usize) -> (tempfile::TempDir, AppState, Settings) {
     let dir = tempfile::tempdir().unwrap();
     let settings =
         Settings { bind: "127.0.0.1:0".into(), data_dir: dir.path().to_path_buf(), ..Settings::default() };
     let state = AppState::open(&settings).await.unwrap();
-    minping::demo::ensure(state.store.as_ref(), &state.secret, dir.path(), "http://test", 10).await.unwrap();
-    let app = Application::build(&settings, state).unwrap();
+    minping::demo::ensure(state.store.as_ref(), &state.secret, dir.path(), "http://test", panel)
+        .await
+        .unwrap();
+    (dir, state, settings)
+}
+
+fn invitations(dir: &Path) -> Vec<csv::StringRecord> {
+    let mut reader = csv::Reader::from_path(dir.join(minping::demo::CSV_NAME)).unwrap();
+    reader.records().map(Result::unwrap).collect()
+}
+
+/// Serves the state, runs a browser script against it, and checks that all its checks passed.
+async fn run_script(settings: &Settings, state: AppState, script: &str, args: Vec<String>, screenshot: &str) {
+    let app = Application::build(settings, state).unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
     let server = actix_rt::spawn(app.run_until_stopped());
-
-    let mut invitations = csv::Reader::from_path(dir.path().join(minping::demo::CSV_NAME)).unwrap();
-    let rows: Vec<csv::StringRecord> = invitations.records().map(Result::unwrap).collect();
-    let (token, short_code) = (rows[0][3].to_owned(), rows[1][4].to_owned());
-
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/survey.mjs");
-    let screenshot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("survey-360.png");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser").join(script);
+    let screenshot = Path::new(env!("CARGO_TARGET_TMPDIR")).join(screenshot);
     let run = actix_web::rt::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg(script)
-            .args([&base, &token, &short_code])
-            .env("SCREENSHOT", &screenshot)
-            .output()
+        Command::new("node").arg(script).arg(&base).args(args).env("SCREENSHOT", &screenshot).output()
     });
-    let output = tokio::time::timeout(Duration::from_secs(150), run)
+    let output = tokio::time::timeout(Duration::from_secs(180), run)
         .await
         .expect("the browser run ends")
         .unwrap()
@@ -71,4 +77,53 @@ async fn a_panel_member_votes_on_a_phone() {
     server.await.unwrap().unwrap();
     assert!(output.status.success(), "the browser checks failed:\n{stdout}");
     assert!(stdout.contains(" passed, 0 failed"), "the script reported its checks");
+}
+
+#[actix_rt::test]
+async fn a_panel_member_votes_on_a_phone() {
+    if !browser_available() {
+        return;
+    }
+    let (dir, state, settings) = demo_server(10).await;
+    let rows = invitations(dir.path());
+    let args = vec![rows[0][3].to_owned(), rows[1][4].to_owned()];
+    run_script(&settings, state, "survey.mjs", args, "survey-360.png").await;
+}
+
+#[actix_rt::test]
+async fn staff_watch_a_campaign_live_and_close_it() {
+    if !browser_available() {
+        return;
+    }
+    let (dir, state, settings) = demo_server(40).await;
+    for (name, role, password) in [("zhang", "admin", "zhang-secret-1"), ("li", "monitor", "li-secret-123")] {
+        let hash = minping::staff::password::hash(password).unwrap();
+        state.store.add_staff_user(name, role, &hash).await.unwrap();
+    }
+    // Ballots already in before staff look, through the same intake as the API.
+    let rows = invitations(dir.path());
+    let campaign = std::sync::Arc::new(state.store.campaign("demo").await.unwrap().unwrap());
+    let intake = minping::intake::Intake {
+        store: state.store.as_ref(),
+        hot: state.hot.as_ref(),
+        writer: &state.writer,
+    };
+    for row in &rows[..34] {
+        let input = minping::domain::BallotInput {
+            invitation: Some(row[3].to_owned()),
+            ratings: campaign.units.iter().map(|u| (u.code.clone(), "satisfied".to_owned())).collect(),
+            reasons: Default::default(),
+            suggestion: None,
+            opened_at_ms: None,
+            receipt: None,
+        };
+        let ballot = minping::domain::Ballot::parse(&campaign, &input).unwrap();
+        let respondent =
+            minping::identity::panel_member(state.store.as_ref(), &state.secret, campaign.id, Some(&row[3]))
+                .await
+                .unwrap();
+        intake.submit(campaign.clone(), respondent, ballot, None).await.unwrap();
+    }
+    let args = ["zhang", "zhang-secret-1", "li", "li-secret-123", &rows[35][3]].map(String::from).to_vec();
+    run_script(&settings, state, "console.mjs", args, "console-live.png").await;
 }

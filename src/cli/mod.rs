@@ -4,6 +4,7 @@
 
 mod campaign;
 mod export;
+mod roster;
 mod user;
 
 use std::path::PathBuf;
@@ -42,6 +43,9 @@ enum Command {
     Export(export::ExportArgs),
     /// Recompute a campaign's results and fingerprint from its anonymised ballot export.
     Verify(export::VerifyArgs),
+    /// The panel roster and its invitations.
+    #[command(subcommand)]
+    Roster(roster::RosterCommand),
     /// Staff users of the console.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -87,6 +91,7 @@ impl Cli {
             Command::Export(args) => args.run(settings).await,
             Command::Verify(args) => args.run(),
             Command::User(command) => command.run(settings).await,
+            Command::Roster(command) => command.run(settings).await,
             Command::Serve(serve) => {
                 serve.apply(&mut settings);
                 let state = AppState::open(&settings).await?;

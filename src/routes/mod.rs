@@ -31,6 +31,7 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
             .route("/metrics", web::get().to(health::metrics))
             .route("/admin", web::get().to(pages::console))
             .route("/admin/", web::get().to(pages::console))
+            .route("/admin/", web::head().to(pages::console))
             .route("/admin/assets/{file:.*}", web::get().to(pages::console_asset))
             .route("/s/{slug}", web::get().to(pages::survey))
             .route("/s/{slug}", web::head().to(pages::survey))

@@ -75,7 +75,19 @@ fn cookie(state: &AppState, value: String, max_age: u64) -> Cookie<'static> {
 /// The signed-in staff member of a request. Extracting it answers `401` without a valid
 /// session and `403` for a state-changing request without the session's CSRF token.
 #[derive(Debug, Clone)]
-pub struct Staff(pub Session);
+pub struct Staff(pub Session, StillValid);
+
+/// Where the session lives in hot state, to check later that it has not ended.
+#[derive(Debug, Clone)]
+pub struct StillValid(String);
+
+impl StillValid {
+    /// Whether the session still exists (not signed out, not expired): long-lived responses
+    /// such as the live stream ask before each update.
+    pub async fn check(&self, state: &AppState) -> bool {
+        matches!(state.hot.get(&self.0).await, Ok(Some(_)))
+    }
+}
 
 impl Staff {
     /// `403` unless the role may configure.
@@ -96,6 +108,10 @@ impl Staff {
                 "Only admins and auditors may read the audit log",
             ))
         }
+    }
+
+    pub fn still_valid(&self) -> StillValid {
+        self.1.clone()
     }
 
     /// How the audit log names this person.
@@ -121,19 +137,22 @@ impl FromRequest for Staff {
         Box::pin(async move {
             let state = req.app_data::<web::Data<AppState>>().expect("the app state is registered").clone();
             let id = req.cookie(COOKIE).ok_or_else(unauthenticated)?;
-            let json = (state.hot.get(&hot_key(id.value())).await)
+            let key = hot_key(id.value());
+            let json = (state.hot.get(&key).await)
                 .map_err(|_| ApiError::unavailable())?
                 .ok_or_else(unauthenticated)?;
             let session: Session = serde_json::from_str(&json).map_err(|_| unauthenticated())?;
             let safe = matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD);
             let token = req.headers().get("X-CSRF-Token").and_then(|v| v.to_str().ok());
             if !safe && token != Some(session.csrf.as_str()) {
-                return Err(forbidden(
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "csrf_token",
                     "页面已过期，请刷新后重试",
                     "Missing or stale CSRF token; reload the page",
                 ));
             }
-            Ok(Staff(session))
+            Ok(Staff(session, StillValid(key)))
         })
     }
 }

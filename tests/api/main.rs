@@ -6,5 +6,6 @@ mod ballots;
 mod closing;
 mod durability;
 mod helpers;
+mod roster;
 mod service;
 mod staff;

@@ -133,12 +133,24 @@ async fn staff_roles_are_enforced_and_audited(backend: Backend) {
     let first = String::from_utf8(first.to_vec()).unwrap();
     assert!(first.starts_with("event: progress\ndata: {"), "{first}");
     drop(stream);
+    // Signing out ends a stream that is open.
+    let second = sign_in(&app, "li", "li-secret-123").await.unwrap();
+    let url = format!("{}/api/v1/admin/campaigns/demo/progress/stream", app.address);
+    let mut stream =
+        app.client.get(url).insert_header(("Cookie", second.cookie.clone())).send().await.unwrap();
+    assert!(futures_util::StreamExt::next(&mut stream).await.is_some());
+    assert_eq!(call(&app, Some(&second), "DELETE", "/session", true).await.0, 204);
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while futures_util::StreamExt::next(&mut stream).await.is_some() {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream ends once its session has");
 
     // Only an admin closes, and only with the CSRF token.
     assert_eq!(call(&app, Some(&monitor), "POST", "/campaigns/demo/close", true).await.0, 403);
     assert_eq!(call(&app, Some(&auditor), "POST", "/campaigns/demo/close", true).await.0, 403);
     let (status, body) = call(&app, Some(&admin), "POST", "/campaigns/demo/close", false).await;
-    assert_eq!((status, json_of(&body)["error"].as_str()), (403, Some("forbidden")));
+    assert_eq!((status, json_of(&body)["error"].as_str()), (403, Some("csrf_token")));
     let (status, body) = call(&app, Some(&admin), "POST", "/campaigns/demo/close", true).await;
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     assert_eq!(json_of(&body)["status"], "final");

@@ -24,6 +24,7 @@ let browser = null;
 let current = 'setup';
 let passed = 0;
 const problems = []; // JS errors and CSP violations seen in the page
+let aborting = false; // while the test itself breaks the event stream
 
 async function finish(code, msg) {
   if (msg) console.log(msg);
@@ -104,7 +105,7 @@ async function main() {
   context.setDefaultTimeout(WAIT);
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error' && !/status of 401/.test(m.text())) problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => { if (m.type() === 'error' && !/status of 401/.test(m.text()) && !(aborting && /ERR_FAILED/.test(m.text()))) problems.push(`console: ${m.text()}`); });
 
   // ---- wrong password ----
   current = 'sign-in form';
@@ -193,7 +194,11 @@ async function main() {
   await until(async () => (await page.locator('#r-cats section[data-category]').count()) === campaign.categories.length, 'the results have no table per category');
   const doc = await page.evaluate((slug) => fetch(`/api/v1/admin/campaigns/${slug}/results`).then((r) => r.json()), SLUG);
   const shownRanks = await page.locator('#r-cats tr[data-unit]').evaluateAll((rows) =>
-    Object.fromEntries(rows.map((r) => [r.dataset.unit, r.querySelector('.rank').firstChild.textContent.trim()])));
+    Object.fromEntries(rows.map((r) => {
+      const cell = r.querySelector('.rank').cloneNode(true);
+      cell.querySelectorAll('.sr, .small').forEach((e) => e.remove()); // 不排名 for screen readers, 并列
+      return [r.dataset.unit, cell.textContent.trim()];
+    })));
   for (const u of doc.results.units) {
     const want = u.rank == null ? '—' : String(u.rank);
     check(shownRanks[u.code] === want, `unit ${u.code} shows rank “${shownRanks[u.code]}”, the results say ${want}`);
@@ -274,6 +279,17 @@ async function main() {
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: WAIT }), link.click()]);
   check(download.suggestedFilename() === `${SLUG}-ballots.jsonl`, `the download is named ${download.suggestedFilename()}`);
   ok(`the ballots export link downloads (200, ${download.suggestedFilename()}, same fingerprint)`);
+
+  current = 'polling fallback';
+  aborting = true;
+  await page.route('**/progress/stream', (r) => r.abort());
+  await page.getByRole('link', { name: '评议活动', exact: true }).click();
+  await openDemo(page);
+  await until(async () => (await text(page, '#s-conn')).includes('每 5 秒自动刷新'), 'no fallback to polling when the stream fails');
+  const seen = (await text(page, '#s-at')).trim();
+  await until(async () => (await text(page, '#s-at')).trim() !== seen, 'polling did not refresh the live numbers');
+  await page.unroute('**/progress/stream');
+  ok('when the event stream fails the live tab falls back to polling every 5 s');
 
   current = 'page health';
   check(problems.length === 0, `the page reported: ${problems.join(' | ')}`);

@@ -259,9 +259,15 @@ pub async fn audit(
         Some(slug) => Some(campaign(&state, slug).await?.id),
         None => None,
     };
+    let slugs: std::collections::HashMap<i64, String> =
+        state.store.campaigns().await?.into_iter().map(|c| (c.id, c.slug)).collect();
     let entries: Vec<_> = (state.store.audit_log(campaign_id).await?)
         .into_iter()
-        .map(|e| json!({ "id": e.id, "at": e.at, "actor": e.actor, "action": e.action, "campaign_id": e.campaign_id, "detail": e.detail }))
+        .map(|e| {
+            let campaign = e.campaign_id.and_then(|id| slugs.get(&id).cloned());
+            json!({ "id": e.id, "at": e.at, "actor": e.actor, "action": e.action,
+                    "campaign_id": e.campaign_id, "campaign": campaign, "detail": e.detail })
+        })
         .collect();
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(entries))
 }

@@ -4,6 +4,7 @@
 mod campaigns;
 mod panel;
 mod progress;
+mod roster;
 mod session;
 
 use actix_web::web;
@@ -25,4 +26,9 @@ pub fn scope() -> actix_web::Scope {
         .route("/campaigns/{slug}/close", web::post().to(campaigns::close))
         .route("/campaigns/{slug}/formula", web::put().to(campaigns::formula))
         .route("/audit", web::get().to(campaigns::audit))
+        .route("/roster-template.csv", web::get().to(roster::template))
+        .route("/campaigns/{slug}/roster", web::post().to(roster::import))
+        .route("/campaigns/{slug}/invitations.csv", web::get().to(roster::invitations_csv))
+        .route("/campaigns/{slug}/letters", web::get().to(roster::letters))
+        .route("/campaigns/{slug}/invitations/{member}/reissue", web::post().to(roster::reissue))
 }

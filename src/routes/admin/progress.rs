@@ -26,33 +26,45 @@ pub async fn get(
 }
 
 /// `GET /api/v1/admin/campaigns/{slug}/progress/stream`: the same figures as Server-Sent
-/// Events (`event: progress`), every three seconds, for as long as the page is open.
+/// Events (`event: progress`), every three seconds, while the page is open and the session
+/// lasts (signing out ends the stream).
 pub async fn stream(
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    _staff: Staff,
+    staff: Staff,
 ) -> Result<HttpResponse, ApiError> {
     let slug = slug.into_inner();
     state.catalog.get(&slug).await?.ok_or_else(ApiError::unknown_campaign)?;
-    let events = futures_util::stream::unfold((state, slug, true), |(state, slug, first)| async move {
-        if !first {
-            tokio::time::sleep(EVERY).await;
-        }
-        let event = match state.catalog.get(&slug).await {
-            Ok(Some(campaign)) => match state.progress.json(state.store.as_ref(), &campaign).await {
-                Ok(json) => format!("event: progress\ndata: {json}\n\n"),
-                Err(e) => {
-                    tracing::warn!(error = ?e, "live progress failed");
-                    ": the figures could not be read; retrying\n\n".to_owned()
-                }
-            },
-            _ => ": the campaign is not available; retrying\n\n".to_owned(),
-        };
-        Some((Ok::<_, actix_web::Error>(Bytes::from(event)), (state, slug, false)))
-    });
+    let session = staff.still_valid();
+    let events = futures_util::stream::unfold(
+        (state, slug, session, true),
+        |(state, slug, session, first)| async move {
+            if !first {
+                tokio::time::sleep(EVERY).await;
+            }
+            if !session.check(&state).await {
+                return None;
+            }
+            let event = next_event(&state, &slug).await;
+            Some((Ok::<_, actix_web::Error>(Bytes::from(event)), (state, slug, session, false)))
+        },
+    );
     Ok(HttpResponse::Ok()
         .content_type("text/event-stream")
         .insert_header(("Cache-Control", "no-store"))
         .insert_header(("X-Accel-Buffering", "no"))
         .streaming(events))
+}
+
+async fn next_event(state: &AppState, slug: &str) -> String {
+    match state.catalog.get(slug).await {
+        Ok(Some(campaign)) => match state.progress.json(state.store.as_ref(), &campaign).await {
+            Ok(json) => format!("event: progress\ndata: {json}\n\n"),
+            Err(e) => {
+                tracing::warn!(error = ?e, "live progress failed");
+                ": the figures could not be read; retrying\n\n".to_owned()
+            }
+        },
+        _ => ": the campaign is not available; retrying\n\n".to_owned(),
+    }
 }
