@@ -3,23 +3,14 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::{audit as record, campaign, failed};
 use crate::domain::formula::Formula;
-use crate::domain::{Campaign, CampaignStatus};
+use crate::domain::CampaignStatus;
 use crate::error::ApiError;
 use crate::export::{ballots, tables};
 use crate::lifecycle::{self, LifecycleError};
 use crate::staff::session::Staff;
 use crate::startup::AppState;
-use crate::store::AuditEntry;
-
-async fn campaign(state: &AppState, slug: &str) -> Result<Campaign, ApiError> {
-    state.store.campaign(slug).await?.ok_or_else(ApiError::unknown_campaign)
-}
-
-pub(super) fn failed(e: anyhow::Error) -> ApiError {
-    tracing::error!(error = ?e, "a staff request failed");
-    ApiError::internal()
-}
 
 /// `GET /api/v1/admin/campaigns`: every campaign with its ballots so far.
 pub async fn list(state: web::Data<AppState>, _staff: Staff) -> Result<HttpResponse, ApiError> {
@@ -99,13 +90,7 @@ pub async fn export(
             ))
         }
     };
-    let entry = AuditEntry {
-        actor: staff.actor(),
-        action: format!("export.{file}"),
-        campaign_id: Some(campaign.id),
-        detail: format!("{} bytes", body.len()),
-    };
-    store.append_audit(&entry).await?;
+    record(&state, &staff, &format!("export.{file}"), &campaign, format!("{} bytes", body.len())).await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header(("Cache-Control", "no-store"))

@@ -9,6 +9,12 @@ mod session;
 
 use actix_web::web;
 
+use crate::domain::Campaign;
+use crate::error::ApiError;
+use crate::staff::session::Staff;
+use crate::startup::AppState;
+use crate::store::AuditEntry;
+
 pub fn scope() -> actix_web::Scope {
     web::scope("/admin")
         .route("/session", web::post().to(session::sign_in))
@@ -31,4 +37,28 @@ pub fn scope() -> actix_web::Scope {
         .route("/campaigns/{slug}/invitations.csv", web::get().to(roster::invitations_csv))
         .route("/campaigns/{slug}/letters", web::get().to(roster::letters))
         .route("/campaigns/{slug}/invitations/{member}/reissue", web::post().to(roster::reissue))
+}
+
+/// The campaign a staff route names, or `404`.
+async fn campaign(state: &AppState, slug: &str) -> Result<Campaign, ApiError> {
+    state.store.campaign(slug).await?.ok_or_else(ApiError::unknown_campaign)
+}
+
+/// Appends what a staff member did to a campaign to the audit log.
+async fn audit(
+    state: &AppState,
+    staff: &Staff,
+    action: &str,
+    campaign: &Campaign,
+    detail: String,
+) -> Result<(), ApiError> {
+    let entry =
+        AuditEntry { actor: staff.actor(), action: action.into(), campaign_id: Some(campaign.id), detail };
+    Ok(state.store.append_audit(&entry).await?)
+}
+
+/// An unexpected failure behind a staff request: logged with its cause, answered `500`.
+fn failed(e: anyhow::Error) -> ApiError {
+    tracing::error!(error = ?e, "a staff request failed");
+    ApiError::internal()
 }

@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::campaigns::failed;
+use super::{campaign, failed};
 use crate::error::ApiError;
 use crate::export::tables::{self, defuse};
 use crate::staff::session::Staff;
@@ -26,7 +26,7 @@ pub async fn non_responders(
     query: web::Query<NonResponderQuery>,
     _staff: Staff,
 ) -> Result<HttpResponse, ApiError> {
-    let campaign = state.store.campaign(&slug).await?.ok_or_else(ApiError::unknown_campaign)?;
+    let campaign = campaign(&state, &slug).await?;
     let wanted =
         |value: &str, filter: &Option<String>| filter.as_deref().is_none_or(|f| f.is_empty() || f == value);
     let members: Vec<_> = (state.store.non_responders(campaign.id).await?)
@@ -76,7 +76,7 @@ pub async fn feedback(
     query: web::Query<FeedbackQuery>,
     _staff: Staff,
 ) -> Result<HttpResponse, ApiError> {
-    let campaign = state.store.campaign(&slug).await?.ok_or_else(ApiError::unknown_campaign)?;
+    let campaign = campaign(&state, &slug).await?;
     let rows = tables::collect_feedback(state.store.as_ref(), &campaign).await.map_err(failed)?;
     let needle = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let items: Vec<_> = rows

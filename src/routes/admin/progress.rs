@@ -16,9 +16,8 @@ pub async fn get(
     slug: web::Path<String>,
     _staff: Staff,
 ) -> Result<HttpResponse, ApiError> {
-    let campaign = state.store.campaign(&slug).await?.ok_or_else(ApiError::unknown_campaign)?;
-    let json =
-        state.progress.json(state.store.as_ref(), &campaign).await.map_err(super::campaigns::failed)?;
+    let campaign = super::campaign(&state, &slug).await?;
+    let json = state.progress.json(state.store.as_ref(), &campaign).await.map_err(super::failed)?;
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .insert_header(("Cache-Control", "no-store"))

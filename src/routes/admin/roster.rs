@@ -4,29 +4,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
-use super::campaigns::failed;
+use super::{audit, campaign, failed};
 use crate::domain::Campaign;
 use crate::error::ApiError;
 use crate::roster::{self, InvitationLine, IssueError};
 use crate::staff::session::Staff;
 use crate::startup::AppState;
-use crate::store::AuditEntry;
-
-async fn campaign(state: &AppState, slug: &str) -> Result<Campaign, ApiError> {
-    state.store.campaign(slug).await?.ok_or_else(ApiError::unknown_campaign)
-}
-
-async fn audit(
-    state: &AppState,
-    staff: &Staff,
-    action: &str,
-    campaign: &Campaign,
-    detail: String,
-) -> Result<(), ApiError> {
-    let entry =
-        AuditEntry { actor: staff.actor(), action: action.into(), campaign_id: Some(campaign.id), detail };
-    Ok(state.store.append_audit(&entry).await?)
-}
 
 /// `GET /api/v1/admin/roster-template.csv`.
 pub async fn template(_staff: Staff) -> HttpResponse {
