@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::domain::Campaign;
 use crate::identity::{IssuedInvitation, Secret};
+use crate::spreadsheet::{self, RowError};
 use crate::store::{Invitation, NewInvitation, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -21,14 +22,6 @@ pub struct RosterRow {
     pub district: String,
     /// A mainland mobile number, normalised to 11 digits.
     pub mobile: Option<String>,
-}
-
-/// What is wrong with one cell of an import: its spreadsheet row (the header is row 1) and column.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RowError {
-    pub row: usize,
-    pub column: String,
-    pub reason: String,
 }
 
 /// The columns, by their Chinese header (the template's) or machine key.
@@ -47,17 +40,10 @@ pub fn template_csv() -> String {
 /// Parses a roster file (XLSX, or CSV in UTF-8): every row or none. Each fault is reported
 /// with its row and column.
 pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
-    let table = if bytes.starts_with(b"PK\x03\x04") { xlsx_rows(bytes) } else { csv_rows(bytes) }
-        .map_err(|e| vec![e])?;
+    let table = spreadsheet::read(bytes).map_err(|e| vec![e])?;
     let whole = |reason: String| vec![RowError { row: 1, column: String::new(), reason }];
     let Some((header, body)) = table.split_first() else { return Err(whole("the file is empty".into())) };
-    let mut index = [None; 4];
-    for (i, (zh, key, required)) in COLUMNS.iter().enumerate() {
-        index[i] = header.iter().position(|h| h.trim() == *zh || h.trim().eq_ignore_ascii_case(key));
-        if index[i].is_none() && *required {
-            return Err(whole(format!("the header has no column `{zh}` ({key})")));
-        }
-    }
+    let index = spreadsheet::columns(header, &COLUMNS).map_err(|e| vec![e])?;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
@@ -115,52 +101,6 @@ pub fn mobile_number(raw: &str) -> Option<String> {
         && matches!(digits.as_bytes()[1], b'3'..=b'9')
         && digits.bytes().all(|b| b.is_ascii_digit());
     ok.then(|| digits.to_owned())
-}
-
-fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| RowError {
-        row: 1,
-        column: String::new(),
-        reason: "the CSV is not UTF-8: save it from Excel as \"CSV UTF-8\"".into(),
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    reader
-        .records()
-        .enumerate()
-        .map(|(n, r)| {
-            r.map(|r| r.iter().map(String::from).collect()).map_err(|e| RowError {
-                row: n + 1,
-                column: String::new(),
-                reason: format!("not readable as CSV: {e}"),
-            })
-        })
-        .collect()
-}
-
-fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
-    use calamine::{Data, Reader};
-    let unreadable = |e: String| RowError {
-        row: 1,
-        column: String::new(),
-        reason: format!("not a readable XLSX file: {e}"),
-    };
-    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
-    let range = (book.worksheet_range_at(0))
-        .ok_or_else(|| unreadable("it has no sheet".into()))?
-        .map_err(|e| unreadable(e.to_string()))?;
-    Ok(range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    // Codes and phone numbers typed as numbers come back as floats.
-                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect())
 }
 
 /// Stores the invitations of the roster's members (issue 0 each), reporting progress every

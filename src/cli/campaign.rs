@@ -13,9 +13,17 @@ use crate::lifecycle;
 
 #[derive(Subcommand)]
 pub enum CampaignCommand {
-    /// Create a campaign from a campaign file (TOML; see docs/CAMPAIGNS.md). It starts as a draft.
+    /// Create a campaign from a campaign file (TOML; see docs/CAMPAIGNS.md), or from a unit
+    /// list (CSV or XLSX: 类别代码, 类别名称, 单位代码, 单位名称) with --slug and --title.
+    /// It starts as a draft.
     Create {
         file: PathBuf,
+        /// For a unit list: the campaign's slug.
+        #[arg(long)]
+        slug: Option<String>,
+        /// For a unit list: the campaign's title.
+        #[arg(long)]
+        title: Option<String>,
         /// Open it for ballots at once.
         #[arg(long)]
         open: bool,
@@ -49,12 +57,31 @@ pub enum CampaignCommand {
 impl CampaignCommand {
     pub async fn run(self, mut settings: Settings) -> anyhow::Result<()> {
         match self {
-            Self::Create { file, open, data } => {
+            Self::Create { file, slug, title, open, data } => {
                 data.apply(&mut settings);
-                let text = std::fs::read_to_string(&file)
-                    .with_context(|| format!("cannot read {}", file.display()))?;
-                let definition = CampaignDefinition::from_toml(&text)
-                    .with_context(|| format!("{} is not a valid campaign file", file.display()))?;
+                let bytes =
+                    std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+                let definition = match (slug, title) {
+                    (Some(slug), Some(title)) => match crate::unit_list::parse(&bytes, &slug, &title) {
+                        Ok(definition) => definition,
+                        Err(errors) => {
+                            for e in &errors {
+                                eprintln!("row {} {}: {}", e.row, e.column, e.reason);
+                            }
+                            anyhow::bail!(
+                                "{} has {} faults; nothing was created",
+                                file.display(),
+                                errors.len()
+                            );
+                        }
+                    },
+                    (None, None) => {
+                        let text = String::from_utf8(bytes).context("a campaign file is UTF-8 text")?;
+                        CampaignDefinition::from_toml(&text)
+                            .with_context(|| format!("{} is not a valid campaign file", file.display()))?
+                    }
+                    _ => anyhow::bail!("a unit list needs both --slug and --title"),
+                };
                 let store = open_store(&settings).await?;
                 lifecycle::create(store.as_ref(), &definition, open, &actor(), &file.display().to_string())
                     .await?;

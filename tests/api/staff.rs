@@ -230,6 +230,29 @@ async fn staff_set_up_campaigns_and_follow_up_the_panel(backend: Backend) {
     let formula = json!({ "formula": { "class_weights": { "panel": "0.5", "public": "0.5" } }, "override_reason": "考评委决定" });
     assert_eq!(send(&app, &admin, "PUT", "/campaigns/2026-city/formula", formula.to_string()).await.0, 204);
 
+    // A campaign from a unit list: every bad row reported, then a good one.
+    let units =
+        "类别代码,类别名称,单位代码,单位名称\nA,党政综合服务,A01,市委办公室\nA,党政,A02,市政府办公室\n";
+    let (status, body) =
+        send(&app, &admin, "POST", "/campaigns/from-units?slug=units&title=T", units.into()).await;
+    assert_eq!((status, body["error"].as_str()), (422, Some("invalid_rows")), "{body}");
+    assert_eq!(
+        (body["details"]["rows"][0]["row"].as_u64(), body["details"]["rows"][0]["column"].as_str()),
+        (Some(3), Some("类别名称"))
+    );
+    let (status, template) = call(&app, Some(&admin), "GET", "/units-template.csv", false).await;
+    assert_eq!(status, 200);
+    let (status, body) = send(
+        &app,
+        &admin,
+        "POST",
+        "/campaigns/from-units?slug=units&title=T",
+        String::from_utf8(template).unwrap(),
+    )
+    .await;
+    assert_eq!((status, body["slug"].as_str()), (201, Some("units")), "{body}");
+    assert_eq!(app.get_json("/api/v1/campaigns/units").await.1["categories"][1]["units"][0]["code"], "B01");
+
     // Non-responders and feedback of the demo.
     for i in 0..3 {
         assert_eq!(app.submit(&app.full_ballot(&app.invites[i].token)).await.0, 201);

@@ -126,17 +126,49 @@ pub async fn create(
     })?;
     let id = lifecycle::create(state.store.as_ref(), &definition, false, &staff.actor(), "the staff API")
         .await
-        .map_err(|e| match e {
-            LifecycleError::Store(crate::store::StoreError::CampaignExists(slug)) => ApiError::new(
-                StatusCode::CONFLICT,
-                "campaign_exists",
-                format!("已有标识为“{slug}”的评议活动"),
-                format!("A campaign `{slug}` already exists"),
-            )
-            .field("slug"),
-            other => lifecycle_error(other),
-        })?;
+        .map_err(lifecycle_error)?;
     Ok(HttpResponse::Created().json(json!({ "id": id, "slug": definition.slug, "status": "draft" })))
+}
+
+#[derive(Deserialize)]
+pub struct FromUnits {
+    slug: String,
+    title: String,
+}
+
+/// `POST /api/v1/admin/campaigns/from-units?slug=&title=` (admin): creates a draft from a
+/// unit list (CSV or XLSX, the body) with the default scale and formula. Every row or none.
+pub async fn create_from_units(
+    state: web::Data<AppState>,
+    query: web::Query<FromUnits>,
+    req: HttpRequest,
+    body: web::Payload,
+    staff: Staff,
+) -> Result<HttpResponse, ApiError> {
+    staff.require_admin()?;
+    let bytes = crate::routes::body::read_bytes(&req, body, 5 * 1024 * 1024).await?;
+    let definition = crate::unit_list::parse(&bytes, &query.slug, &query.title).map_err(|errors| {
+        let mut e = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_rows",
+            format!("单位名单有 {} 处错误，未创建评议活动", errors.len()),
+            format!("The unit list has {} faults; nothing was created", errors.len()),
+        );
+        e.details = Some(json!({ "rows": errors }));
+        e
+    })?;
+    let id = lifecycle::create(state.store.as_ref(), &definition, false, &staff.actor(), "a unit list")
+        .await
+        .map_err(lifecycle_error)?;
+    Ok(HttpResponse::Created().json(json!({ "id": id, "slug": definition.slug, "status": "draft" })))
+}
+
+/// `GET /api/v1/admin/units-template.csv`.
+pub async fn units_template(_staff: Staff) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("Content-Disposition", "attachment; filename=\"units-template.csv\""))
+        .body(crate::unit_list::template_csv())
 }
 
 /// `POST /api/v1/admin/campaigns/{slug}/open` (admin).
@@ -224,6 +256,13 @@ fn lifecycle_error(e: LifecycleError) -> ApiError {
             )
             .field(field)
         }
+        LifecycleError::Store(crate::store::StoreError::CampaignExists(slug)) => ApiError::new(
+            StatusCode::CONFLICT,
+            "campaign_exists",
+            format!("已有标识为“{slug}”的评议活动"),
+            format!("A campaign `{slug}` already exists"),
+        )
+        .field("slug"),
         LifecycleError::Store(s) => s.into(),
     }
 }

@@ -1,0 +1,85 @@
+//! Tables that staff upload: CSV (UTF-8, with or without BOM) or XLSX (the first sheet),
+//! read into rows of text, with faults reported by row and column.
+
+use serde::Serialize;
+
+/// What is wrong with one cell of an upload: its spreadsheet row (the header is row 1) and column.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowError {
+    pub row: usize,
+    pub column: String,
+    pub reason: String,
+}
+
+/// The rows of an uploaded table, as text; XLSX is told from CSV by its zip signature.
+pub fn read(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        xlsx_rows(bytes)
+    } else {
+        csv_rows(bytes)
+    }
+}
+
+/// Finds each named column in the header row by its Chinese name or machine key.
+pub fn columns(header: &[String], wanted: &[(&str, &str, bool)]) -> Result<Vec<Option<usize>>, RowError> {
+    wanted
+        .iter()
+        .map(|(zh, key, required)| {
+            let found = header.iter().position(|h| h.trim() == *zh || h.trim().eq_ignore_ascii_case(key));
+            match found {
+                None if *required => Err(RowError {
+                    row: 1,
+                    column: String::new(),
+                    reason: format!("the header has no column `{zh}` ({key})"),
+                }),
+                found => Ok(found),
+            }
+        })
+        .collect()
+}
+
+fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| RowError {
+        row: 1,
+        column: String::new(),
+        reason: "the CSV is not UTF-8: save it from Excel as \"CSV UTF-8\"".into(),
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    reader
+        .records()
+        .enumerate()
+        .map(|(n, r)| {
+            r.map(|r| r.iter().map(String::from).collect()).map_err(|e| RowError {
+                row: n + 1,
+                column: String::new(),
+                reason: format!("not readable as CSV: {e}"),
+            })
+        })
+        .collect()
+}
+
+fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
+    use calamine::{Data, Reader};
+    let unreadable = |e: String| RowError {
+        row: 1,
+        column: String::new(),
+        reason: format!("not a readable XLSX file: {e}"),
+    };
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
+    let range = (book.worksheet_range_at(0))
+        .ok_or_else(|| unreadable("it has no sheet".into()))?
+        .map_err(|e| unreadable(e.to_string()))?;
+    Ok(range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    // Codes and phone numbers typed as numbers come back as floats.
+                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect())
+}
