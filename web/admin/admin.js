@@ -6,11 +6,12 @@
   const ROLE = { admin: '管理员', monitor: '作风办工作人员', auditor: '督查人员' };
   const STATUS = { draft: '草稿', open: '进行中', closed: '已结束' };
   const CLASS = { panel: '评议团', public: '社会公众' };
-  const TABS = ['live', 'results', 'export', 'audit'];
+  const TABS = ['live', 'results', 'remind', 'feedback', 'roster', 'export', 'audit'];
   const ACTIONS = {
     'staff.sign_in': '登录', 'staff.sign_out': '退出登录', 'user.add': '添加工作人员',
     'campaign.create': '创建评议', 'campaign.open': '开始评议', 'campaign.formula': '修改计分规则',
-    'campaign.close': '结束评议', 'results.freeze': '封存结果',
+    'campaign.close': '结束评议', 'results.freeze': '封存结果', 'roster.import': '导入评议团名单',
+    'invitation.reissue': '补发邀请', 'export.letters': '打印邀请函', 'export.invitations.csv': '导出邀请链接',
   };
   const FILES = [
     ['results.xlsx', '结果工作簿（Excel）', '每个类别一张表，另含计票明细、计分规则与结果指纹、意见建议。'],
@@ -20,9 +21,12 @@
     ['receipts.txt', '回执清单（文本）', '全部回执，每行一个，供评议人核对自己的选票已计入；看不出哪张回执对应哪张选票。'],
   ];
   const AUDIT_MAX = 1000;
+  const NR_MAX = 2000;
 
-  const S = { me: null, camps: null, slug: null, tab: null, prog: null, res: null, audit: null, es: null, timer: null, keys: {} };
+  const S = { me: null, camps: null, slug: null, tab: null, prog: null, res: null, audit: null, es: null, timer: null, keys: {},
+    nr: null, nrAt: null, nrSeq: 0, fb: null, fbSeq: 0, fbTimer: null, sel: {}, asking: null };
   const $ = (id) => document.getElementById(id);
+  const enc = encodeURIComponent;
 
   // ---------- small helpers ----------
   function el(tag, props, ...kids) {
@@ -88,11 +92,12 @@
   // ---------- the API ----------
   async function api(method, path, body) {
     const headers = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const raw = body instanceof Blob; // an uploaded file goes as it is
+    if (body !== undefined) headers['Content-Type'] = raw ? body.type || 'application/octet-stream' : 'application/json';
     if (method !== 'GET' && S.me) headers['X-CSRF-Token'] = S.me.csrf;
     let res;
     try {
-      res = await fetch(API + path, { method, headers, credentials: 'same-origin', cache: 'no-store', body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(API + path, { method, headers, credentials: 'same-origin', cache: 'no-store', body: body === undefined || raw ? body : JSON.stringify(body) });
     } catch {
       throw Object.assign(new Error('无法连接服务器，请检查网络后重试'), { status: 0 });
     }
@@ -101,7 +106,7 @@
     try { data = await res.json(); } catch { /* not JSON */ }
     if (!res.ok) {
       if (res.status === 401 && path !== '/session') expired();
-      throw Object.assign(new Error((data && data.message) || `服务器暂时无法处理（${res.status}），请稍后重试`), { status: res.status, code: data && data.error });
+      throw Object.assign(new Error((data && data.message) || `服务器暂时无法处理（${res.status}），请稍后重试`), { status: res.status, code: data && data.error, details: data && data.details });
     }
     return data;
   }
@@ -130,9 +135,11 @@
     $('who-role').textContent = ROLE[me.role] || me.role;
     $('who').hidden = false;
     $('t-audit').hidden = !canAudit();
+    $('t-roster').hidden = !isAdmin();
     route();
   }
   const canAudit = () => S.me && (S.me.role === 'admin' || S.me.role === 'auditor');
+  const isAdmin = () => S.me && S.me.role === 'admin';
 
   async function signIn(ev) {
     ev.preventDefault();
@@ -171,7 +178,7 @@
     const m = /^#\/c\/([a-z0-9-]+)(?:\/([a-z]+))?$/.exec(location.hash);
     if (!m) return showList();
     let tab = TABS.includes(m[2]) ? m[2] : 'live';
-    if (tab === 'audit' && !canAudit()) tab = 'live';
+    if ((tab === 'audit' && !canAudit()) || (tab === 'roster' && !isAdmin())) tab = 'live';
     openCampaign(m[1], tab);
   }
 
@@ -180,20 +187,24 @@
     return S.camps;
   }
 
-  async function showList() {
+  async function showList(focus = true) {
     view('list');
-    $('list-h').focus();
+    const admin = isAdmin();
+    $('setup').hidden = $('list-act').hidden = !admin;
+    if (focus) { show('list-note'); $('list-h').focus(); }
     const tb = $('list-table').tBodies[0];
     try {
       const camps = await loadCamps();
       show('list-err');
-      tb.replaceChildren(...camps.map((c) => el('tr', null,
+      tb.replaceChildren(...camps.map((c) => el('tr', { 'data-slug': c.slug },
         el('td', null, el('a', { href: `#/c/${c.slug}` }, c.title)),
         el('td', { class: 'mono' }, c.slug),
         el('td', null, el('span', { class: `chip ${c.status}` }, STATUS[c.status] || c.status)),
         el('td', { class: 'num' }, num(c.ballots)),
-        el('td', { class: 'num' }, num(c.invitations)))));
-      if (!camps.length) tb.replaceChildren(el('tr', null, el('td', { colspan: 5, class: 'muted' }, '还没有评议活动。')));
+        el('td', { class: 'num' }, num(c.invitations)),
+        admin ? el('td', { class: 'act' }, c.status === 'draft'
+          ? el('button', { type: 'button', class: 'btn primary', 'data-open': c.slug }, '开始评议', el('span', { class: 'sr' }, `：${c.title}`)) : null) : null)));
+      if (!camps.length) tb.replaceChildren(el('tr', null, el('td', { colspan: admin ? 6 : 5, class: 'muted' }, '还没有评议活动。')));
     } catch (e) {
       if (e.status !== 401) show('list-err', e.message);
     }
@@ -217,6 +228,7 @@
       $('target').value = t >= 1 && t <= 100 ? t : 80;
       for (const id of ['live-err', 'res-err', 'a-err']) show(id);
       $('a-filter').value = '';
+      resetTabs();
       try {
         if (!camp()) await loadCamps();
       } catch (e) {
@@ -260,6 +272,9 @@
     if (tab === 'results') loadResults(false);
     if (tab === 'export') renderExports();
     if (tab === 'audit') loadAudit();
+    if (tab === 'remind') { fillNRSelects(); loadNR(); }
+    if (tab === 'feedback') { fillUnits(); loadFB(); }
+    if (tab === 'roster') rosterLinks();
   }
   const goTab = (tab) => { location.hash = `#/c/${S.slug}/${tab}`; };
 
@@ -326,6 +341,12 @@
     }
     if (S.tab === 'live') renderLive();
     if (S.tab === 'results' && S.res) resMeta();
+    if (S.tab === 'remind') {
+      fillNRSelects();
+      // someone answered (or the roster grew): the list is out of date
+      if (S.nr && p.panel && `${p.panel.invited}/${p.panel.responded}` !== S.nrAt) loadNR();
+    }
+    if (S.tab === 'feedback') fillUnits();
   }
 
   function renderLive() {
@@ -584,6 +605,298 @@
     }
   }
 
+  // ---------- a confirmation dialog (opening a campaign, re-issuing an invitation) ----------
+  // o: { title, body: [text…], ok, run: async () => result, then(result), fail(error) → true when handled }
+  function ask(o) {
+    $('ask-h').textContent = o.title;
+    $('ask-d').replaceChildren(...o.body.map((t) => el('p', null, t)));
+    $('ask-ok').textContent = o.ok;
+    show('ask-err');
+    S.asking = o;
+    $('ask-dlg').showModal();
+    $('ask-cancel').focus();
+  }
+  async function askOk() {
+    const o = S.asking, ok = $('ask-ok'), cancel = $('ask-cancel');
+    if (!o || ok.disabled) return;
+    ok.disabled = cancel.disabled = true;
+    ok.textContent = '正在处理…';
+    let result, failed = null;
+    try { result = await o.run(); } catch (e) { failed = e; }
+    ok.disabled = cancel.disabled = false;
+    ok.textContent = o.ok;
+    if (failed && !(failed.status === 401 || (o.fail && o.fail(failed)))) return show('ask-err', failed.message);
+    $('ask-dlg').close();
+    if (!failed && o.then) o.then(result);
+  }
+  async function busy(id, label, fn) {
+    const b = $(id), was = b.textContent;
+    b.disabled = true;
+    b.textContent = label;
+    try { return await fn(); } finally { b.disabled = false; b.textContent = was; }
+  }
+  function fill(id, names, all) {
+    const sel = $(id), v = sel.value;
+    sel.replaceChildren(el('option', { value: '' }, all), ...names.map((n) => el('option', { value: n }, n)));
+    sel.value = names.includes(v) ? v : '';
+  }
+  function focusRow(slug) {
+    const a = $('list-table').querySelector(`tr[data-slug="${CSS.escape(slug)}"] a`);
+    if (a) a.focus();
+  }
+
+  // ---------- campaign setup (admin, on the list) ----------
+  async function createCamp(ev) {
+    ev.preventDefault();
+    const f = $('cf-file').files[0];
+    show('cf-err');
+    show('list-note');
+    if (!f) { show('cf-err', '请先选择活动文件（.toml）'); return $('cf-file').focus(); }
+    try {
+      const r = await busy('cf-btn', '正在创建…', () => api('POST', '/campaigns', f));
+      $('cf-file').value = '';
+      await showList(false);
+      show('list-note', `已创建评议活动“${r.slug}”，状态为草稿。请进入该活动导入评议团名单，核对无误后点击“开始评议”。`);
+      focusRow(r.slug);
+    } catch (e) {
+      if (e.status !== 401) show('cf-err', e.code === 'campaign_exists' ? `${e.message}。请修改活动文件中的标识（slug）后重试。` : e.message);
+    }
+  }
+  function askOpen(slug) {
+    const c = (S.camps || []).find((x) => x.slug === slug);
+    if (!c) return;
+    ask({
+      title: '开始评议？',
+      body: [`“${c.title}”开始后即接收选票：评议团成员可用邀请链接或邀请码投票。`,
+        `目前已为 ${num(c.invitations)} 名成员生成邀请。评议开始后不能退回草稿状态。`],
+      ok: '确认开始评议',
+      run: () => api('POST', `/campaigns/${enc(slug)}/open`),
+      then: async () => {
+        await showList(false);
+        show('list-note', `“${c.title}”已开始评议。`);
+        focusRow(slug);
+      },
+    });
+  }
+
+  // ---------- roster (admin) ----------
+  function rosterLinks() {
+    const slug = S.slug, base = `${API}/campaigns/${enc(slug)}`;
+    $('inv-csv').href = `${base}/invitations.csv`;
+    $('inv-csv').download = `${slug}-invitations.csv`;
+    $('inv-csv-name').textContent = `${slug}-invitations.csv`;
+    $('inv-letters').href = `${base}/letters`;
+  }
+  function rosterOut() {
+    show('ro-err');
+    show('ro-ok');
+    $('ro-faults').hidden = $('ro-members').hidden = true;
+  }
+  async function importRoster(ev) {
+    ev.preventDefault();
+    const f = $('ro-file').files[0], slug = S.slug;
+    rosterOut();
+    if (!f) { show('ro-err', '请先选择名单文件（.csv 或 .xlsx）'); return $('ro-file').focus(); }
+    try {
+      const r = await busy('ro-btn', '正在导入…', () => api('POST', `/campaigns/${enc(slug)}/roster`, f));
+      $('ro-file').value = '';
+      show('ro-ok', `导入成功：共导入 ${num(r.imported)} 名成员，已为每人生成邀请。请下载邀请链接交短信平台发送，或打印邀请函。`);
+      $('ro-ok').dataset.imported = r.imported;
+      loadCamps().then(() => { if (S.slug === slug) header(); }, () => {});
+    } catch (e) {
+      if (e.status === 401 || S.slug !== slug) return;
+      const d = e.details || {};
+      if (e.code === 'invalid_rows' && Array.isArray(d.rows)) {
+        const lines = new Set(d.rows.map((r) => r.row)).size;
+        show('ro-err', `名单未导入：共发现 ${d.rows.length} 处错误，涉及 ${lines} 行，没有导入任何成员。请按下表逐项修改后，重新导入整份名单（行号按电子表格计，第 1 行为表头）。`);
+        $('ro-faults').tBodies[0].replaceChildren(...d.rows.map((r) => el('tr', { 'data-row': r.row },
+          el('td', { class: 'num' }, String(r.row)), el('td', null, r.column || '整个文件'), el('td', null, r.reason))));
+        $('ro-faults').hidden = false;
+      } else if (e.code === 'already_invited' && Array.isArray(d.members)) {
+        show('ro-err', `名单未导入：以下 ${d.members.length} 名成员已有邀请，没有导入任何成员。请从名单中删去这些成员后重新导入；成员遗失邀请的，请用下方“补发邀请”。`);
+        $('ro-members').replaceChildren(...d.members.map((m) => el('li', { class: 'mono' }, m)));
+        $('ro-members').hidden = false;
+      } else show('ro-err', e.message);
+    }
+  }
+  function askReissue(ev) {
+    ev.preventDefault();
+    const code = $('ri-code').value.trim(), slug = S.slug;
+    show('ri-err');
+    if (!code) { show('ri-err', '请输入成员编号'); return $('ri-code').focus(); }
+    ask({
+      title: `为成员 ${code} 补发邀请？`,
+      body: ['补发后，该成员原来的邀请链接和邀请码立即失效，不能再用来投票。', '请核对成员编号，并把新的邀请链接或邀请函交给成员本人。'],
+      ok: '确认补发',
+      run: () => api('POST', `/campaigns/${enc(slug)}/invitations/${enc(code)}/reissue`),
+      fail: (e) => {
+        if (e.code !== 'unknown_member') return false;
+        show('ri-err', `没有成员编号为“${code}”的评议团成员（${e.message}），请核对后重试。`);
+        $('ri-out').hidden = true;
+        setTimeout(() => $('ri-code').select(), 0);
+        return true;
+      },
+      then: (line) => {
+        if (S.slug !== slug) return;
+        $('ri-ok').textContent = `已为成员 ${line.member_code} 补发邀请（${line.segment} · ${line.district}），原邀请已失效。`;
+        $('ri-short').textContent = line.short_code;
+        $('ri-url').textContent = line.url;
+        $('ri-letter').href = `${API}/campaigns/${enc(slug)}/letters?member=${enc(line.member_code)}`;
+        $('ri-out').hidden = false;
+        $('ri-out').focus();
+      },
+    });
+  }
+
+  // ---------- non-responders (催办) ----------
+  function fillNRSelects() {
+    const p = S.prog && S.prog.panel, all = S.nr && S.nr.all;
+    const names = (rows, key) => {
+      const out = (rows || []).map((r) => r.name);
+      for (const m of all || []) if (!out.includes(m[key])) out.push(m[key]);
+      return out;
+    };
+    const seg = names(p && p.by_segment, 'segment'), dist = names(p && p.by_district, 'district');
+    const key = JSON.stringify([seg, dist]);
+    if (S.sel.nr === key) return;
+    S.sel.nr = key;
+    fill('nr-seg', seg, '全部界别');
+    fill('nr-dist', dist, '全部区县');
+  }
+  async function loadNR() {
+    const slug = S.slug, seq = ++S.nrSeq, q = new URLSearchParams();
+    const seg = $('nr-seg').value, dist = $('nr-dist').value;
+    if (seg) q.set('segment', seg);
+    if (dist) q.set('district', dist);
+    const csv = new URLSearchParams(q);
+    csv.set('format', 'csv');
+    const base = `${API}/campaigns/${enc(slug)}/non-responders`;
+    $('nr-csv').href = `${base}?${csv}`;
+    $('nr-csv').download = `${slug}-non-responders.csv`;
+    const p = S.prog && S.prog.panel, at = p ? `${p.invited}/${p.responded}` : null;
+    if (!S.nr) $('nr-count').textContent = '正在加载…';
+    try {
+      const r = await api('GET', `/campaigns/${enc(slug)}/non-responders${String(q) ? `?${q}` : ''}`);
+      if (seq !== S.nrSeq || slug !== S.slug) return;
+      show('nr-err');
+      r.all = !seg && !dist ? r.members : (S.nr && S.nr.all) || null;
+      S.nr = r;
+      S.nrAt = at;
+      fillNRSelects();
+      renderNR(seg, dist);
+    } catch (e) {
+      if (seq !== S.nrSeq) return;
+      $('nr-count').textContent = '';
+      if (e.status !== 401) show('nr-err', e.message);
+    }
+  }
+  function renderNR(seg, dist) {
+    const r = S.nr, p = S.prog && S.prog.panel;
+    const where = [seg && `界别“${seg}”`, dist && `区县“${dist}”`].filter(Boolean).join('、');
+    $('nr-count').replaceChildren(where ? `${where}：` : '', '共 ', el('strong', { id: 'nr-n' }, num(r.count)), ' 名成员尚未提交选票',
+      !where && p ? `（评议团 ${num(p.invited)} 人，已提交 ${num(p.responded)} 人）` : '',
+      r.members.length > NR_MAX ? `；下表只列出前 ${num(NR_MAX)} 名，完整名单请下载 CSV` : '', '。');
+    const tb = $('nr-table').tBodies[0];
+    tb.replaceChildren(...r.members.slice(0, NR_MAX).map((m) => el('tr', null,
+      el('td', { class: 'mono' }, m.member_code), el('td', null, m.segment), el('td', null, m.district))));
+    if (!r.members.length) tb.replaceChildren(el('tr', null, el('td', { colspan: 3, class: 'muted' }, where ? '符合条件的成员都已提交选票。' : '评议团成员都已提交选票。')));
+  }
+
+  // ---------- feedback (意见建议) ----------
+  function fillUnits() {
+    const us = [...((S.prog && S.prog.units) || [])];
+    for (const i of (S.fb && S.fb.items) || []) if (i.unit && !us.some((u) => u.code === i.unit)) us.push({ code: i.unit, name: i.unit_name });
+    const key = us.map((u) => u.code).join();
+    if (S.sel.fb === key) return;
+    S.sel.fb = key;
+    const sel = $('fb-unit'), v = sel.value, groups = [];
+    for (const u of us) {
+      const name = u.category_name || '其他';
+      let g = groups.find((x) => x.name === name);
+      if (!g) groups.push(g = { name, units: [] });
+      g.units.push(u);
+    }
+    sel.replaceChildren(el('option', { value: '' }, '全部单位'), ...groups.map((g) => el('optgroup', { label: g.name },
+      g.units.map((u) => el('option', { value: u.code }, `${u.name}（${u.code}）`)))));
+    sel.value = us.some((u) => u.code === v) ? v : '';
+  }
+  function fbSoon() {
+    clearTimeout(S.fbTimer);
+    S.fbTimer = setTimeout(loadFB, 300);
+  }
+  async function loadFB() {
+    clearTimeout(S.fbTimer);
+    const slug = S.slug, seq = ++S.fbSeq, q = $('fb-q').value.trim(), unit = $('fb-unit').value;
+    const p = new URLSearchParams();
+    if (q) p.set('q', q);
+    if (unit) p.set('unit', unit);
+    $('fb-count').textContent = '正在查找…';
+    try {
+      const r = await api('GET', `/campaigns/${enc(slug)}/feedback${String(p) ? `?${p}` : ''}`);
+      if (seq !== S.fbSeq || slug !== S.slug) return;
+      show('fb-err');
+      S.fb = r;
+      fillUnits();
+      renderFB(q, unit);
+    } catch (e) {
+      if (seq !== S.fbSeq) return;
+      $('fb-count').textContent = '';
+      if (e.status !== 401) show('fb-err', e.message);
+    }
+  }
+  // the text with each hit of q marked, as text nodes and <mark>s
+  function marked(text, q) {
+    if (!q) return [text];
+    const out = [];
+    let i = 0, j;
+    while ((j = text.indexOf(q, i)) >= 0) {
+      if (j > i) out.push(text.slice(i, j));
+      out.push(el('mark', null, q));
+      i = j + q.length;
+    }
+    if (i < text.length) out.push(text.slice(i));
+    return out;
+  }
+  function renderFB(q, unit) {
+    const items = S.fb.items, reasons = items.filter((i) => i.kind === 'reason'), sugg = items.filter((i) => i.kind === 'suggestion');
+    const order = ((S.prog && S.prog.units) || []).map((u) => u.code), groups = [];
+    for (const r of reasons) {
+      let g = groups.find((x) => x.code === r.unit);
+      if (!g) groups.push(g = { code: r.unit, name: r.unit_name || r.unit, items: [] });
+      g.items.push(r);
+    }
+    const at = (c) => (order.includes(c) ? order.indexOf(c) : order.length);
+    groups.sort((a, b) => at(a.code) - at(b.code));
+    const filt = [q && `包含“${q}”`, unit && `单位“${$('fb-unit').selectedOptions[0].textContent}”`].filter(Boolean).join('、');
+    $('fb-count').textContent = `${filt ? `符合条件（${filt}）的` : '共收到'}不满意理由 ${num(reasons.length)} 条` +
+      (unit ? '' : `、意见建议 ${num(sugg.length)} 条`) + '。';
+    $('fb-reasons').replaceChildren(...groups.map((g) => el('section', { class: 'fb-unit', 'data-unit': g.code, 'aria-labelledby': `fb-${g.code}` },
+      el('h3', { id: `fb-${g.code}` }, g.name, el('span', { class: 'sub mono' }, g.code), el('span', { class: 'sub' }, `${g.items.length} 条`)),
+      el('ol', { class: 'fb-list' }, g.items.map((r) => el('li', { 'data-kind': 'reason' }, marked(r.text, q)))))));
+    if (!groups.length) $('fb-reasons').replaceChildren(el('p', { class: 'muted' }, filt ? '没有符合条件的不满意理由。' : '还没有收到不满意的理由。'));
+    $('fb-sbox').hidden = !!unit;
+    $('fb-sugg').replaceChildren(...sugg.map((r) => el('li', { 'data-kind': 'suggestion' }, marked(r.text, q))));
+    if (!sugg.length) $('fb-sugg').replaceChildren(el('li', { class: 'muted none' }, filt ? '没有符合条件的意见建议。' : '还没有收到意见建议。'));
+  }
+
+  function resetTabs() {
+    S.nr = S.fb = S.nrAt = null;
+    S.nrSeq += 1;
+    S.fbSeq += 1;
+    S.sel = {};
+    fill('nr-seg', [], '全部界别');
+    fill('nr-dist', [], '全部区县');
+    fill('fb-unit', [], '全部单位');
+    $('fb-q').value = '';
+    for (const id of ['nr-err', 'fb-err', 'ri-err']) show(id);
+    for (const id of ['nr-count', 'fb-count']) $(id).textContent = '';
+    for (const id of ['fb-reasons', 'fb-sugg']) $(id).replaceChildren();
+    $('nr-table').tBodies[0].replaceChildren();
+    rosterOut();
+    $('ro-file').value = $('ri-code').value = '';
+    $('ri-out').hidden = true;
+  }
+
   // ---------- exports ----------
   function renderExports() {
     const c = camp(), slug = S.slug, closed = c && c.status === 'closed';
@@ -665,6 +978,20 @@
     $('a-filter').addEventListener('input', renderAudit);
     $('a-scope').addEventListener('change', loadAudit);
     $('a-refresh').addEventListener('click', loadAudit);
+    $('cf-form').addEventListener('submit', createCamp);
+    $('list-table').addEventListener('click', (ev) => { const b = ev.target.closest('button[data-open]'); if (b) askOpen(b.dataset.open); });
+    $('ask-cancel').addEventListener('click', () => $('ask-dlg').close());
+    $('ask-ok').addEventListener('click', askOk);
+    $('ask-dlg').addEventListener('close', () => { S.asking = null; });
+    $('ask-dlg').addEventListener('cancel', (ev) => { if ($('ask-ok').disabled) ev.preventDefault(); });
+    $('ro-form').addEventListener('submit', importRoster);
+    $('ri-form').addEventListener('submit', askReissue);
+    $('nr-seg').addEventListener('change', loadNR);
+    $('nr-dist').addEventListener('change', loadNR);
+    $('nr-refresh').addEventListener('click', loadNR);
+    $('fb-q').addEventListener('input', fbSoon);
+    $('fb-q').addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); loadFB(); } });
+    $('fb-unit').addEventListener('change', loadFB);
   }
 
   async function boot() {
