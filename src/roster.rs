@@ -42,7 +42,7 @@ pub fn template_csv() -> String {
 pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
     let table = spreadsheet::read(bytes).map_err(|e| vec![e])?;
     let whole = |reason: String| vec![RowError { row: 1, column: String::new(), reason }];
-    let Some((header, body)) = table.split_first() else { return Err(whole("the file is empty".into())) };
+    let Some((header, body)) = table.split_first() else { return Err(whole("文件是空的".into())) };
     let index = spreadsheet::columns(header, &COLUMNS).map_err(|e| vec![e])?;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
@@ -60,14 +60,14 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
         if !(1..=40).contains(&member_code.len())
             || !member_code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
-            fail("成员编号", format!("`{member_code}` is not 1–40 letters, digits, - or _"));
+            fail("成员编号", format!("“{member_code}”须为 1–40 位字母、数字、- 或 _"));
         } else if !seen.insert(member_code.clone()) {
-            fail("成员编号", format!("`{member_code}` appears twice"));
+            fail("成员编号", format!("“{member_code}”重复出现"));
         }
         let (segment, district) = (cell(1), cell(2));
         for (column, value) in [("界别", &segment), ("区县", &district)] {
             if value.is_empty() || value.chars().count() > 40 {
-                fail(column, "must be 1–40 characters".into());
+                fail(column, "须为 1–40 个字".into());
             }
         }
         let raw_mobile = cell(3);
@@ -76,14 +76,14 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
         } else {
             let normalised = mobile_number(&raw_mobile);
             if normalised.is_none() {
-                fail("手机号", "is not a mainland mobile number (11 digits starting with 1)".into());
+                fail("手机号", "不是有效的大陆手机号（以 1 开头的 11 位数字）".into());
             }
             normalised
         };
         rows.push(RosterRow { member_code, segment, district, mobile });
     }
     if rows.is_empty() && errors.is_empty() {
-        return Err(whole("the file has no members".into()));
+        return Err(whole("文件中没有成员".into()));
     }
     if errors.is_empty() {
         Ok(rows)

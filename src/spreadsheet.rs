@@ -30,7 +30,7 @@ pub fn columns(header: &[String], wanted: &[(&str, &str, bool)]) -> Result<Vec<O
                 None if *required => Err(RowError {
                     row: 1,
                     column: String::new(),
-                    reason: format!("the header has no column `{zh}` ({key})"),
+                    reason: format!("表头缺少“{zh}”列（{key}）"),
                 }),
                 found => Ok(found),
             }
@@ -42,7 +42,7 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
     let text = std::str::from_utf8(bytes).map_err(|_| RowError {
         row: 1,
         column: String::new(),
-        reason: "the CSV is not UTF-8: save it from Excel as \"CSV UTF-8\"".into(),
+        reason: "CSV 文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8”".into(),
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
@@ -53,7 +53,7 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
             r.map(|r| r.iter().map(String::from).collect()).map_err(|e| RowError {
                 row: n + 1,
                 column: String::new(),
-                reason: format!("not readable as CSV: {e}"),
+                reason: format!("无法按 CSV 读取：{e}"),
             })
         })
         .collect()
@@ -61,14 +61,13 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
 
 fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
     use calamine::{Data, Reader};
-    let unreadable = |e: String| RowError {
-        row: 1,
-        column: String::new(),
-        reason: format!("not a readable XLSX file: {e}"),
-    };
+    let unreadable =
+        |e: String| RowError {
+            row: 1, column: String::new(), reason: format!("无法读取 XLSX 文件：{e}")
+        };
     let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
     let range = (book.worksheet_range_at(0))
-        .ok_or_else(|| unreadable("it has no sheet".into()))?
+        .ok_or_else(|| unreadable("其中没有工作表".into()))?
         .map_err(|e| unreadable(e.to_string()))?;
     Ok(range
         .rows()

@@ -31,7 +31,7 @@ fn code_ok(code: &str) -> bool {
 pub fn parse(bytes: &[u8], slug: &str, title: &str) -> Result<CampaignDefinition, Vec<RowError>> {
     let table = spreadsheet::read(bytes).map_err(|e| vec![e])?;
     let whole = |reason: String| vec![RowError { row: 1, column: String::new(), reason }];
-    let Some((header, body)) = table.split_first() else { return Err(whole("the file is empty".into())) };
+    let Some((header, body)) = table.split_first() else { return Err(whole("文件是空的".into())) };
     let index = spreadsheet::columns(header, &COLUMNS).map_err(|e| vec![e])?;
     let mut categories: Vec<CategoryDefinition> = Vec::new();
     let mut units = std::collections::HashSet::new();
@@ -48,24 +48,23 @@ pub fn parse(bytes: &[u8], slug: &str, title: &str) -> Result<CampaignDefinition
         let (category_code, category_name, unit_code, unit_name) = (cell(0), cell(1), cell(2), cell(3));
         for (column, code) in [("类别代码", &category_code), ("单位代码", &unit_code)] {
             if !code_ok(code) {
-                fail(column, format!("`{code}` is not 1–20 letters, digits, - or _"));
+                fail(column, format!("“{code}”须为 1–20 位字母、数字、- 或 _"));
             }
         }
         for (column, name) in [("类别名称", &category_name), ("单位名称", &unit_name)] {
             if name.is_empty() || name.chars().count() > 60 {
-                fail(column, "must be 1–60 characters".into());
+                fail(column, "须为 1–60 个字".into());
             }
         }
         if !units.insert(unit_code.clone()) {
-            fail("单位代码", format!("`{unit_code}` appears twice"));
+            fail("单位代码", format!("“{unit_code}”重复出现"));
         }
         let name_en = Some(cell(4)).filter(|n| !n.is_empty());
         let unit = UnitDefinition { code: unit_code, name: unit_name, name_en };
         match categories.iter_mut().find(|c| c.code == category_code) {
-            Some(c) if c.name != category_name => fail(
-                "类别名称",
-                format!("category `{category_code}` is named `{}` in an earlier row", c.name),
-            ),
+            Some(c) if c.name != category_name => {
+                fail("类别名称", format!("类别“{category_code}”在前面的行中名为“{}”", c.name))
+            }
             Some(c) => c.units.push(unit),
             None => categories.push(CategoryDefinition {
                 code: category_code,
@@ -83,7 +82,7 @@ pub fn parse(bytes: &[u8], slug: &str, title: &str) -> Result<CampaignDefinition
     }))
     .expect("a definition with defaults");
     definition.categories = categories;
-    definition.validate().map_err(|e| whole(e.to_string()))?;
+    definition.validate().map_err(|e| whole(format!("评议活动设置有误：{e}")))?;
     Ok(definition)
 }
 
