@@ -78,10 +78,21 @@ pub struct Application {
 
 impl Application {
     /// Binds the listener (port 0 picks a free port, for tests) and builds the server.
-    pub fn build(settings: &Settings, state: AppState) -> anyhow::Result<Self> {
+    pub fn build(settings: &Settings, mut state: AppState) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
-        let port = listener.local_addr()?.port();
+        let address = listener.local_addr()?;
+        let port = address.port();
+        if settings.public_url.is_none() {
+            // Links in invitations need an address people can reach; without `public_url`
+            // the listening address is the best guess (right for the demo on one machine).
+            state.public_base = format!("http://{address}");
+            if address.ip().is_unspecified() {
+                tracing::warn!(
+                    "listening on {address}: set MINPING_PUBLIC_URL so that invitation links carry a reachable address"
+                );
+            }
+        }
         let state = web::Data::new(state);
         let app_state = state.clone();
         let mut server = HttpServer::new(move || {
