@@ -116,6 +116,10 @@ impl Cli {
                     None => println!("  (the invitation list {} is missing)", info.csv_path.display()),
                 }
                 println!("  all {} invitations: {}", info.invitations, info.csv_path.display());
+                println!(
+                    "  staff console:      {}/admin/  (first: minping user add NAME --role admin)",
+                    settings.public_base()
+                );
                 println!();
                 start(&settings, state).await
             }
