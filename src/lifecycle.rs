@@ -46,6 +46,25 @@ pub async fn open(store: &dyn Store, slug: &str, actor: &str) -> Result<(), Life
     audit(store, actor, "campaign.open", campaign.id, format!("opened `{slug}`")).await
 }
 
+/// Replaces a draft's whole definition (title, scale, units, formula …) with a new version
+/// of its campaign file. Once a campaign opens, only its formula may change (below).
+pub async fn update_draft(
+    store: &dyn Store,
+    definition: &CampaignDefinition,
+    actor: &str,
+) -> Result<(), LifecycleError> {
+    let slug = &definition.slug;
+    let campaign =
+        store.campaign(slug).await?.ok_or_else(|| LifecycleError::UnknownCampaign(slug.clone()))?;
+    if campaign.status != CampaignStatus::Draft {
+        return Err(LifecycleError::NotDraft(slug.clone()));
+    }
+    definition.validate()?;
+    store.update_definition(campaign.id, definition).await?;
+    let detail = format!("replaced the definition of draft `{slug}` ({} units)", definition.unit_count());
+    audit(store, actor, "campaign.update", campaign.id, detail).await
+}
+
 /// Replaces the formula: freely while a draft; once open only with a stated reason (kept in
 /// the audit log with the formula before and after); never once the results are frozen.
 pub async fn change_formula(

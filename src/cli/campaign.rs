@@ -30,6 +30,13 @@ pub enum CampaignCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Replace a draft with a new version of its campaign file (same slug): title, scale,
+    /// units, formula. Once open, only the formula may change (`formula`).
+    Update {
+        file: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Open a draft campaign for ballots.
     Open {
         slug: String,
@@ -91,6 +98,17 @@ impl CampaignCommand {
                     definition.slug,
                     definition.unit_count()
                 );
+                Ok(())
+            }
+            Self::Update { file, data } => {
+                data.apply(&mut settings);
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                let definition = CampaignDefinition::from_toml(&text)
+                    .with_context(|| format!("{} is not a valid campaign file", file.display()))?;
+                let store = open_store(&settings).await?;
+                lifecycle::update_draft(store.as_ref(), &definition, &actor()).await?;
+                println!("draft `{}` updated ({} units)", definition.slug, definition.unit_count());
                 Ok(())
             }
             Self::Open { slug, data } => {

@@ -220,7 +220,20 @@ async fn staff_set_up_campaigns_and_follow_up_the_panel(backend: Backend) {
     let (status, body) = send(&app, &admin, "POST", "/campaigns", broken.replace("2026-city", "other")).await;
     assert_eq!((status, body["error"].as_str()), (422, Some("invalid_campaign")), "{body}");
     assert!(body["message"].as_str().unwrap().contains("class_weights"), "{body}");
+    // A draft is edited whole: a new title; the slug must match.
+    let retitled =
+        file.replace("title = \"2026 年度市级机关社会评议\"", "title = \"2026 年度社会评议（修订）\"");
+    assert_eq!(send(&app, &admin, "PUT", "/campaigns/2026-city", retitled.clone()).await.0, 204);
+    assert_eq!(app.get_json("/api/v1/campaigns/2026-city").await.1["title"], "2026 年度社会评议（修订）");
+    let (status, body) = send(&app, &admin, "PUT", "/campaigns/other", retitled.clone()).await;
+    assert_eq!((status, body["error"].as_str()), (422, Some("slug_mismatch")));
     assert_eq!(send(&app, &admin, "POST", "/campaigns/2026-city/open", String::new()).await.0, 204);
+    let (status, body) = send(&app, &admin, "PUT", "/campaigns/2026-city", retitled).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (409, Some("not_draft")),
+        "an open campaign's units are fixed"
+    );
     let (status, body) = send(&app, &admin, "POST", "/campaigns/2026-city/open", String::new()).await;
     assert_eq!((status, body["error"].as_str()), (409, Some("not_draft")));
     // The formula of an open campaign changes only with a reason.

@@ -107,23 +107,7 @@ pub async fn create(
     staff: Staff,
 ) -> Result<HttpResponse, ApiError> {
     staff.require_admin()?;
-    let bytes = crate::routes::body::read_bytes(&req, body, 1024 * 1024).await?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_file",
-            "活动文件须为 UTF-8 编码的 TOML",
-            "The campaign file must be UTF-8 TOML",
-        )
-    })?;
-    let definition = crate::domain::CampaignDefinition::from_toml(text).map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_campaign",
-            format!("活动文件有误：{e:#}"),
-            format!("The campaign file is not valid: {e:#}"),
-        )
-    })?;
+    let definition = campaign_file(&req, body).await?;
     let id = lifecycle::create(state.store.as_ref(), &definition, false, &staff.actor(), "the staff API")
         .await
         .map_err(lifecycle_error)?;
@@ -169,6 +153,56 @@ pub async fn units_template(_staff: Staff) -> HttpResponse {
         .content_type("text/csv; charset=utf-8")
         .insert_header(("Content-Disposition", "attachment; filename=\"units-template.csv\""))
         .body(crate::unit_list::template_csv())
+}
+
+/// `PUT /api/v1/admin/campaigns/{slug}` (admin): replaces a draft with a new version of its
+/// campaign file (TOML, the body; same slug). `409 not_draft` once it has opened.
+pub async fn update(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    req: HttpRequest,
+    body: web::Payload,
+    staff: Staff,
+) -> Result<HttpResponse, ApiError> {
+    staff.require_admin()?;
+    let definition = campaign_file(&req, body).await?;
+    if definition.slug != *slug {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "slug_mismatch",
+            format!("活动文件的标识“{}”与地址中的“{slug}”不一致", definition.slug),
+            format!("The file's slug `{}` is not `{slug}`", definition.slug),
+        )
+        .field("slug"));
+    }
+    lifecycle::update_draft(state.store.as_ref(), &definition, &staff.actor())
+        .await
+        .map_err(lifecycle_error)?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A campaign file (TOML) from a request body, validated.
+async fn campaign_file(
+    req: &HttpRequest,
+    body: web::Payload,
+) -> Result<crate::domain::CampaignDefinition, ApiError> {
+    let bytes = crate::routes::body::read_bytes(req, body, 1024 * 1024).await?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_file",
+            "活动文件须为 UTF-8 编码的 TOML",
+            "The campaign file must be UTF-8 TOML",
+        )
+    })?;
+    crate::domain::CampaignDefinition::from_toml(text).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_campaign",
+            format!("活动文件有误：{e:#}"),
+            format!("The campaign file is not valid: {e:#}"),
+        )
+    })
 }
 
 /// `POST /api/v1/admin/campaigns/{slug}/open` (admin).

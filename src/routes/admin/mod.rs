@@ -30,6 +30,7 @@ pub fn scope() -> actix_web::Scope {
         .route("/campaigns", web::post().to(campaigns::create))
         .route("/campaigns/from-units", web::post().to(campaigns::create_from_units))
         .route("/units-template.csv", web::get().to(campaigns::units_template))
+        .route("/campaigns/{slug}", web::put().to(campaigns::update))
         .route("/campaigns/{slug}/open", web::post().to(campaigns::open))
         .route("/campaigns/{slug}/close", web::post().to(campaigns::close))
         .route("/campaigns/{slug}/formula", web::put().to(campaigns::formula))
