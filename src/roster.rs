@@ -40,23 +40,16 @@ pub fn template_csv() -> String {
 /// Parses a roster file (XLSX, or CSV in UTF-8): every row or none. Each fault is reported
 /// with its row and column.
 pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
-    let table = spreadsheet::read(bytes).map_err(|e| vec![e])?;
-    let whole = |reason: String| vec![RowError { row: 1, column: String::new(), reason }];
-    let Some((header, body)) = table.split_first() else { return Err(whole("文件是空的".into())) };
-    let index = spreadsheet::columns(header, &COLUMNS).map_err(|e| vec![e])?;
+    let records = spreadsheet::records(bytes, &COLUMNS)?;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
-    for (n, cells) in body.iter().enumerate() {
-        let row = n + 2;
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let cell =
-            |i: usize| index[i].and_then(|c| cells.get(c)).map(|s| s.trim().to_owned()).unwrap_or_default();
+    for record in records {
+        let row = record.row;
+        let [member_code, segment, district, raw_mobile]: [String; 4] =
+            record.cells.try_into().expect("one cell per column");
         let mut fail =
             |column: &str, reason: String| errors.push(RowError { row, column: column.into(), reason });
-        let member_code = cell(0);
         if !(1..=40).contains(&member_code.len())
             || !member_code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
@@ -64,13 +57,11 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
         } else if !seen.insert(member_code.clone()) {
             fail("成员编号", format!("“{member_code}”重复出现"));
         }
-        let (segment, district) = (cell(1), cell(2));
         for (column, value) in [("界别", &segment), ("区县", &district)] {
             if value.is_empty() || value.chars().count() > 40 {
                 fail(column, "须为 1–40 个字".into());
             }
         }
-        let raw_mobile = cell(3);
         let mobile = if raw_mobile.is_empty() {
             None
         } else {
@@ -83,7 +74,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
         rows.push(RosterRow { member_code, segment, district, mobile });
     }
     if rows.is_empty() && errors.is_empty() {
-        return Err(whole("文件中没有成员".into()));
+        return Err(spreadsheet::whole_file("文件中没有成员"));
     }
     if errors.is_empty() {
         Ok(rows)

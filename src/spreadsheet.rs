@@ -11,8 +11,40 @@ pub struct RowError {
     pub reason: String,
 }
 
+/// One data row of an upload: its spreadsheet row number and, for each wanted column in
+/// order, the cell's trimmed text ("" when the column is optional and absent).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub row: usize,
+    pub cells: Vec<String>,
+}
+
+/// A fault of the file as a whole, reported at its header row.
+pub fn whole_file(reason: impl Into<String>) -> Vec<RowError> {
+    vec![RowError { row: 1, column: String::new(), reason: reason.into() }]
+}
+
+/// The data rows of an upload with the wanted columns (Chinese name, machine key, required),
+/// blank rows skipped. Fails for an unreadable or empty file, or a missing required column.
+pub fn records(bytes: &[u8], wanted: &[(&str, &str, bool)]) -> Result<Vec<Record>, Vec<RowError>> {
+    let table = read(bytes).map_err(|e| vec![e])?;
+    let Some((header, body)) = table.split_first() else { return Err(whole_file("文件是空的")) };
+    let index = columns(header, wanted).map_err(|e| vec![e])?;
+    Ok(body
+        .iter()
+        .enumerate()
+        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+        .map(|(n, cells)| Record {
+            row: n + 2,
+            cells: (index.iter())
+                .map(|i| i.and_then(|c| cells.get(c)).map(|s| s.trim().to_owned()).unwrap_or_default())
+                .collect(),
+        })
+        .collect())
+}
+
 /// The rows of an uploaded table, as text; XLSX is told from CSV by its zip signature.
-pub fn read(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
+fn read(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
     if bytes.starts_with(b"PK\x03\x04") {
         xlsx_rows(bytes)
     } else {
@@ -21,7 +53,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
 }
 
 /// Finds each named column in the header row by its Chinese name or machine key.
-pub fn columns(header: &[String], wanted: &[(&str, &str, bool)]) -> Result<Vec<Option<usize>>, RowError> {
+fn columns(header: &[String], wanted: &[(&str, &str, bool)]) -> Result<Vec<Option<usize>>, RowError> {
     wanted
         .iter()
         .map(|(zh, key, required)| {

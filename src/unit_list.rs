@@ -29,23 +29,16 @@ fn code_ok(code: &str) -> bool {
 
 /// A draft campaign from a unit list: every row or none, each fault with its row and column.
 pub fn parse(bytes: &[u8], slug: &str, title: &str) -> Result<CampaignDefinition, Vec<RowError>> {
-    let table = spreadsheet::read(bytes).map_err(|e| vec![e])?;
-    let whole = |reason: String| vec![RowError { row: 1, column: String::new(), reason }];
-    let Some((header, body)) = table.split_first() else { return Err(whole("文件是空的".into())) };
-    let index = spreadsheet::columns(header, &COLUMNS).map_err(|e| vec![e])?;
+    let records = spreadsheet::records(bytes, &COLUMNS)?;
     let mut categories: Vec<CategoryDefinition> = Vec::new();
     let mut units = std::collections::HashSet::new();
     let mut errors = Vec::new();
-    for (n, cells) in body.iter().enumerate() {
-        let row = n + 2;
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let cell =
-            |i: usize| index[i].and_then(|c| cells.get(c)).map(|s| s.trim().to_owned()).unwrap_or_default();
+    for record in records {
+        let row = record.row;
+        let [category_code, category_name, unit_code, unit_name, name_en]: [String; 5] =
+            record.cells.try_into().expect("one cell per column");
         let mut fail =
             |column: &str, reason: String| errors.push(RowError { row, column: column.into(), reason });
-        let (category_code, category_name, unit_code, unit_name) = (cell(0), cell(1), cell(2), cell(3));
         for (column, code) in [("类别代码", &category_code), ("单位代码", &unit_code)] {
             if !code_ok(code) {
                 fail(column, format!("“{code}”须为 1–20 位字母、数字、- 或 _"));
@@ -59,7 +52,7 @@ pub fn parse(bytes: &[u8], slug: &str, title: &str) -> Result<CampaignDefinition
         if !units.insert(unit_code.clone()) {
             fail("单位代码", format!("“{unit_code}”重复出现"));
         }
-        let name_en = Some(cell(4)).filter(|n| !n.is_empty());
+        let name_en = Some(name_en).filter(|n| !n.is_empty());
         let unit = UnitDefinition { code: unit_code, name: unit_name, name_en };
         match categories.iter_mut().find(|c| c.code == category_code) {
             Some(c) if c.name != category_name => {
@@ -82,7 +75,7 @@ pub fn parse(bytes: &[u8], slug: &str, title: &str) -> Result<CampaignDefinition
     }))
     .expect("a definition with defaults");
     definition.categories = categories;
-    definition.validate().map_err(|e| whole(format!("评议活动设置有误：{e}")))?;
+    definition.validate().map_err(|e| spreadsheet::whole_file(format!("评议活动设置有误：{e}")))?;
     Ok(definition)
 }
 

@@ -131,16 +131,8 @@ pub async fn create_from_units(
 ) -> Result<HttpResponse, ApiError> {
     staff.require_admin()?;
     let bytes = crate::routes::body::read_bytes(&req, body, 5 * 1024 * 1024).await?;
-    let definition = crate::unit_list::parse(&bytes, &query.slug, &query.title).map_err(|errors| {
-        let mut e = ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_rows",
-            format!("单位名单有 {} 处错误，未创建评议活动", errors.len()),
-            format!("The unit list has {} faults; nothing was created", errors.len()),
-        );
-        e.details = Some(json!({ "rows": errors }));
-        e
-    })?;
+    let definition = crate::unit_list::parse(&bytes, &query.slug, &query.title)
+        .map_err(|errors| super::invalid_rows(errors, "单位名单", "unit list"))?;
     let id = lifecycle::create(state.store.as_ref(), &definition, false, &staff.actor(), "a unit list")
         .await
         .map_err(lifecycle_error)?;

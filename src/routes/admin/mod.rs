@@ -60,6 +60,19 @@ async fn audit(
     Ok(state.store.append_audit(&entry).await?)
 }
 
+/// `422 invalid_rows`: an upload refused whole, every faulty cell in `details.rows`.
+fn invalid_rows(errors: Vec<crate::spreadsheet::RowError>, what_zh: &str, what_en: &str) -> ApiError {
+    let n = errors.len();
+    let mut e = ApiError::new(
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_rows",
+        format!("{what_zh}有 {n} 处错误，未作任何改动，请修改后重新上传"),
+        format!("The {what_en} has {n} faults; nothing was changed"),
+    );
+    e.details = Some(serde_json::json!({ "rows": errors }));
+    e
+}
+
 /// An unexpected failure behind a staff request: logged with its cause, answered `500`.
 fn failed(e: anyhow::Error) -> ApiError {
     tracing::error!(error = ?e, "a staff request failed");

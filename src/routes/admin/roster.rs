@@ -31,16 +31,7 @@ pub async fn import(
     staff.require_admin()?;
     let campaign = campaign(&state, &slug).await?;
     let bytes = crate::routes::body::read_bytes(&req, body, 20 * 1024 * 1024).await?;
-    let rows = roster::parse(&bytes).map_err(|errors| {
-        let mut e = ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_rows",
-            format!("名单有 {} 处错误，未导入任何成员，请修改后重新导入", errors.len()),
-            format!("The roster has {} faults; nothing was imported", errors.len()),
-        );
-        e.details = Some(json!({ "rows": errors }));
-        e
-    })?;
+    let rows = roster::parse(&bytes).map_err(|errors| super::invalid_rows(errors, "名单", "roster"))?;
     let imported = roster::issue(state.store.as_ref(), &state.secret, campaign.id, &rows, &|_| {})
         .await
         .map_err(|e| match e {
