@@ -13,6 +13,7 @@
 // prints `FAIL …` and exits 1.
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { apiClient, check } from './harness.mjs';
 
 const [base0, adminName, adminPass, monName, monPass, token] = process.argv.slice(2);
 if (!base0 || !adminName || !adminPass || !monName || !monPass) {
@@ -47,21 +48,7 @@ function ok(what) {
   passed += 1;
   console.log(`ok ${passed} - ${what}`);
 }
-function check(cond, what) {
-  if (!cond) throw new Error(what);
-}
-async function api(method, path, body) {
-  const res = await fetch(base + path, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(WAIT),
-  });
-  const text = await res.text();
-  let data = null;
-  try { data = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, data };
-}
+const api = apiClient(base, WAIT);
 // polls fn() until it returns something truthy
 async function until(fn, what, ms = WAIT) {
   const end = Date.now() + ms;

@@ -6,6 +6,7 @@
 // Env: CHROMIUM (browser binary, default /usr/bin/chromium), SCREENSHOT (path of a PNG of the filled form).
 // Prints one line per check passed; on the first failure prints what failed and exits 1.
 import { chromium } from 'playwright-core';
+import { apiClient, check } from './harness.mjs';
 
 const [base0, token, shortCode] = process.argv.slice(2);
 if (!base0 || !token || !shortCode) {
@@ -36,21 +37,7 @@ function ok(what) {
   passed += 1;
   console.log(`ok ${passed} - ${what}`);
 }
-function check(cond, what) {
-  if (!cond) throw new Error(what);
-}
-async function api(method, path, body) {
-  const res = await fetch(base + path, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(WAIT),
-  });
-  const text = await res.text();
-  let data = null;
-  try { data = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, data };
-}
+const api = apiClient(base, WAIT);
 const unitBox = (page, code) => page.locator(`fieldset[data-unit="${code}"]`);
 const radio = (page, code, label) => unitBox(page, code).getByLabel(label, { exact: true });
 // every option label fits inside its button and every button inside its unit box
