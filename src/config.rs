@@ -7,6 +7,10 @@ use std::time::Duration;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
+use ipnet::IpNet;
+
+use crate::public::limits::Limits;
+use crate::public::sms::{GatewayKind, SmsSettings};
 use crate::store::writer::WriterConfig;
 
 #[derive(Clone, Deserialize, Serialize)]
@@ -34,6 +38,16 @@ pub struct Settings {
     pub writer_queue: usize,
     /// HTTP worker threads; the number of cores when unset.
     pub workers: Option<usize>,
+    /// Networks of the reverse proxies in front of the service. Only a request from one of
+    /// them has its `X-Forwarded-For` believed; otherwise the socket's peer is the client.
+    pub trusted_proxies: Vec<IpNet>,
+    /// The public channel's limits (`[limits]`, or `MINPING_LIMITS__OTP_TTL_SECS` …).
+    pub limits: Limits,
+    /// How SMS codes are sent (`[sms]`, or `MINPING_SMS__GATEWAY` …).
+    pub sms: SmsSettings,
+    /// A load-test server: captcha answers and SMS codes are handed to the client. Refused
+    /// unless the server listens on loopback only.
+    pub load_test: bool,
 }
 
 /// Every setting's name, for picking `MINPING_*` variables out of the environment.
@@ -50,6 +64,10 @@ const FIELDS: &[&str] = &[
     "writer_max_wait_ms",
     "writer_queue",
     "workers",
+    "trusted_proxies",
+    "limits",
+    "sms",
+    "load_test",
 ];
 
 impl Default for Settings {
@@ -68,6 +86,10 @@ impl Default for Settings {
             writer_max_wait_ms: writer.max_wait.as_millis() as u64,
             writer_queue: writer.queue,
             workers: None,
+            trusted_proxies: Vec::new(),
+            limits: Limits::default(),
+            sms: SmsSettings::default(),
+            load_test: false,
         }
     }
 }
@@ -81,6 +103,8 @@ impl std::fmt::Debug for Settings {
             .field("database", &self.database_url.as_ref().map(|u| scheme(u)))
             .field("redis", &self.redis_url.as_ref().map(|u| scheme(u)))
             .field("secret", &self.secret.as_ref().map(|_| ".."))
+            .field("sms", &self.sms)
+            .field("load_test", &self.load_test)
             .finish_non_exhaustive()
     }
 }
@@ -101,13 +125,18 @@ impl Settings {
         let known: std::collections::HashMap<String, String> = std::env::vars()
             .filter_map(|(name, value)| {
                 let key = name.strip_prefix("MINPING_")?.to_ascii_lowercase();
-                FIELDS.contains(&key.as_str()).then_some((name, value))
+                // `MINPING_SMS__GATEWAY` sets `gateway` in `[sms]`.
+                let top = key.split("__").next().unwrap_or_default();
+                FIELDS.contains(&top).then_some((name, value))
             })
             .collect();
         builder = builder.add_source(
             config::Environment::with_prefix("MINPING")
                 .prefix_separator("_")
+                .separator("__")
                 .try_parsing(true)
+                .list_separator(",")
+                .with_list_parse_key("trusted_proxies")
                 .source(Some(known)),
         );
         for (var, key) in [("DATABASE_URL", "database_url"), ("REDIS_URL", "redis_url")] {
@@ -122,7 +151,24 @@ impl Settings {
             .context("cannot read the configuration")?
             .try_deserialize()
             .context("the configuration is not valid")?;
+        settings.check()?;
         Ok(settings)
+    }
+
+    /// What the types alone cannot say.
+    pub fn check(&self) -> anyhow::Result<()> {
+        if self.load_test {
+            let loopback = (self.bind.parse::<std::net::SocketAddr>()).is_ok_and(|a| a.ip().is_loopback());
+            anyhow::ensure!(
+                loopback,
+                "load_test hands captcha answers and SMS codes to clients: it needs a loopback `bind` (127.0.0.1:…), not {}",
+                self.bind
+            );
+        }
+        if self.sms.gateway == GatewayKind::Loadtest {
+            anyhow::ensure!(self.load_test, "sms.gateway = \"loadtest\" needs load_test (serve --load-test)");
+        }
+        Ok(())
     }
 
     /// The base of the links handed out, without a trailing slash.
@@ -174,5 +220,28 @@ mod tests {
         std::fs::write(&bad, "bnid = \"0.0.0.0:9000\"\n").unwrap();
         let error = format!("{:#}", Settings::load(Some(&bad)).unwrap_err());
         assert!(error.contains("bnid"), "{error}");
+    }
+
+    #[test]
+    fn sections_come_from_a_file_and_load_tests_need_loopback() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("public.toml");
+        std::fs::write(
+            &file,
+            "trusted_proxies = [\"10.0.0.0/8\"]\n[limits]\notp_max_tries = 3\n[sms]\ngateway = \"webhook\"\nwebhook_url = \"https://sms.example/send\"\n",
+        )
+        .unwrap();
+        let settings = Settings::load(Some(&file)).unwrap();
+        assert_eq!(settings.limits.otp_max_tries, 3);
+        assert_eq!(settings.limits.otp_ttl_secs, Limits::default().otp_ttl_secs);
+        assert_eq!(settings.sms.gateway, GatewayKind::Webhook);
+        assert_eq!(settings.trusted_proxies, vec!["10.0.0.0/8".parse::<IpNet>().unwrap()]);
+
+        let open = Settings { bind: "0.0.0.0:8080".into(), load_test: true, ..Settings::default() };
+        assert!(open.check().is_err());
+        let loopback = Settings { bind: "127.0.0.1:0".into(), load_test: true, ..Settings::default() };
+        assert!(loopback.check().is_ok());
+        let gateway = SmsSettings { gateway: GatewayKind::Loadtest, ..SmsSettings::default() };
+        assert!(Settings { sms: gateway, ..Settings::default() }.check().is_err());
     }
 }

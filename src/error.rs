@@ -6,6 +6,11 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 use crate::domain::ballot::BallotError;
+use crate::identity::PhoneError;
+use crate::public::captcha::CaptchaError;
+use crate::public::limits::Limited;
+use crate::public::otp::OtpError;
+use crate::public::PublicError;
 use crate::store::{StoreError, WriteError};
 
 #[derive(Debug, Serialize)]
@@ -207,6 +212,119 @@ impl From<WriteError> for ApiError {
                 // A failed batch is already logged by the writer with its cause.
                 _ => Self::internal(),
             },
+        }
+    }
+}
+
+impl ApiError {
+    /// A limit was reached: 429 with when to try again.
+    pub fn limited(limited: Limited) -> Self {
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            limited.what.message_zh(limited.retry_after),
+            limited.what.message_en(limited.retry_after),
+        );
+        e.retry_after = Some(limited.retry_after);
+        e
+    }
+
+    /// A number (or device) of the public channel has already taken part. Said only to
+    /// whoever proved they hold it.
+    pub fn already_taken_part(field: &'static str) -> Self {
+        let (zh, en) = match field {
+            "phone" => (
+                "该手机号已参加过本次评议，每个号码只能参加一次。感谢您的参与！",
+                "This number has already taken part in this campaign; each number takes part once. Thank you!",
+            ),
+            _ => (
+                "本设备已参加过本次评议，每台设备只能参加一次。感谢您的参与！",
+                "This device has already taken part in this campaign. Thank you!",
+            ),
+        };
+        Self::new(StatusCode::CONFLICT, "already_used", zh, en).field(field)
+    }
+}
+
+impl From<PublicError> for ApiError {
+    fn from(e: PublicError) -> Self {
+        let unprocessable = |code, zh: &str, en: &str, field: &str| {
+            Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, zh, en).field(field)
+        };
+        match e {
+            PublicError::WrongMode(mode) => {
+                let (zh, en) = match mode {
+                    "phone" => {
+                        ("本次评议不接受手机号验证参与", "This campaign does not take part by phone number")
+                    }
+                    _ => ("本次评议不接受此方式参与", "This campaign does not take part this way"),
+                };
+                Self::new(StatusCode::FORBIDDEN, "public_closed", zh, en)
+            }
+            PublicError::Phone(PhoneError::Empty) => {
+                unprocessable("bad_phone", "请输入手机号", "Enter a mobile number", "phone")
+            }
+            PublicError::Phone(PhoneError::Invalid) => unprocessable(
+                "bad_phone",
+                "请输入正确的大陆手机号（11 位，以 1 开头）",
+                "Enter a mainland mobile number: 11 digits starting with 1",
+                "phone",
+            ),
+            PublicError::Captcha(CaptchaError::Wrong) => unprocessable(
+                "bad_captcha",
+                "图片验证码不正确，请看新图片重新输入",
+                "The captcha answer is wrong; try the new picture",
+                "captcha_answer",
+            ),
+            PublicError::Captcha(CaptchaError::Expired) => unprocessable(
+                "captcha_expired",
+                "图片验证码已失效，请看新图片重新输入",
+                "The captcha has expired or was used; try the new picture",
+                "captcha_id",
+            ),
+            PublicError::Otp(OtpError::Wrong { tries_left }) => {
+                let mut e = unprocessable(
+                    "bad_otp",
+                    &format!("短信验证码不正确，还可以再试 {tries_left} 次"),
+                    &format!("Wrong code; {tries_left} tries left"),
+                    "otp",
+                );
+                e.details = Some(serde_json::json!({ "tries_left": tries_left }));
+                e
+            }
+            PublicError::Otp(OtpError::Expired) => unprocessable(
+                "otp_expired",
+                "短信验证码已失效，请重新获取",
+                "The code has expired or was voided; ask for a new one",
+                "otp",
+            ),
+            PublicError::Limited(limited) => Self::limited(limited),
+            PublicError::SmsFailed => {
+                let mut e = Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "sms_failed",
+                    "短信发送失败，请稍后重新获取验证码",
+                    "The SMS could not be sent; ask for a code again shortly",
+                );
+                e.retry_after = Some(30);
+                e
+            }
+            PublicError::AlreadyTaken => Self::already_taken_part("phone"),
+            PublicError::Captcha(CaptchaError::Hot(e))
+            | PublicError::Otp(OtpError::Hot(e))
+            | PublicError::Hot(e) => {
+                // Without hot state there are no codes or captchas: say so, and that it will pass.
+                tracing::warn!(error = %e, "public channel without hot state");
+                let mut e = Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "验证服务暂时不可用，请稍后重试",
+                    "Verification is unavailable for a moment; please try again shortly",
+                );
+                e.retry_after = Some(5);
+                e
+            }
+            PublicError::Store(e) => e.into(),
         }
     }
 }

@@ -34,6 +34,7 @@ pub struct Intake<'a> {
 
 impl Intake<'_> {
     /// Commits the ballot and returns its receipt: `proposed` when the client drew one.
+    /// A `flagged` ballot (suspicious by how it arrived) is stored and counted apart.
     ///
     /// A respondent who already took part is refused — unless they propose the receipt of
     /// a ballot that is already counted: that is the same ballot sent again after its
@@ -44,6 +45,7 @@ impl Intake<'_> {
         respondent: Respondent,
         ballot: Ballot,
         proposed: Option<Receipt>,
+        flagged: bool,
     ) -> Result<Receipt, IntakeError> {
         let campaign_id = campaign.id;
         let key = respondent.key.clone();
@@ -67,7 +69,7 @@ impl Intake<'_> {
             receipt: receipt.clone(),
             ballot,
             hour: crate::store::now_unix() / 3600,
-            flagged: false,
+            flagged,
         };
         let outcome = self.writer.submit(pending).await;
         let hot_result = match &outcome {

@@ -13,6 +13,7 @@ pub mod identity;
 pub mod intake;
 pub mod lifecycle;
 pub mod progress;
+pub mod public;
 pub mod results;
 pub mod roster;
 pub mod routes;

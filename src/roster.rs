@@ -11,7 +11,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::domain::Campaign;
-use crate::identity::{IssuedInvitation, Secret};
+use crate::identity::{IssuedInvitation, PhoneNumber, Secret};
 use crate::spreadsheet::{self, RowError};
 use crate::store::{Invitation, NewInvitation, Store, StoreError};
 
@@ -20,8 +20,8 @@ pub struct RosterRow {
     pub member_code: String,
     pub segment: String,
     pub district: String,
-    /// A mainland mobile number, normalised to 11 digits.
-    pub mobile: Option<String>,
+    /// A mainland mobile number; only its keyed hash is stored.
+    pub mobile: Option<PhoneNumber>,
 }
 
 /// The columns, by their Chinese header (the template's) or machine key.
@@ -65,11 +65,11 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
         let mobile = if raw_mobile.is_empty() {
             None
         } else {
-            let normalised = mobile_number(&raw_mobile);
-            if normalised.is_none() {
+            let parsed = PhoneNumber::parse(&raw_mobile).ok();
+            if parsed.is_none() {
                 fail("手机号", "不是有效的大陆手机号（以 1 开头的 11 位数字）".into());
             }
-            normalised
+            parsed
         };
         rows.push(RosterRow { member_code, segment, district, mobile });
     }
@@ -81,17 +81,6 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
     } else {
         Err(errors)
     }
-}
-
-/// `138 0013 8000`, `+86 13800138000` → `13800138000`.
-pub fn mobile_number(raw: &str) -> Option<String> {
-    let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '+')).collect();
-    let digits = digits.strip_prefix("86").filter(|d| d.len() == 11).unwrap_or(&digits);
-    let ok = digits.len() == 11
-        && digits.starts_with('1')
-        && matches!(digits.as_bytes()[1], b'3'..=b'9')
-        && digits.bytes().all(|b| b.is_ascii_digit());
-    ok.then(|| digits.to_owned())
 }
 
 /// Stores the invitations of the roster's members (issue 0 each), reporting progress every
@@ -128,7 +117,7 @@ pub async fn issue(
                 district: row.district.clone(),
             },
             issue,
-            phone_hash: row.mobile.as_ref().map(|m| secret.keyed_hash("phone", m)),
+            phone_hash: row.mobile.as_ref().map(|m| m.keyed_hash(secret)),
         });
         if (n + 1) % 1000 == 0 {
             progress(n + 1);
@@ -240,7 +229,7 @@ mod tests {
     fn a_good_csv_parses_with_or_without_bom() {
         let rows = parse(template_csv().as_bytes()).unwrap();
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].mobile.as_deref(), Some("13800138000"));
+        assert_eq!(rows[0].mobile.as_ref().map(PhoneNumber::digits), Some("13800138000"));
         assert_eq!(rows[1].mobile, None);
         let plain = "member_code,segment,district\nA1,企业界,城关区\n";
         assert_eq!(parse(plain.as_bytes()).unwrap()[0].member_code, "A1");
@@ -258,13 +247,5 @@ mod tests {
     fn a_missing_column_or_a_non_utf8_file_is_explained() {
         assert!(parse("成员编号,界别\nP1,x\n".as_bytes()).unwrap_err()[0].reason.contains("区县"));
         assert!(parse(&[0xb3, 0xc9, 0xd4, 0xb1]).unwrap_err()[0].reason.contains("UTF-8"));
-    }
-
-    #[test]
-    fn mobile_numbers_are_normalised() {
-        assert_eq!(mobile_number("+86 138-0013-8000").as_deref(), Some("13800138000"));
-        assert_eq!(mobile_number("8613800138000").as_deref(), Some("13800138000"));
-        assert_eq!(mobile_number("12800138000"), None);
-        assert_eq!(mobile_number("1380013800"), None);
     }
 }

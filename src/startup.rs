@@ -12,6 +12,7 @@ use crate::catalog::Catalog;
 use crate::config::Settings;
 use crate::hot::{self, HotState};
 use crate::identity::Secret;
+use crate::public::{self, address::TrustedProxies, captcha::Captchas, signals::Signals, Gate};
 use crate::store::{self, BallotWriter, Store};
 
 /// What every handler shares.
@@ -27,6 +28,9 @@ pub struct AppState {
     pub progress: crate::progress::ProgressCache,
     /// The address people reach the service at, for invitation links.
     pub public_base: String,
+    /// The public channel: captchas, SMS codes, limits, abuse signals.
+    pub gate: Gate,
+    signals_flusher: tokio::task::JoinHandle<()>,
 }
 
 impl AppState {
@@ -37,13 +41,33 @@ impl AppState {
             .await
             .context("cannot connect to Redis")?;
         let secret = load_secret(settings)?;
-        Ok(Self::new(settings, store, hot, secret))
+        Self::new(settings, store, hot, secret)
     }
 
-    pub fn new(settings: &Settings, store: Arc<dyn Store>, hot: Arc<dyn HotState>, secret: Secret) -> Self {
+    pub fn new(
+        settings: &Settings,
+        store: Arc<dyn Store>,
+        hot: Arc<dyn HotState>,
+        secret: Secret,
+    ) -> anyhow::Result<Self> {
+        settings.check()?;
         // Install the metrics recorder before anything records.
         crate::telemetry::metrics_handle();
-        Self {
+        let gate = Gate {
+            limits: settings.limits.clone(),
+            captchas: Captchas::new(settings.limits.captcha_ttl_secs),
+            sms: public::sms::open(&settings.sms, &settings.data_dir, settings.load_test)?,
+            sms_settings: settings.sms.clone(),
+            signals: Signals::default(),
+            proxies: TrustedProxies::new(settings.trusted_proxies.clone()),
+            load_test: settings.load_test,
+        };
+        if settings.load_test {
+            tracing::warn!("load-test mode: captcha answers and SMS codes are handed to clients");
+        }
+        Ok(Self {
+            signals_flusher: gate.signals.spawn_flusher(store.clone()),
+            gate,
             writer: BallotWriter::spawn(store.clone(), settings.writer()),
             catalog: Catalog::new(store.clone()),
             store,
@@ -53,12 +77,14 @@ impl AppState {
             secure_cookies: settings.public_base().starts_with("https://"),
             progress: Default::default(),
             public_base: settings.public_base(),
-        }
+        })
     }
 
-    /// Commits every queued ballot, then closes the database.
+    /// Commits every queued ballot and the last abuse signals, then closes the database.
     pub async fn shutdown(&self) {
         self.writer.shutdown().await;
+        self.signals_flusher.abort();
+        self.gate.signals.flush(self.store.as_ref()).await;
         self.store.close().await;
     }
 }

@@ -112,17 +112,14 @@ async fn staff_watch_a_campaign_live_and_close_it() {
         let input = minping::domain::BallotInput {
             invitation: Some(row[3].to_owned()),
             ratings: campaign.units.iter().map(|u| (u.code.clone(), "satisfied".to_owned())).collect(),
-            reasons: Default::default(),
-            suggestion: None,
-            opened_at_ms: None,
-            receipt: None,
+            ..Default::default()
         };
         let ballot = minping::domain::Ballot::parse(&campaign, &input).unwrap();
         let respondent =
             minping::identity::panel_member(state.store.as_ref(), &state.secret, campaign.id, Some(&row[3]))
                 .await
                 .unwrap();
-        intake.submit(campaign.clone(), respondent, ballot, None).await.unwrap();
+        intake.submit(campaign.clone(), respondent, ballot, None, false).await.unwrap();
     }
     let args = ["zhang", "zhang-secret-1", "li", "li-secret-123", &rows[35][3]].map(String::from).to_vec();
     run_script(&settings, state, "console.mjs", args, "console-live.png").await;

@@ -12,7 +12,7 @@ use rand::SeedableRng;
 use crate::domain::campaign::{CategoryDefinition, UnitDefinition};
 use crate::domain::scale::default_scale;
 use crate::domain::{CampaignDefinition, CampaignStatus};
-use crate::identity::Secret;
+use crate::identity::{PhoneNumber, Secret};
 use crate::roster::{self, RosterRow};
 use crate::store::Store;
 
@@ -40,6 +40,7 @@ pub fn definition() -> CampaignDefinition {
         suggestion_max_chars: 500,
         scale: default_scale(),
         formula: Default::default(),
+        public: Default::default(),
         categories: (data::CATEGORIES.iter())
             .map(|c| CategoryDefinition {
                 code: c.code.into(),
@@ -101,7 +102,7 @@ pub async fn ensure(
     })
 }
 
-/// The demo panel: members `P0001`…, spread over the segments and districts in their shares.
+/// The demo panel: members `P0001`… (mobile 19900000001…), spread over the segments and districts in their shares.
 fn panel(size: usize) -> Vec<RosterRow> {
     let segments = spread(data::SEGMENTS, size, 1);
     let districts = spread(data::DISTRICTS, size, 2);
@@ -111,7 +112,9 @@ fn panel(size: usize) -> Vec<RosterRow> {
             member_code: format!("P{:0width$}", i + 1),
             segment: segments[i].to_owned(),
             district: districts[i].to_owned(),
-            mobile: None,
+            // Numbers from one made-up block, so the public channel's routing of panel
+            // members can be tried: member P0001 is 199 0000 0001.
+            mobile: PhoneNumber::parse(&format!("199{:08}", i + 1)).ok(),
         })
         .collect()
 }

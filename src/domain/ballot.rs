@@ -9,11 +9,25 @@ use super::text::{parse_free_text, TextError};
 
 /// The ballot as it arrives over HTTP. Credentials sit beside the ratings; the public
 /// channel (phone + code, device) adds its own fields here.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BallotInput {
+    /// The panel's credential: an invitation token or short code.
     #[serde(default)]
     pub invitation: Option<String>,
+    /// Phone mode of the public channel: the number and its SMS code.
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub otp: Option<String>,
+    /// Device mode of the public channel: a captcha with every ballot.
+    #[serde(default)]
+    pub captcha_id: Option<String>,
+    #[serde(default)]
+    pub captcha_answer: Option<String>,
+    /// The honeypot: a field people never see, so only scripts fill it in.
+    #[serde(default)]
+    pub homepage: Option<String>,
     pub ratings: HashMap<String, String>,
     #[serde(default)]
     pub reasons: HashMap<String, String>,
@@ -32,7 +46,10 @@ pub struct BallotInput {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RespondentClass {
     Panel,
+    /// A member of the public proven by a phone number and SMS code.
     Public,
+    /// A member of the public known only by a device cookie and a captcha: weaker.
+    Device,
 }
 
 impl RespondentClass {
@@ -40,6 +57,7 @@ impl RespondentClass {
         match self {
             Self::Panel => "panel",
             Self::Public => "public",
+            Self::Device => "device",
         }
     }
 }
@@ -199,12 +217,8 @@ mod tests {
 
     fn input(ratings: &[(&str, &str)]) -> BallotInput {
         BallotInput {
-            invitation: None,
             ratings: ratings.iter().map(|(u, o)| (u.to_string(), o.to_string())).collect(),
-            reasons: HashMap::new(),
-            suggestion: None,
-            opened_at_ms: None,
-            receipt: None,
+            ..Default::default()
         }
     }
 

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use actix_web::web::Bytes;
 use serde::{Deserialize, Serialize};
 
+use super::channel::PublicChannel;
 use super::formula::{Formula, FormulaError};
 use super::scale::{default_scale, ScaleOption};
 
@@ -27,6 +28,9 @@ pub struct CampaignDefinition {
     /// How the tallies become the score component.
     #[serde(default)]
     pub formula: Formula,
+    /// Who besides the panel may take part, and how; phone + SMS code by default.
+    #[serde(default)]
+    pub public: PublicChannel,
     pub categories: Vec<CategoryDefinition>,
 }
 
@@ -230,8 +234,15 @@ struct PublicCampaign<'a> {
     status: &'static str,
     require_all: bool,
     limits: PublicLimits,
+    public: PublicChannelView,
     scale: Vec<PublicOption<'a>>,
     categories: &'a [CategoryDefinition],
+}
+
+/// The public channel as the page needs it: the mode, not the SMS budget.
+#[derive(Serialize)]
+struct PublicChannelView {
+    mode: &'static str,
 }
 
 #[derive(Serialize)]
@@ -260,6 +271,7 @@ impl<'a> PublicCampaign<'a> {
                 reason_max_chars: d.reason_max_chars,
                 suggestion_max_chars: d.suggestion_max_chars,
             },
+            public: PublicChannelView { mode: d.public.mode.as_str() },
             scale: (d.scale.iter())
                 .map(|o| PublicOption {
                     code: &o.code,
@@ -289,6 +301,7 @@ pub(crate) mod tests {
             suggestion_max_chars: 20,
             scale: default_scale(),
             formula: Formula::default(),
+            public: PublicChannel::default(),
             categories: vec![
                 CategoryDefinition {
                     code: "A".into(),

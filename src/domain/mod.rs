@@ -3,6 +3,7 @@
 
 pub mod ballot;
 pub mod campaign;
+pub mod channel;
 pub mod formula;
 pub mod receipt;
 pub mod scale;
@@ -10,4 +11,5 @@ pub mod text;
 
 pub use ballot::{Ballot, BallotInput, RespondentClass};
 pub use campaign::{Campaign, CampaignDefinition, CampaignStatus};
+pub use channel::{PublicChannel, PublicMode};
 pub use receipt::Receipt;

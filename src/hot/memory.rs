@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 
-use super::{ClaimAttempt, HotError, HotState, IN_FLIGHT_SECS, TAKEN_SECS};
+use super::{ClaimAttempt, Hit, HotError, HotState, IN_FLIGHT_SECS, TAKEN_SECS};
 
 pub const DEFAULT_CAPACITY: usize = 1_000_000;
 
@@ -98,7 +98,16 @@ impl HotState for MemoryHot {
         Ok(())
     }
 
-    async fn hit(&self, key: &str, window_secs: u64) -> Result<u64, HotError> {
+    async fn take(&self, key: &str) -> Result<Option<String>, HotError> {
+        let mut values = self.values.lock().expect("hot state lock");
+        Ok(values.remove(key).filter(|(_, expires)| *expires > Instant::now()).map(|(v, _)| v))
+    }
+
+    async fn count(&self, key: &str) -> Result<u64, HotError> {
+        Ok(self.get(key).await?.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    async fn hit(&self, key: &str, window_secs: u64) -> Result<Hit, HotError> {
         let mut values = self.values.lock().expect("hot state lock");
         let now = Instant::now();
         let entry = values
@@ -109,7 +118,8 @@ impl HotState for MemoryHot {
         }
         let count = entry.0.parse::<u64>().unwrap_or(0) + 1;
         entry.0 = count.to_string();
-        Ok(count)
+        let resets_in = entry.1.saturating_duration_since(now).as_secs_f64().ceil() as u64;
+        Ok(Hit { count, resets_in: resets_in.max(1) })
     }
 }
 
@@ -138,10 +148,15 @@ mod tests {
         assert_eq!(hot.get("old").await.unwrap(), None);
         hot.delete("s").await.unwrap();
         assert_eq!(hot.get("s").await.unwrap(), None);
-        assert_eq!(hot.hit("k", 60).await.unwrap(), 1);
-        assert_eq!(hot.hit("k", 60).await.unwrap(), 2);
-        assert_eq!(hot.hit("gone", 0).await.unwrap(), 1);
-        assert_eq!(hot.hit("gone", 0).await.unwrap(), 1);
+        assert_eq!(hot.hit("k", 60).await.unwrap(), Hit { count: 1, resets_in: 60 });
+        assert_eq!(hot.hit("k", 60).await.unwrap().count, 2);
+        assert_eq!(hot.count("k").await.unwrap(), 2);
+        assert_eq!(hot.count("never").await.unwrap(), 0);
+        assert_eq!(hot.hit("gone", 0).await.unwrap().count, 1);
+        assert_eq!(hot.hit("gone", 0).await.unwrap().count, 1);
+        hot.put("once", "v", 60).await.unwrap();
+        assert_eq!(hot.take("once").await.unwrap().as_deref(), Some("v"));
+        assert_eq!(hot.take("once").await.unwrap(), None);
     }
 
     #[tokio::test]

@@ -20,7 +20,7 @@ pub enum ClaimAttempt {
     Taken,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
 #[error("hot state unavailable: {0}")]
 pub struct HotError(pub String);
 
@@ -39,9 +39,22 @@ pub trait HotState: Send + Sync + 'static {
     async fn put(&self, key: &str, value: &str, ttl_secs: u64) -> Result<(), HotError>;
     async fn get(&self, key: &str) -> Result<Option<String>, HotError>;
     async fn delete(&self, key: &str) -> Result<(), HotError>;
+    /// Reads and deletes a value in one step, so that only one caller ever gets it
+    /// (single-use captcha answers).
+    async fn take(&self, key: &str) -> Result<Option<String>, HotError>;
     /// Adds one to a counter that starts when first touched and vanishes `window_secs`
-    /// later; returns the new count (rate limits).
-    async fn hit(&self, key: &str, window_secs: u64) -> Result<u64, HotError>;
+    /// later (rate limits).
+    async fn hit(&self, key: &str, window_secs: u64) -> Result<Hit, HotError>;
+    /// A counter's current count without touching it; 0 when absent.
+    async fn count(&self, key: &str) -> Result<u64, HotError>;
+}
+
+/// A counter after a hit: how many so far in this window, and when the window ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub count: u64,
+    /// Seconds until the counter starts again from zero (at least 1).
+    pub resets_in: u64,
 }
 
 /// Seconds an in-flight mark lives: long enough to cover a commit, short enough that a

@@ -8,7 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-use super::{ClaimAttempt, HotError, HotState, IN_FLIGHT_SECS, TAKEN_SECS};
+use super::{ClaimAttempt, Hit, HotError, HotState, IN_FLIGHT_SECS, TAKEN_SECS};
 
 const IN_FLIGHT: &str = "p";
 const TAKEN: &str = "t";
@@ -119,11 +119,24 @@ impl HotState for RedisHot {
         redis::cmd("DEL").arg(self.value_key(key)).query_async::<()>(&mut conn).await.map_err(unavailable)
     }
 
-    async fn hit(&self, key: &str, window_secs: u64) -> Result<u64, HotError> {
+    async fn take(&self, key: &str) -> Result<Option<String>, HotError> {
+        let mut conn = self.conn.clone();
+        redis::cmd("GETDEL").arg(self.value_key(key)).query_async(&mut conn).await.map_err(unavailable)
+    }
+
+    async fn count(&self, key: &str) -> Result<u64, HotError> {
+        let mut conn = self.conn.clone();
+        let value: Option<u64> =
+            redis::cmd("GET").arg(self.value_key(key)).query_async(&mut conn).await.map_err(unavailable)?;
+        Ok(value.unwrap_or(0))
+    }
+
+    async fn hit(&self, key: &str, window_secs: u64) -> Result<Hit, HotError> {
         let mut conn = self.conn.clone();
         let key = self.value_key(key);
-        // INCR, and start the window on the first hit only (EXPIRE NX, Redis ≥ 7).
-        let (count,): (u64,) = redis::pipe()
+        // INCR, start the window on the first hit only (EXPIRE NX, Redis ≥ 7), and read
+        // what is left of it — one round trip.
+        let (count, ttl): (u64, i64) = redis::pipe()
             .atomic()
             .cmd("INCR")
             .arg(&key)
@@ -132,9 +145,11 @@ impl HotState for RedisHot {
             .arg(window_secs.max(1))
             .arg("NX")
             .ignore()
+            .cmd("TTL")
+            .arg(&key)
             .query_async(&mut conn)
             .await
             .map_err(unavailable)?;
-        Ok(count)
+        Ok(Hit { count, resets_in: ttl.max(1) as u64 })
     }
 }

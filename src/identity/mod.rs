@@ -2,9 +2,11 @@
 //! Tokens and phone numbers are never stored in clear, only as keyed hashes.
 
 pub mod invitation;
+pub mod phone;
 pub mod secret;
 
 pub use invitation::{InvitationCode, IssuedInvitation};
+pub use phone::{PhoneError, PhoneNumber};
 pub use secret::Secret;
 
 use crate::domain::RespondentClass;

@@ -4,8 +4,10 @@ mod admin;
 mod ballots;
 pub(crate) mod body;
 mod campaigns;
+mod captcha;
 mod health;
 mod invitations;
+mod otp;
 mod pages;
 mod receipts;
 
@@ -22,6 +24,9 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
                     .route("/campaigns/{slug}", web::get().to(campaigns::get))
                     .route("/campaigns/{slug}/ballots", web::post().to(ballots::submit))
                     .route("/campaigns/{slug}/invitations/status", web::post().to(invitations::status))
+                    .route("/campaigns/{slug}/otp", web::post().to(otp::send))
+                    .route("/campaigns/{slug}/otp/verify", web::post().to(otp::verify))
+                    .route("/captcha", web::get().to(captcha::issue))
                     .route("/receipts/{receipt}", web::get().to(receipts::get))
                     .service(admin::scope())
                     .default_service(web::to(not_found)),

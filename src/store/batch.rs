@@ -128,16 +128,12 @@ pub(crate) mod tests {
 
     pub fn pending(campaign: &Arc<Campaign>, key: &str, options: [&str; 3]) -> PendingBallot {
         let input = BallotInput {
-            invitation: None,
             ratings: ["A01", "A02", "B01"]
                 .iter()
                 .zip(options)
                 .map(|(u, o)| (u.to_string(), o.to_string()))
                 .collect(),
-            reasons: Default::default(),
-            suggestion: None,
-            opened_at_ms: None,
-            receipt: None,
+            ..Default::default()
         };
         PendingBallot {
             campaign: campaign.clone(),

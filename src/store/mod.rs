@@ -97,6 +97,8 @@ pub struct IssuedRecord {
 pub enum InvitationLookup<'a> {
     Token(&'a [u8]),
     ShortCode(&'a [u8]),
+    /// The keyed hash of a member's mobile number, from the roster.
+    Phone(&'a [u8]),
 }
 
 /// A ballot on its way to the database, with the claim that makes it count once.
@@ -221,6 +223,11 @@ pub trait Store: Send + Sync + 'static {
     async fn add_staff_user(&self, name: &str, role: &str, password_hash: &str) -> Result<i64>;
     async fn staff_user(&self, name: &str) -> Result<Option<StaffUserRow>>;
     async fn audit_log(&self, campaign_id: Option<i64>) -> Result<Vec<AuditRecord>>;
+
+    /// Adds to the abuse-signal counters: `(campaign id, signal, how many more)`.
+    async fn add_signals(&self, deltas: &[(i64, &'static str, i64)]) -> Result<()>;
+    /// A campaign's abuse-signal counters, by name.
+    async fn signals(&self, campaign_id: i64) -> Result<Vec<(String, i64)>>;
 }
 
 /// A stored ballot as the anonymised export shows it: no receipt, no free text.
@@ -324,8 +331,12 @@ pub async fn open(database_url: Option<&str>, data_dir: &Path) -> anyhow::Result
 }
 
 pub(crate) fn now_unix() -> i64 {
+    now_unix_ms() / 1000
+}
+
+pub(crate) fn now_unix_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
+        .map(|d| d.as_millis() as i64)
         .unwrap_or_default()
 }

@@ -101,6 +101,10 @@ macro_rules! impl_store {
                         "SELECT member_code, segment, district FROM invitations WHERE campaign_id = $1 AND short_code_hash = $2",
                         h,
                     ),
+                    InvitationLookup::Phone(h) => (
+                        "SELECT member_code, segment, district FROM invitations WHERE campaign_id = $1 AND phone_hash = $2",
+                        h,
+                    ),
                 };
                 let row: Option<(String, String, String)> = sqlx::query_as(sql)
                     .bind(campaign_id)
@@ -429,6 +433,34 @@ macro_rules! impl_store {
                         $crate::store::CampaignSummary { id, slug, title, status }
                     })
                     .collect())
+            }
+
+            async fn add_signals(&self, deltas: &[(i64, &'static str, i64)]) -> $crate::store::Result<()> {
+                if deltas.is_empty() {
+                    return Ok(());
+                }
+                let mut tx = self.pool.begin().await.map_err(StoreError::from_sqlx)?;
+                for (campaign_id, signal, delta) in deltas {
+                    sqlx::query(
+                        "INSERT INTO abuse_signals (campaign_id, signal, count) VALUES ($1, $2, $3) \
+                         ON CONFLICT (campaign_id, signal) DO UPDATE SET count = abuse_signals.count + excluded.count",
+                    )
+                    .bind(campaign_id)
+                    .bind(signal)
+                    .bind(delta)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                }
+                tx.commit().await.map_err(StoreError::from_sqlx)
+            }
+
+            async fn signals(&self, campaign_id: i64) -> $crate::store::Result<Vec<(String, i64)>> {
+                sqlx::query_as("SELECT signal, count FROM abuse_signals WHERE campaign_id = $1 ORDER BY signal")
+                    .bind(campaign_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(StoreError::from_sqlx)
             }
 
             async fn add_staff_user(&self, name: &str, role: &str, password_hash: &str) -> $crate::store::Result<i64> {

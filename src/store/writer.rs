@@ -285,6 +285,12 @@ mod tests {
         async fn audit_log(&self, _: Option<i64>) -> Result<Vec<AuditRecord>> {
             Ok(vec![])
         }
+        async fn add_signals(&self, _: &[(i64, &'static str, i64)]) -> Result<()> {
+            Ok(())
+        }
+        async fn signals(&self, _: i64) -> Result<Vec<(String, i64)>> {
+            Ok(vec![])
+        }
     }
 
     fn campaign() -> Arc<Campaign> {

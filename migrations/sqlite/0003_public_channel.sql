@@ -1,0 +1,11 @@
+-- The public channel. A panel member's number (keyed hash) is found when it turns up on
+-- the public channel, so they count once, for the panel.
+CREATE INDEX invitations_phone ON invitations (campaign_id, phone_hash) WHERE phone_hash IS NOT NULL;
+
+-- Abuse signals: counts only, never who or from where. Added to in batches by each instance.
+CREATE TABLE abuse_signals (
+    campaign_id BIGINT NOT NULL REFERENCES campaigns (id),
+    signal TEXT NOT NULL,
+    count BIGINT NOT NULL,
+    PRIMARY KEY (campaign_id, signal)
+);

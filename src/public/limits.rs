@@ -1,0 +1,175 @@
+//! The public channel's limits: every one configuration with a default, every one held in
+//! hot state so that it holds across instances.
+
+use serde::{Deserialize, Serialize};
+
+use crate::hot::{HotError, HotState};
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// A captcha answer works once, within this many seconds.
+    pub captcha_ttl_secs: u64,
+    /// Captchas one address may fetch per minute (a flood of them costs CPU).
+    pub captchas_per_address_per_minute: u64,
+    /// An SMS code lives this long.
+    pub otp_ttl_secs: u64,
+    /// One code per number per this many seconds.
+    pub otp_cooldown_secs: u64,
+    /// Wrong tries a code takes before it is void.
+    pub otp_max_tries: u64,
+    /// Codes one number may be sent per day, over every campaign.
+    pub otp_per_number_per_day: u64,
+    /// Codes asked for from one address per hour. High on purpose: a whole office, or a
+    /// carrier's shared address (CGNAT), must not be locked out; below this, address
+    /// velocity is an abuse signal, not a wall.
+    pub otp_per_address_per_hour: u64,
+    /// How long a verified number may take to rate and submit.
+    pub verified_ttl_secs: u64,
+    /// SMS codes one campaign may send per hour, unless the campaign sets its own.
+    pub sms_per_campaign_per_hour: u64,
+    /// SMS codes the whole deployment may send per hour.
+    pub sms_global_per_hour: u64,
+    /// Ballots one address may submit per minute (every channel).
+    pub submits_per_address_per_minute: u64,
+    /// Device-mode ballots one address may submit per hour.
+    pub device_ballots_per_address_per_hour: u64,
+    /// A ballot filled in faster than `fast_ballot_min_secs + fast_ballot_secs_per_unit ×
+    /// units rated` is flagged (stored, counted apart).
+    pub fast_ballot_min_secs: f64,
+    pub fast_ballot_secs_per_unit: f64,
+    /// Identical public ballots from one address block (IPv4 /24, IPv6 /48) beyond this
+    /// many within `burst_window_secs` are flagged.
+    pub burst_threshold: u64,
+    pub burst_window_secs: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            captcha_ttl_secs: 300,
+            captchas_per_address_per_minute: 120,
+            otp_ttl_secs: 300,
+            otp_cooldown_secs: 60,
+            otp_max_tries: 5,
+            otp_per_number_per_day: 10,
+            otp_per_address_per_hour: 600,
+            verified_ttl_secs: 2 * 3600,
+            sms_per_campaign_per_hour: 20_000,
+            sms_global_per_hour: 50_000,
+            submits_per_address_per_minute: 120,
+            device_ballots_per_address_per_hour: 200,
+            fast_ballot_min_secs: 10.0,
+            fast_ballot_secs_per_unit: 0.5,
+            burst_threshold: 20,
+            burst_window_secs: 600,
+        }
+    }
+}
+
+impl Limits {
+    /// The fastest plausible time to fill in a ballot rating `units` units.
+    pub fn fast_ballot_floor_ms(&self, units: usize) -> i64 {
+        ((self.fast_ballot_min_secs + self.fast_ballot_secs_per_unit * units as f64) * 1000.0) as i64
+    }
+}
+
+/// A limit was reached: what, and when to try again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limited {
+    pub what: LimitKind,
+    pub retry_after: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitKind {
+    CaptchaRate,
+    OtpCooldown,
+    OtpNumberDaily,
+    OtpAddress,
+    SmsBudget,
+    SubmitRate,
+    DeviceAddress,
+}
+
+impl LimitKind {
+    pub fn message_zh(self, retry_after: u64) -> String {
+        let wait = wait_zh(retry_after);
+        match self {
+            Self::CaptchaRate => format!("刷新验证图片过于频繁，请{wait}后再试"),
+            Self::OtpCooldown => format!("验证码已发送，请{wait}后再重新获取"),
+            Self::OtpNumberDaily => "该号码今天获取验证码的次数已达上限，请明天再试".into(),
+            Self::OtpAddress => format!("您所在网络获取验证码过于频繁，请{wait}后再试"),
+            Self::SmsBudget => format!("短信发送量已达本时段上限，请{wait}后再试"),
+            Self::SubmitRate => format!("提交过于频繁，请{wait}后再试"),
+            Self::DeviceAddress => format!("您所在网络提交的评价过多，请{wait}后再试"),
+        }
+    }
+
+    pub fn message_en(self, retry_after: u64) -> String {
+        match self {
+            Self::CaptchaRate => format!("Too many captchas; try again in {retry_after} s"),
+            Self::OtpCooldown => format!("A code was just sent; ask again in {retry_after} s"),
+            Self::OtpNumberDaily => "This number has had its codes for today; try again tomorrow".into(),
+            Self::OtpAddress => format!("Too many codes from your network; try again in {retry_after} s"),
+            Self::SmsBudget => {
+                format!("The SMS budget for this hour is used up; try again in {retry_after} s")
+            }
+            Self::SubmitRate => format!("Too many submissions; try again in {retry_after} s"),
+            Self::DeviceAddress => {
+                format!("Too many ballots from your network; try again in {retry_after} s")
+            }
+        }
+    }
+}
+
+fn wait_zh(seconds: u64) -> String {
+    match seconds {
+        0..=90 => format!(" {seconds} 秒"),
+        91..=5400 => format!(" {} 分钟", seconds.div_ceil(60)),
+        _ => format!(" {} 小时", seconds.div_ceil(3600)),
+    }
+}
+
+/// Counts one more against `key` and refuses past `max` in the window. The count goes on
+/// past the limit, so a client hammering a closed door does not reopen it.
+pub async fn charge(
+    hot: &dyn HotState,
+    key: &str,
+    window_secs: u64,
+    max: u64,
+    what: LimitKind,
+) -> Result<Result<(), Limited>, HotError> {
+    let hit = hot.hit(key, window_secs).await?;
+    Ok(if hit.count > max { Err(Limited { what, retry_after: hit.resets_in }) } else { Ok(()) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hot::memory::MemoryHot;
+
+    #[tokio::test]
+    async fn a_limit_refuses_past_its_max_and_says_when() {
+        let hot = MemoryHot::new(100);
+        for _ in 0..3 {
+            charge(&hot, "k", 60, 3, LimitKind::SubmitRate).await.unwrap().unwrap();
+        }
+        let limited = charge(&hot, "k", 60, 3, LimitKind::SubmitRate).await.unwrap().unwrap_err();
+        assert_eq!(limited.what, LimitKind::SubmitRate);
+        assert!((1..=60).contains(&limited.retry_after));
+    }
+
+    #[test]
+    fn waits_read_naturally() {
+        assert_eq!(LimitKind::OtpCooldown.message_zh(42), "验证码已发送，请 42 秒后再重新获取");
+        assert_eq!(LimitKind::SmsBudget.message_zh(1800), "短信发送量已达本时段上限，请 30 分钟后再试");
+    }
+
+    #[test]
+    fn the_fast_ballot_floor_grows_with_the_units_rated() {
+        let limits = Limits::default();
+        assert_eq!(limits.fast_ballot_floor_ms(0), 10_000);
+        assert_eq!(limits.fast_ballot_floor_ms(60), 40_000);
+    }
+}

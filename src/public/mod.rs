@@ -1,0 +1,332 @@
+//! The public channel: anyone may take part, once. Phone mode proves a number with an SMS
+//! code behind a captcha; device mode makes do with a captcha, a signed cookie and
+//! per-address limits. Limits live in hot state, so they hold across instances; the
+//! claims table stays the final guard against counting anyone twice.
+
+pub mod address;
+pub mod captcha;
+pub mod device;
+pub mod limits;
+pub mod otp;
+pub mod signals;
+pub mod sms;
+
+use std::net::IpAddr;
+
+use sha2::{Digest, Sha256};
+
+use crate::domain::{Ballot, Campaign, PublicMode, RespondentClass};
+use crate::hot::{HotError, HotState};
+use crate::identity::{invitation, PhoneError, PhoneNumber, Respondent, Secret};
+use crate::store::{InvitationLookup, Store, StoreError};
+
+use self::address::TrustedProxies;
+use self::captcha::{CaptchaError, Captchas};
+use self::device::Device;
+use self::limits::{charge, LimitKind, Limited, Limits};
+use self::otp::{Codes, NumberKey, OtpError};
+use self::signals::Signals;
+use self::sms::{GatewayKind, SmsGateway, SmsSettings};
+
+/// Everything the public channel keeps between requests, built once at start.
+pub struct Gate {
+    pub limits: Limits,
+    pub captchas: Captchas,
+    pub sms: Box<dyn SmsGateway>,
+    pub sms_settings: SmsSettings,
+    pub signals: Signals,
+    pub proxies: TrustedProxies,
+    /// A loopback-only load-test server: captcha answers and codes are shown to the client.
+    pub load_test: bool,
+}
+
+/// What the public channel's checks need from the running service.
+#[derive(Clone, Copy)]
+pub struct Deps<'a> {
+    pub hot: &'a dyn HotState,
+    pub store: &'a dyn Store,
+    pub secret: &'a Secret,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PublicError {
+    #[error("this campaign does not take {0} ballots")]
+    WrongMode(&'static str),
+    #[error("bad phone number: {0}")]
+    Phone(#[from] PhoneError),
+    #[error(transparent)]
+    Captcha(CaptchaError),
+    #[error(transparent)]
+    Otp(OtpError),
+    #[error("limit reached")]
+    Limited(Limited),
+    #[error("the SMS could not be sent")]
+    SmsFailed,
+    #[error("the respondent has already taken part")]
+    AlreadyTaken,
+    #[error(transparent)]
+    Hot(#[from] HotError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A code was sent (or, to a bot that filled the honeypot, seemed to be).
+pub struct CodeSent {
+    pub masked: String,
+    /// Only on a load-test server with the load-test gateway.
+    pub test_code: Option<String>,
+}
+
+/// A respondent of the public channel, and when they began (server clock, Unix ms).
+pub struct Admitted {
+    pub respondent: Respondent,
+    pub began_ms: i64,
+    /// Device mode: the device, so a new one can be given its cookie.
+    pub device: Option<Device>,
+}
+
+impl Gate {
+    fn ensure_mode(campaign: &Campaign, mode: PublicMode) -> Result<(), PublicError> {
+        if campaign.definition.public.mode == mode {
+            Ok(())
+        } else {
+            Err(PublicError::WrongMode(mode.as_str()))
+        }
+    }
+
+    /// Refuses, and counts as an abuse signal, past a limit.
+    async fn charge(
+        &self,
+        hot: &dyn HotState,
+        campaign_id: i64,
+        key: &str,
+        window_secs: u64,
+        max: u64,
+        what: LimitKind,
+    ) -> Result<(), PublicError> {
+        charge(hot, key, window_secs, max, what).await?.map_err(|limited| {
+            self.signals.record(campaign_id, signals::RATE_LIMITED);
+            PublicError::Limited(limited)
+        })
+    }
+
+    async fn check_captcha(
+        &self,
+        hot: &dyn HotState,
+        campaign_id: i64,
+        id: &str,
+        answer: &str,
+    ) -> Result<i64, PublicError> {
+        self.captchas.check(hot, id, answer).await.map_err(|e| {
+            if !matches!(e, CaptchaError::Hot(_)) {
+                self.signals.record(campaign_id, signals::CAPTCHA_FAILED);
+            }
+            PublicError::Captcha(e)
+        })
+    }
+
+    /// `POST …/otp`: a captcha stands before every SMS. Answers the same for every valid
+    /// number — on the panel or not, voted or not — so nobody learns either by asking.
+    pub async fn send_code(
+        &self,
+        deps: Deps<'_>,
+        campaign: &Campaign,
+        request: &CodeRequest,
+        client: Option<IpAddr>,
+    ) -> Result<CodeSent, PublicError> {
+        Self::ensure_mode(campaign, PublicMode::Phone)?;
+        let (id, limits) = (campaign.id, &self.limits);
+        let address = address::limit_key(client);
+        self.charge(
+            deps.hot,
+            id,
+            &format!("otp-addr:{address}"),
+            3600,
+            limits.otp_per_address_per_hour,
+            LimitKind::OtpAddress,
+        )
+        .await?;
+        let number = PhoneNumber::parse(&request.phone)?;
+        self.check_captcha(deps.hot, id, &request.captcha_id, &request.captcha_answer).await?;
+        if request.homepage.as_deref().is_some_and(|h| !h.trim().is_empty()) {
+            // A bot: let it believe it worked, and send nothing.
+            self.signals.record(id, signals::HONEYPOT);
+            return Ok(CodeSent { masked: number.masked(), test_code: None });
+        }
+        let key = NumberKey::new(&number.keyed_hash(deps.secret));
+        let cooldown = format!("otp-cool:{id}:{}", key.as_str());
+        self.charge(deps.hot, id, &cooldown, limits.otp_cooldown_secs, 1, LimitKind::OtpCooldown).await?;
+        let daily = format!("otp-day:{}", key.as_str());
+        self.charge(
+            deps.hot,
+            id,
+            &daily,
+            24 * 3600,
+            limits.otp_per_number_per_day,
+            LimitKind::OtpNumberDaily,
+        )
+        .await?;
+        let budget = campaign.definition.public.sms_per_hour.unwrap_or(limits.sms_per_campaign_per_hour);
+        self.charge(deps.hot, id, &format!("sms:{id}"), 3600, budget, LimitKind::SmsBudget).await?;
+        self.charge(deps.hot, id, "sms:all", 3600, limits.sms_global_per_hour, LimitKind::SmsBudget).await?;
+
+        let code = Codes { hot: deps.hot, secret: deps.secret, limits }.issue(id, &key).await?;
+        let text = self.sms_settings.text(&code, limits.otp_ttl_secs);
+        if let Err(e) = self.sms.send(&number, &text, &code).await {
+            tracing::warn!(error = %e, "an SMS code was not sent");
+            self.signals.record(id, signals::SMS_FAILED);
+            // Not the person's fault: let them ask again at once.
+            let _ = deps.hot.delete(&cooldown).await;
+            return Err(PublicError::SmsFailed);
+        }
+        self.signals.record(id, signals::SMS_SENT);
+        let test_code = (self.load_test && self.sms.kind() == GatewayKind::Loadtest).then_some(code);
+        Ok(CodeSent { masked: number.masked(), test_code })
+    }
+
+    /// Checks a number's code and says who it belongs to: a panel member's number counts
+    /// for the panel (once, with their invitation's key), any other for the public.
+    /// Only the number's owner gets this far, so only they learn whether it has voted.
+    pub async fn admit_number(
+        &self,
+        deps: Deps<'_>,
+        campaign: &Campaign,
+        phone: &str,
+        code: &str,
+    ) -> Result<Admitted, PublicError> {
+        Self::ensure_mode(campaign, PublicMode::Phone)?;
+        let number = PhoneNumber::parse(phone)?;
+        let hash = number.keyed_hash(deps.secret);
+        let key = NumberKey::new(&hash);
+        let codes = Codes { hot: deps.hot, secret: deps.secret, limits: &self.limits };
+        let began_ms = codes.verify(campaign.id, &key, code).await.map_err(|e| {
+            if !matches!(e, OtpError::Hot(_)) {
+                self.signals.record(campaign.id, signals::OTP_FAILED);
+            }
+            PublicError::Otp(e)
+        })?;
+        let respondent = match deps.store.find_invitation(campaign.id, InvitationLookup::Phone(&hash)).await?
+        {
+            Some(member) => Respondent {
+                key: invitation::panel_respondent_key(&member.member_code),
+                class: RespondentClass::Panel,
+                segment: Some(member.segment),
+                district: Some(member.district),
+            },
+            None => Respondent {
+                key: key.respondent_key(),
+                class: RespondentClass::Public,
+                segment: None,
+                district: None,
+            },
+        };
+        Ok(Admitted { respondent, began_ms, device: None })
+    }
+
+    /// Device mode: a captcha with every ballot, a signed cookie, and a cap per address.
+    pub async fn admit_device(
+        &self,
+        deps: Deps<'_>,
+        campaign: &Campaign,
+        cookie: Option<&str>,
+        captcha_id: &str,
+        captcha_answer: &str,
+        client: Option<IpAddr>,
+    ) -> Result<Admitted, PublicError> {
+        Self::ensure_mode(campaign, PublicMode::Device)?;
+        let began_ms = self.check_captcha(deps.hot, campaign.id, captcha_id, captcha_answer).await?;
+        let device =
+            cookie.and_then(|c| Device::from_cookie(deps.secret, c)).unwrap_or_else(Device::new_random);
+        let key = format!("dev-addr:{}:{}", campaign.id, address::limit_key(client));
+        let max = self.limits.device_ballots_per_address_per_hour;
+        self.charge(deps.hot, campaign.id, &key, 3600, max, LimitKind::DeviceAddress).await?;
+        let respondent = Respondent {
+            key: device.respondent_key(deps.secret),
+            class: RespondentClass::Device,
+            segment: None,
+            district: None,
+        };
+        Ok(Admitted { respondent, began_ms, device: Some(device) })
+    }
+
+    /// Whether the respondent's ballot is already counted (the database decides).
+    pub async fn ensure_not_taken(
+        &self,
+        deps: Deps<'_>,
+        campaign: &Campaign,
+        key: &str,
+    ) -> Result<(), PublicError> {
+        if deps.store.is_claimed(campaign.id, key).await? {
+            self.signals.record(campaign.id, signals::DUPLICATE_REFUSED);
+            return Err(PublicError::AlreadyTaken);
+        }
+        Ok(())
+    }
+
+    /// Ballots per address per minute, on every channel.
+    pub async fn charge_submit(
+        &self,
+        hot: &dyn HotState,
+        campaign_id: i64,
+        client: Option<IpAddr>,
+    ) -> Result<(), PublicError> {
+        let key = format!("submit:{}", address::limit_key(client));
+        self.charge(
+            hot,
+            campaign_id,
+            &key,
+            60,
+            self.limits.submits_per_address_per_minute,
+            LimitKind::SubmitRate,
+        )
+        .await
+    }
+
+    /// Whether a public ballot looks scripted by how it arrived — never by what it says —
+    /// counting each reason as a signal. Flagged ballots are stored and counted apart.
+    pub async fn suspicious(
+        &self,
+        hot: &dyn HotState,
+        campaign_id: i64,
+        ballot: &Ballot,
+        began_ms: i64,
+        honeypot: Option<&str>,
+        client: Option<IpAddr>,
+    ) -> Result<bool, HotError> {
+        let mut flagged = false;
+        if honeypot.is_some_and(|h| !h.trim().is_empty()) {
+            self.signals.record(campaign_id, signals::HONEYPOT);
+            flagged = true;
+        }
+        let took_ms = crate::store::now_unix_ms() - began_ms;
+        if took_ms < self.limits.fast_ballot_floor_ms(ballot.rated().count()) {
+            self.signals.record(campaign_id, signals::FAST_BALLOT);
+            flagged = true;
+        }
+        let pattern = hex::encode(&Sha256::digest(ballot.encode_ratings().as_bytes())[..8]);
+        let key = format!("burst:{campaign_id}:{}:{pattern}", address::block_key(client));
+        if hot.hit(&key, self.limits.burst_window_secs).await?.count > self.limits.burst_threshold {
+            self.signals.record(campaign_id, signals::PATTERN_BURST);
+            flagged = true;
+        }
+        if flagged {
+            self.signals.record(campaign_id, signals::FLAGGED_BALLOT);
+        }
+        Ok(flagged)
+    }
+}
+
+/// The body of `POST …/otp`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeRequest {
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub captcha_id: String,
+    #[serde(default)]
+    pub captcha_answer: String,
+    /// The honeypot: a field people never see.
+    #[serde(default)]
+    pub homepage: Option<String>,
+}
