@@ -87,6 +87,11 @@ fn random_suffix() -> String {
 /// Starts an app with the demo campaign and a panel of [`PANEL`]; `None` when the backend's
 /// services are not there (the test then returns early, having said why).
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// [`spawn_app`] with settings of the test's own (limits, gateways, proxies).
+pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> Option<TestApp> {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = Settings {
         bind: "127.0.0.1:0".into(),
@@ -94,6 +99,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         workers: Some(2),
         ..Settings::default()
     };
+    configure(&mut settings);
     let mut database = None;
     if backend == Backend::Scaled {
         if !scaled_services_available().await {
@@ -245,6 +251,96 @@ impl TestApp {
         let retry_after = response.headers().get("Retry-After").map(|v| v.to_str().unwrap().to_owned());
         let body = response.body().limit(1 << 20).await.unwrap();
         (response.status().as_u16(), serde_json::from_slice(&body).unwrap_or(Value::Null), retry_after)
+    }
+
+    /// A POST with extra headers; answers status, body, and the named response header.
+    pub async fn post_with(
+        &self,
+        base: &str,
+        path: &str,
+        body: &Value,
+        headers: &[(&str, &str)],
+        want_header: &str,
+    ) -> (u16, Value, Option<String>) {
+        let mut request =
+            self.client.post(format!("{base}{path}")).insert_header(("Content-Type", "application/json"));
+        for header in headers {
+            request = request.insert_header(*header);
+        }
+        let mut response = request.send_body(body.to_string()).await.unwrap();
+        let header = response.headers().get(want_header).map(|v| v.to_str().unwrap().to_owned());
+        let body = response.body().limit(1 << 20).await.unwrap();
+        (response.status().as_u16(), serde_json::from_slice(&body).unwrap_or(Value::Null), header)
+    }
+
+    /// A captcha from `base`, and its answer read from the server's hot state (as a person
+    /// would read the picture).
+    pub async fn captcha_at(&self, base: &str) -> (String, String) {
+        let mut response = self.client.get(format!("{base}/api/v1/captcha")).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        let body: Value = serde_json::from_slice(&response.body().await.unwrap()).unwrap();
+        let id = body["id"].as_str().unwrap().to_owned();
+        assert!(body["image"].as_str().unwrap().starts_with("data:image/png;base64,"));
+        let stored = self.state.hot.get(&format!("captcha:{id}")).await.unwrap().expect("the answer is kept");
+        (id, stored.split_once('.').unwrap().0.to_owned())
+    }
+
+    pub async fn captcha(&self) -> (String, String) {
+        self.captcha_at(&self.address).await
+    }
+
+    /// Asks `base` for an SMS code for `phone`, solving a fresh captcha; status, body, Retry-After.
+    pub async fn request_code_at(&self, base: &str, slug: &str, phone: &str) -> (u16, Value, Option<String>) {
+        let (id, answer) = self.captcha_at(base).await;
+        let body = json!({ "phone": phone, "captcha_id": id, "captcha_answer": answer });
+        self.post_with(base, &format!("/api/v1/campaigns/{slug}/otp"), &body, &[], "Retry-After").await
+    }
+
+    pub async fn request_code(&self, phone: &str) -> (u16, Value, Option<String>) {
+        self.request_code_at(&self.address, "demo", phone).await
+    }
+
+    /// The SMS codes the outbox gateway sent to a masked number, oldest first.
+    pub fn codes_sent_to(&self, masked: &str) -> Vec<String> {
+        let path = self.settings.data_dir.join(minping::public::sms::OUTBOX_NAME);
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        (text.lines())
+            .map(|line| serde_json::from_str::<Value>(line).unwrap())
+            .filter(|entry| entry["to"] == masked)
+            .map(|entry| {
+                let text = entry["text"].as_str().unwrap();
+                let start = text.find(|c: char| c.is_ascii_digit()).unwrap();
+                text[start..start + 6].to_owned()
+            })
+            .collect()
+    }
+
+    pub async fn verify_at(&self, base: &str, slug: &str, phone: &str, otp: &str) -> (u16, Value) {
+        let body = json!({ "phone": phone, "otp": otp });
+        let (status, body, _) = self
+            .post_with(base, &format!("/api/v1/campaigns/{slug}/otp/verify"), &body, &[], "Retry-After")
+            .await;
+        (status, body)
+    }
+
+    pub async fn verify(&self, phone: &str, otp: &str) -> (u16, Value) {
+        self.verify_at(&self.address, "demo", phone, otp).await
+    }
+
+    /// A full ballot on the public channel, by phone number and code.
+    pub fn phone_ballot(&self, phone: &str, otp: &str) -> Value {
+        let mut ballot = self.full_ballot("");
+        let object = ballot.as_object_mut().unwrap();
+        object.remove("invitation");
+        object.insert("phone".into(), json!(phone));
+        object.insert("otp".into(), json!(otp));
+        ballot
+    }
+
+    /// Flushes the abuse signals and reads them back for the demo campaign.
+    pub async fn signals(&self) -> std::collections::HashMap<String, i64> {
+        self.state.gate.signals.flush(self.state.store.as_ref()).await;
+        self.state.store.signals(self.campaign_id().await).await.unwrap().into_iter().collect()
     }
 
     pub async fn submit(&self, ballot: &Value) -> (u16, Value) {

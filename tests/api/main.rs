@@ -6,6 +6,7 @@ mod ballots;
 mod closing;
 mod durability;
 mod helpers;
+mod public;
 mod roster;
 mod service;
 mod staff;
