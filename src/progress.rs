@@ -1,5 +1,6 @@
 //! The live view of a campaign for staff: ballots so far and per hour, the panel's response
-//! by segment and district, and each unit's valid ballots against the campaign's minimum.
+//! by segment and district, each unit's valid ballots against the campaign's minimum, and
+//! the public channel's abuse signals and SMS budget.
 //! Read from counters, and computed at most once every two seconds per instance however
 //! many staff watch.
 
@@ -11,6 +12,8 @@ use serde::Serialize;
 
 use crate::domain::Campaign;
 use crate::export::ballots::CampaignLayout;
+use crate::hot::HotState;
+use crate::public::Gate;
 use crate::store::Store;
 
 const FRESH_FOR: Duration = Duration::from_secs(2);
@@ -27,6 +30,35 @@ pub struct Progress {
     pub panel: PanelProgress,
     pub min_valid: u64,
     pub units: Vec<UnitProgress>,
+    /// Ballots so far by respondent class (`panel`, `public`, `device`).
+    pub by_class: BTreeMap<String, i64>,
+    pub public: PublicProgress,
+}
+
+/// The public channel as staff watch it: its abuse signals and the SMS budget.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicProgress {
+    pub mode: &'static str,
+    /// Every abuse signal by name, 0 when it never happened.
+    pub signals: BTreeMap<&'static str, i64>,
+    pub sms: SmsBudget,
+}
+
+/// SMS codes sent in the current hour's window, against the budgets.
+#[derive(Debug, Clone, Serialize)]
+pub struct SmsBudget {
+    pub sent_this_hour: u64,
+    pub per_hour: u64,
+    pub all_campaigns_this_hour: u64,
+    pub all_campaigns_per_hour: u64,
+}
+
+/// Where the live figures come from: counters in the database and hot state, never ballots.
+#[derive(Clone, Copy)]
+pub struct Sources<'a> {
+    pub store: &'a dyn Store,
+    pub hot: &'a dyn HotState,
+    pub gate: &'a Gate,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -60,7 +92,8 @@ pub struct UnitProgress {
     pub valid_n: u64,
 }
 
-pub async fn read(store: &dyn Store, campaign: &Campaign) -> anyhow::Result<Progress> {
+pub async fn read(sources: Sources<'_>, campaign: &Campaign) -> anyhow::Result<Progress> {
+    let store = sources.store;
     let by_hour: Vec<HourCount> = (store.ballots_by_hour(campaign.id).await?)
         .into_iter()
         .map(|(hour, ballots)| HourCount { hour: hour * 3600, ballots })
@@ -99,7 +132,22 @@ pub async fn read(store: &dyn Store, campaign: &Campaign) -> anyhow::Result<Prog
             valid_n: u.valid_n,
         })
         .collect();
+    let stored: HashMap<String, i64> = store.signals(campaign.id).await?.into_iter().collect();
+    let signals = (crate::public::signals::ALL.iter())
+        .map(|name| (*name, stored.get(*name).copied().unwrap_or(0)))
+        .collect();
+    let limits = &sources.gate.limits;
+    // Hot state may be gone (flushed, restarting): the budget then reads 0, nothing fails.
+    let count = |key: String| async move { sources.hot.count(&key).await.unwrap_or(0) };
+    let sms = SmsBudget {
+        sent_this_hour: count(format!("sms:{}", campaign.id)).await,
+        per_hour: campaign.definition.public.sms_per_hour.unwrap_or(limits.sms_per_campaign_per_hour),
+        all_campaigns_this_hour: count("sms:all".into()).await,
+        all_campaigns_per_hour: limits.sms_global_per_hour,
+    };
     Ok(Progress {
+        by_class: store.ballots_by_class(campaign.id).await?.into_iter().collect(),
+        public: PublicProgress { mode: campaign.definition.public.mode.as_str(), signals, sms },
         slug: campaign.slug().to_owned(),
         title: campaign.definition.title.clone(),
         status: campaign.status.as_str(),
@@ -117,13 +165,13 @@ pub async fn read(store: &dyn Store, campaign: &Campaign) -> anyhow::Result<Prog
 pub struct ProgressCache(Mutex<HashMap<String, (Instant, Arc<String>)>>);
 
 impl ProgressCache {
-    pub async fn json(&self, store: &dyn Store, campaign: &Campaign) -> anyhow::Result<Arc<String>> {
+    pub async fn json(&self, sources: Sources<'_>, campaign: &Campaign) -> anyhow::Result<Arc<String>> {
         if let Some((read_at, json)) = self.0.lock().expect("progress cache lock").get(campaign.slug()) {
             if read_at.elapsed() < FRESH_FOR {
                 return Ok(json.clone());
             }
         }
-        let json = Arc::new(serde_json::to_string(&read(store, campaign).await?)?);
+        let json = Arc::new(serde_json::to_string(&read(sources, campaign).await?)?);
         self.0
             .lock()
             .expect("progress cache lock")

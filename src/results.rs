@@ -94,6 +94,32 @@ pub async fn report(store: &dyn Store, campaign: &Campaign) -> anyhow::Result<Re
     })
 }
 
+/// The results as they would be with flagged ballots counted (or not), whatever the
+/// formula says: staff see what the suspicious ballots change. Status `what_if`: never
+/// frozen, never the published figures.
+pub async fn what_if_flagged(
+    store: &dyn Store,
+    campaign: &Campaign,
+    count_flagged: bool,
+) -> anyhow::Result<Report> {
+    let mut formula = campaign.definition.formula.clone();
+    formula.count_flagged = count_flagged;
+    let rows = store.tallies(campaign.id).await?;
+    let results =
+        scoring::compute(&CampaignLayout::of(campaign).layout(), &formula, &tallies(campaign, &rows)?);
+    Ok(Report {
+        campaign: campaign.slug().to_owned(),
+        title: campaign.definition.title.clone(),
+        status: "what_if".into(),
+        ballots: store.ballot_count(campaign.id).await? as u64,
+        fingerprint: None,
+        computed_at: crate::store::now_unix(),
+        formula,
+        scale: scale_labels(campaign),
+        results,
+    })
+}
+
 fn frozen_report(campaign: &Campaign, frozen: &FinalResults) -> anyhow::Result<Report> {
     Ok(Report {
         campaign: campaign.slug().to_owned(),

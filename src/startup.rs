@@ -80,6 +80,11 @@ impl AppState {
         })
     }
 
+    /// Where the live figures are read from.
+    pub fn sources(&self) -> crate::progress::Sources<'_> {
+        crate::progress::Sources { store: self.store.as_ref(), hot: self.hot.as_ref(), gate: &self.gate }
+    }
+
     /// Commits every queued ballot and the last abuse signals, then closes the database.
     pub async fn shutdown(&self) {
         self.writer.shutdown().await;

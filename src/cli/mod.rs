@@ -65,6 +65,10 @@ struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080].
     #[arg(long)]
     bind: Option<String>,
+    /// Load-test server: hands captcha answers and SMS codes to clients (in headers) and
+    /// sends no SMS. Refuses to start unless listening on loopback.
+    #[arg(long)]
+    load_test: bool,
 }
 
 #[derive(Args)]
@@ -116,6 +120,12 @@ impl Cli {
                     None => println!("  (the invitation list {} is missing)", info.csv_path.display()),
                 }
                 println!("  all {} invitations: {}", info.invitations, info.csv_path.display());
+                if settings.sms.gateway == crate::public::sms::GatewayKind::Outbox {
+                    println!(
+                        "  public (phone):     SMS codes go to {} (member P0001's number is 199 0000 0001)",
+                        settings.data_dir.join(crate::public::sms::OUTBOX_NAME).display()
+                    );
+                }
                 println!(
                     "  staff console:      {}/admin/  (first: minping user add NAME --role admin)",
                     settings.public_base()
@@ -146,6 +156,12 @@ impl ServeArgs {
         self.data.apply(settings);
         if let Some(bind) = self.bind {
             settings.bind = bind;
+        }
+        if self.load_test {
+            settings.load_test = true;
+            if settings.sms.gateway == crate::public::sms::GatewayKind::Outbox {
+                settings.sms.gateway = crate::public::sms::GatewayKind::Loadtest;
+            }
         }
     }
 }

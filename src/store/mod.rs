@@ -211,6 +211,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
 
     async fn append_audit(&self, entry: &AuditEntry) -> Result<()>;
+    /// Ballots so far by respondent class, from the counters.
+    async fn ballots_by_class(&self, campaign_id: i64) -> Result<Vec<(String, i64)>>;
     /// Ballots per hour (hours since the Unix epoch), from the counters, ascending.
     async fn ballots_by_hour(&self, campaign_id: i64) -> Result<Vec<(i64, i64)>>;
     /// Panel members invited and responded, per segment and district.

@@ -486,6 +486,17 @@ macro_rules! impl_store {
                     .map_err(StoreError::from_sqlx)
             }
 
+            async fn ballots_by_class(&self, campaign_id: i64) -> $crate::store::Result<Vec<(String, i64)>> {
+                sqlx::query_as(
+                    "SELECT class, CAST(SUM(count) AS BIGINT) FROM ballot_hours WHERE campaign_id = $1 \
+                     GROUP BY class ORDER BY class",
+                )
+                .bind(campaign_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)
+            }
+
             async fn ballots_by_hour(&self, campaign_id: i64) -> $crate::store::Result<Vec<(i64, i64)>> {
                 sqlx::query_as(
                     "SELECT hour, CAST(SUM(count) AS BIGINT) FROM ballot_hours WHERE campaign_id = $1 \

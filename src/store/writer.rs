@@ -291,6 +291,9 @@ mod tests {
         async fn signals(&self, _: i64) -> Result<Vec<(String, i64)>> {
             Ok(vec![])
         }
+        async fn ballots_by_class(&self, _: i64) -> Result<Vec<(String, i64)>> {
+            Ok(vec![])
+        }
     }
 
     fn campaign() -> Arc<Campaign> {

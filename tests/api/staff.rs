@@ -306,4 +306,57 @@ both_backends!(
     staff_roles_are_enforced_and_audited,
     repeated_failed_sign_ins_are_slowed_down,
     staff_set_up_campaigns_and_follow_up_the_panel,
+    staff_watch_the_public_channel_and_weigh_flagged_ballots,
 );
+
+async fn staff_watch_the_public_channel_and_weigh_flagged_ballots(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    add_user(&app, "li", "monitor", "li-secret-123");
+    // A panel ballot, and a public one sent too fast to have been read: flagged.
+    assert_eq!(app.submit(&app.full_ballot(&app.invites[0].token)).await.0, 201);
+    assert_eq!(app.request_code("13800138000").await.0, 202);
+    let code = app.codes_sent_to("138****8000").pop().unwrap();
+    assert_eq!(app.submit(&app.phone_ballot("13800138000", &code)).await.0, 201);
+    app.signals().await;
+
+    // The names the issue gives: /login and /monitor.
+    let url = format!("{}/api/v1/admin/login", app.address);
+    let mut response =
+        app.client.post(url).send_json(&json!({ "name": "li", "password": "li-secret-123" })).await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let cookie =
+        response.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
+    let csrf = serde_json::from_slice::<Value>(&response.body().await.unwrap()).unwrap()["csrf"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let monitor = Signed { cookie, csrf };
+    let (status, body) = call(&app, Some(&monitor), "GET", "/campaigns/demo/monitor", false).await;
+    assert_eq!(status, 200);
+    let live = json_of(&body);
+    assert_eq!(live["by_class"], json!({ "panel": 1, "public": 1 }));
+    assert_eq!(live["public"]["mode"], "phone");
+    assert_eq!(live["public"]["signals"]["fast_ballot"], 1);
+    assert_eq!(live["public"]["signals"]["flagged_ballot"], 1);
+    assert_eq!(live["public"]["signals"]["captcha_failed"], 0);
+    assert_eq!(live["public"]["sms"]["sent_this_hour"], 1);
+    assert_eq!(live["public"]["sms"]["per_hour"], 20_000);
+
+    // Flagged ballots count by default; staff can see the results without them.
+    let unit = app.unit_codes()[1].clone();
+    let valid = |report: &Value| {
+        let units = report["results"]["units"].as_array().unwrap();
+        units.iter().find(|u| u["code"] == unit.as_str()).unwrap()["valid_n"].as_u64().unwrap()
+    };
+    let (_, body) = call(&app, Some(&monitor), "GET", "/campaigns/demo/results", false).await;
+    assert_eq!(valid(&json_of(&body)), 2);
+    let (_, body) = call(&app, Some(&monitor), "GET", "/campaigns/demo/results?flagged=exclude", false).await;
+    let without = json_of(&body);
+    assert_eq!((without["status"].as_str(), valid(&without)), (Some("what_if"), 1));
+    let (status, body) =
+        call(&app, Some(&monitor), "GET", "/campaigns/demo/results?flagged=maybe", false).await;
+    assert_eq!((status, json_of(&body)["field"].as_str()), (422, Some("flagged")));
+    let (status, _) = call(&app, Some(&monitor), "POST", "/logout", true).await;
+    assert_eq!(status, 204);
+    app.finish().await;
+}

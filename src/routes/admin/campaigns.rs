@@ -26,15 +26,39 @@ pub async fn list(state: web::Data<AppState>, _staff: Staff) -> Result<HttpRespo
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(campaigns))
 }
 
-/// `GET /api/v1/admin/campaigns/{slug}/results`: provisional while open, final once closed.
+/// `GET /api/v1/admin/campaigns/{slug}/results[?flagged=include|exclude]`: provisional while
+/// open, final once closed; with `flagged`, what the results would be with flagged ballots
+/// counted or not.
 pub async fn results(
     state: web::Data<AppState>,
     slug: web::Path<String>,
+    query: web::Query<ResultsQuery>,
     _staff: Staff,
 ) -> Result<HttpResponse, ApiError> {
     let campaign = campaign(&state, &slug).await?;
-    let report = crate::results::report(state.store.as_ref(), &campaign).await.map_err(failed)?;
+    let store = state.store.as_ref();
+    let report = match query.flagged.as_deref() {
+        None => crate::results::report(store, &campaign).await,
+        Some("include") => crate::results::what_if_flagged(store, &campaign, true).await,
+        Some("exclude") => crate::results::what_if_flagged(store, &campaign, false).await,
+        Some(_) => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_query",
+                "flagged 只能是 include 或 exclude",
+                "flagged must be include or exclude",
+            )
+            .field("flagged"))
+        }
+    }
+    .map_err(failed)?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(report))
+}
+
+#[derive(serde::Deserialize)]
+pub struct ResultsQuery {
+    /// `include` / `exclude`: the results as they would be with flagged ballots counted or not.
+    flagged: Option<String>,
 }
 
 /// `GET /api/v1/admin/campaigns/{slug}/export/{file}`: `results.csv`, `results.xlsx`,

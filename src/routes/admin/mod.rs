@@ -24,6 +24,11 @@ pub fn scope() -> actix_web::Scope {
         .route("/campaigns/{slug}/results", web::get().to(campaigns::results))
         .route("/campaigns/{slug}/progress", web::get().to(progress::get))
         .route("/campaigns/{slug}/progress/stream", web::get().to(progress::stream))
+        // The names the work-style office's other tools use for the same things.
+        .route("/login", web::post().to(session::sign_in))
+        .route("/logout", web::post().to(session::sign_out))
+        .route("/campaigns/{slug}/monitor", web::get().to(progress::get))
+        .route("/campaigns/{slug}/monitor/stream", web::get().to(progress::stream))
         .route("/campaigns/{slug}/export/{file}", web::get().to(campaigns::export))
         .route("/campaigns/{slug}/non-responders", web::get().to(panel::non_responders))
         .route("/campaigns/{slug}/feedback", web::get().to(panel::feedback))

@@ -17,7 +17,7 @@ pub async fn get(
     _staff: Staff,
 ) -> Result<HttpResponse, ApiError> {
     let campaign = super::campaign(&state, &slug).await?;
-    let json = state.progress.json(state.store.as_ref(), &campaign).await.map_err(super::failed)?;
+    let json = state.progress.json(state.sources(), &campaign).await.map_err(super::failed)?;
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .insert_header(("Cache-Control", "no-store"))
@@ -57,7 +57,7 @@ pub async fn stream(
 
 async fn next_event(state: &AppState, slug: &str) -> String {
     match state.catalog.get(slug).await {
-        Ok(Some(campaign)) => match state.progress.json(state.store.as_ref(), &campaign).await {
+        Ok(Some(campaign)) => match state.progress.json(state.sources(), &campaign).await {
             Ok(json) => format!("event: progress\ndata: {json}\n\n"),
             Err(e) => {
                 tracing::warn!(error = ?e, "live progress failed");

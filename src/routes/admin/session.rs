@@ -28,12 +28,10 @@ pub async fn sign_in(
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let input: SignIn = crate::routes::body::read_json(&req, body, 4096).await?;
-    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    let limited = |n: u64, max: u64| n >= max;
-    let by_name = state.hot.get(&format!("signin-fail:name:{}", input.name)).await.ok().flatten();
-    let by_address = state.hot.get(&format!("signin-fail:addr:{address}")).await.ok().flatten();
-    let count = |v: Option<String>| v.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-    if limited(count(by_name), PER_NAME) || limited(count(by_address), PER_ADDRESS) {
+    let address = crate::public::address::limit_key(state.gate.proxies.of_request(&req));
+    let by_name = state.hot.count(&format!("signin-fail:name:{}", input.name)).await.unwrap_or(0);
+    let by_address = state.hot.count(&format!("signin-fail:addr:{address}")).await.unwrap_or(0);
+    if by_name >= PER_NAME || by_address >= PER_ADDRESS {
         metrics::counter!("minping_staff_sign_in_total", "outcome" => "rate_limited").increment(1);
         let mut e = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
