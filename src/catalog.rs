@@ -43,4 +43,10 @@ impl Catalog {
         }
         Ok(campaign)
     }
+
+    /// Drops a campaign from this instance's cache after a change made here, so the change
+    /// shows at once (other instances see it within a second).
+    pub fn forget(&self, slug: &str) {
+        self.entries.write().expect("catalog lock").remove(slug);
+    }
 }

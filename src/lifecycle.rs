@@ -2,7 +2,7 @@
 //! `results::close`). Shared by the command line and the staff API; every step is audited.
 
 use crate::domain::formula::Formula;
-use crate::domain::{CampaignDefinition, CampaignStatus};
+use crate::domain::{CampaignDefinition, CampaignSettings, CampaignStatus};
 use crate::store::{AuditEntry, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +63,28 @@ pub async fn update_draft(
     store.update_definition(campaign.id, definition).await?;
     let detail = format!("replaced the definition of draft `{slug}` ({} units)", definition.unit_count());
     audit(store, actor, "campaign.update", campaign.id, detail).await
+}
+
+/// Replaces the settings that may change while a campaign runs (public channel, dates,
+/// response target); refused once it is closed. The audit log keeps before and after.
+pub async fn change_settings(
+    store: &dyn Store,
+    slug: &str,
+    settings: CampaignSettings,
+    actor: &str,
+) -> Result<(), LifecycleError> {
+    let campaign = store.campaign(slug).await?.ok_or_else(|| LifecycleError::UnknownCampaign(slug.into()))?;
+    if campaign.status == CampaignStatus::Closed {
+        return Err(LifecycleError::Frozen(slug.into()));
+    }
+    let mut definition = campaign.definition.clone();
+    let before = serde_json::to_string(&definition.settings).expect("settings serialise");
+    definition.settings = settings;
+    definition.validate()?;
+    store.update_definition(campaign.id, &definition).await?;
+    let after = serde_json::to_string(&definition.settings).expect("settings serialise");
+    audit(store, actor, "campaign.settings", campaign.id, format!("settings of `{slug}`: {before} → {after}"))
+        .await
 }
 
 /// Replaces the formula: freely while a draft; once open only with a stated reason (kept in

@@ -40,7 +40,7 @@ pub fn definition() -> CampaignDefinition {
         suggestion_max_chars: 500,
         scale: default_scale(),
         formula: Default::default(),
-        public: Default::default(),
+        settings: Default::default(),
         categories: (data::CATEGORIES.iter())
             .map(|c| CategoryDefinition {
                 code: c.code.into(),

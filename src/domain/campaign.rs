@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use actix_web::web::Bytes;
 use serde::{Deserialize, Serialize};
 
-use super::channel::PublicChannel;
+use super::channel::{CampaignSettings, SettingsError};
 use super::formula::{Formula, FormulaError};
 use super::scale::{default_scale, ScaleOption};
 
@@ -28,9 +28,10 @@ pub struct CampaignDefinition {
     /// How the tallies become the score component.
     #[serde(default)]
     pub formula: Formula,
-    /// Who besides the panel may take part, and how; phone + SMS code by default.
-    #[serde(default)]
-    pub public: PublicChannel,
+    /// What may change while the campaign runs: the public channel (phone + SMS code by
+    /// default), the announced dates, the response target.
+    #[serde(flatten)]
+    pub settings: CampaignSettings,
     pub categories: Vec<CategoryDefinition>,
 }
 
@@ -104,6 +105,8 @@ pub enum DefinitionError {
     TooManyUnits(usize),
     #[error("formula: {0}")]
     Formula(#[from] FormulaError),
+    #[error("{0}")]
+    Settings(#[from] SettingsError),
 }
 
 /// Ballots store ratings compactly, one character per unit; see [`crate::domain::ballot`].
@@ -195,6 +198,7 @@ impl CampaignDefinition {
         let units: Vec<&str> =
             self.categories.iter().flat_map(|c| c.units.iter().map(|u| u.code.as_str())).collect();
         self.formula.validate(&options, &units)?;
+        self.settings.validate()?;
         Ok(())
     }
 
@@ -235,6 +239,8 @@ struct PublicCampaign<'a> {
     require_all: bool,
     limits: PublicLimits,
     public: PublicChannelView,
+    opens_on: Option<&'a str>,
+    closes_on: Option<&'a str>,
     scale: Vec<PublicOption<'a>>,
     categories: &'a [CategoryDefinition],
 }
@@ -271,7 +277,9 @@ impl<'a> PublicCampaign<'a> {
                 reason_max_chars: d.reason_max_chars,
                 suggestion_max_chars: d.suggestion_max_chars,
             },
-            public: PublicChannelView { mode: d.public.mode.as_str() },
+            public: PublicChannelView { mode: d.settings.public.mode.as_str() },
+            opens_on: d.settings.opens_on.as_deref(),
+            closes_on: d.settings.closes_on.as_deref(),
             scale: (d.scale.iter())
                 .map(|o| PublicOption {
                     code: &o.code,
@@ -301,7 +309,7 @@ pub(crate) mod tests {
             suggestion_max_chars: 20,
             scale: default_scale(),
             formula: Formula::default(),
-            public: PublicChannel::default(),
+            settings: CampaignSettings::default(),
             categories: vec![
                 CategoryDefinition {
                     code: "A".into(),

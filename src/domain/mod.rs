@@ -11,5 +11,5 @@ pub mod text;
 
 pub use ballot::{Ballot, BallotInput, RespondentClass};
 pub use campaign::{Campaign, CampaignDefinition, CampaignStatus};
-pub use channel::{PublicChannel, PublicMode};
+pub use channel::{CampaignSettings, PublicChannel, PublicMode};
 pub use receipt::Receipt;

@@ -307,6 +307,7 @@ both_backends!(
     repeated_failed_sign_ins_are_slowed_down,
     staff_set_up_campaigns_and_follow_up_the_panel,
     staff_watch_the_public_channel_and_weigh_flagged_ballots,
+    admins_change_a_running_campaigns_settings,
 );
 
 async fn staff_watch_the_public_channel_and_weigh_flagged_ballots(backend: Backend) {
@@ -358,5 +359,51 @@ async fn staff_watch_the_public_channel_and_weigh_flagged_ballots(backend: Backe
     assert_eq!((status, json_of(&body)["field"].as_str()), (422, Some("flagged")));
     let (status, _) = call(&app, Some(&monitor), "POST", "/logout", true).await;
     assert_eq!(status, 204);
+    app.finish().await;
+}
+
+async fn admins_change_a_running_campaigns_settings(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    add_user(&app, "zhang", "admin", "zhang-secret-1");
+    add_user(&app, "li", "monitor", "li-secret-123");
+    let admin = sign_in(&app, "zhang", "zhang-secret-1").await.unwrap();
+    let monitor = sign_in(&app, "li", "li-secret-123").await.unwrap();
+    let path = "/campaigns/demo/settings";
+    let settings = json!({
+        "opens_on": "2026-12-01", "closes_on": "2026-12-20", "response_target": 85,
+        "public": { "mode": "off" },
+    });
+    assert_eq!(send(&app, &monitor, "PUT", path, settings.to_string()).await.0, 403);
+    for (bad, field) in [
+        (json!({ "opens_on": "2026-02-30" }), "opens_on"),
+        (json!({ "opens_on": "2026-12-20", "closes_on": "2026-12-01" }), "closes_on"),
+        (json!({ "response_target": 120 }), "response_target"),
+        (json!({ "public": { "mode": "phone", "sms_per_hour": 0 } }), "public.sms_per_hour"),
+    ] {
+        let (status, body) = send(&app, &admin, "PUT", path, bad.to_string()).await;
+        assert_eq!((status, body["field"].as_str()), (422, Some(field)), "{bad}: {body}");
+    }
+    let (status, body) =
+        send(&app, &admin, "PUT", path, json!({ "public": { "mode": "sms" } }).to_string()).await;
+    assert_eq!((status, body["field"].as_str()), (400, Some("public.mode")), "{body}");
+    // Nothing changed so far; now the whole set.
+    assert_eq!(app.get_json("/api/v1/campaigns/demo").await.1["public"]["mode"], "phone");
+    assert_eq!(send(&app, &admin, "PUT", path, settings.to_string()).await.0, 204);
+    let (_, campaign) = app.get_json("/api/v1/campaigns/demo").await;
+    assert_eq!(
+        (campaign["public"]["mode"].as_str(), campaign["opens_on"].as_str()),
+        (Some("off"), Some("2026-12-01"))
+    );
+    let (status, body, _) = app.request_code("13800138000").await;
+    assert_eq!((status, body["error"].as_str()), (403, Some("public_closed")));
+    let (_, body) = call(&app, Some(&monitor), "GET", "/campaigns/demo/monitor", false).await;
+    assert_eq!(json_of(&body)["response_target"], 85);
+    let (_, body) = call(&app, Some(&admin), "GET", "/audit?campaign=demo", false).await;
+    assert!(json_of(&body).as_array().unwrap().iter().any(|e| e["action"] == "campaign.settings"), "audited");
+
+    // The demo's outbox is shown to admins only, masked.
+    assert_eq!(call(&app, Some(&monitor), "GET", "/sms-outbox", false).await.0, 403);
+    let (status, body) = call(&app, Some(&admin), "GET", "/sms-outbox", false).await;
+    assert_eq!((status, json_of(&body)["gateway"].as_str()), (200, Some("outbox")));
     app.finish().await;
 }

@@ -197,6 +197,25 @@ pub async fn update(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// `PUT /api/v1/admin/campaigns/{slug}/settings` (admin): the settings that may change
+/// while the campaign runs — public channel, dates, response target — as JSON, whole.
+pub async fn settings(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    req: HttpRequest,
+    body: web::Payload,
+    staff: Staff,
+) -> Result<HttpResponse, ApiError> {
+    staff.require_admin()?;
+    let settings: crate::domain::CampaignSettings =
+        crate::routes::body::read_json(&req, body, 16 * 1024).await?;
+    lifecycle::change_settings(state.store.as_ref(), &slug, settings, &staff.actor())
+        .await
+        .map_err(lifecycle_error)?;
+    state.catalog.forget(&slug);
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// A campaign file (TOML) from a request body, validated.
 async fn campaign_file(
     req: &HttpRequest,
@@ -293,6 +312,10 @@ fn lifecycle_error(e: LifecycleError) -> ApiError {
                 .field("override_reason")
         }
         LifecycleError::Frozen(_) => conflict("frozen", "评议已结束，结果已封存，计分规则不能再修改", &e),
+        LifecycleError::Invalid(crate::domain::campaign::DefinitionError::Settings(ref s)) => {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_settings", s.message_zh(), s.to_string())
+                .field(s.field())
+        }
         LifecycleError::Invalid(ref d) => {
             let field = match d {
                 crate::domain::campaign::DefinitionError::Formula(f) => format!("formula.{}", f.field()),
