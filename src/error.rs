@@ -306,7 +306,7 @@ impl From<PublicError> for ApiError {
                     "短信发送失败，请稍后重新获取验证码",
                     "The SMS could not be sent; ask for a code again shortly",
                 );
-                e.retry_after = Some(30);
+                e.retry_after = Some(10);
                 e
             }
             PublicError::AlreadyTaken => Self::already_taken_part("phone"),

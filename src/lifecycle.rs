@@ -78,11 +78,11 @@ pub async fn change_settings(
         return Err(LifecycleError::Frozen(slug.into()));
     }
     let mut definition = campaign.definition.clone();
-    let before = serde_json::to_string(&definition.settings).expect("settings serialise");
-    definition.settings = settings;
+    let before = serde_json::to_string(&definition.settings()).expect("settings serialise");
+    definition.set_settings(settings);
     definition.validate()?;
     store.update_definition(campaign.id, &definition).await?;
-    let after = serde_json::to_string(&definition.settings).expect("settings serialise");
+    let after = serde_json::to_string(&definition.settings()).expect("settings serialise");
     audit(store, actor, "campaign.settings", campaign.id, format!("settings of `{slug}`: {before} → {after}"))
         .await
 }

@@ -145,22 +145,17 @@ pub async fn read(sources: Sources<'_>, campaign: &Campaign) -> anyhow::Result<P
     let count = |key: String| async move { sources.hot.count(&key).await.unwrap_or(0) };
     let sms = SmsBudget {
         sent_this_hour: count(format!("sms:{}", campaign.id)).await,
-        per_hour: campaign
-            .definition
-            .settings
-            .public
-            .sms_per_hour
-            .unwrap_or(limits.sms_per_campaign_per_hour),
+        per_hour: campaign.definition.public.sms_per_hour.unwrap_or(limits.sms_per_campaign_per_hour),
         all_campaigns_this_hour: count("sms:all".into()).await,
         all_campaigns_per_hour: limits.sms_global_per_hour,
     };
-    let settings = &campaign.definition.settings;
+    let definition = &campaign.definition;
     Ok(Progress {
-        response_target: settings.response_target,
-        opens_on: settings.opens_on.clone(),
-        closes_on: settings.closes_on.clone(),
+        response_target: definition.response_target,
+        opens_on: definition.opens_on.clone(),
+        closes_on: definition.closes_on.clone(),
         by_class: store.ballots_by_class(campaign.id).await?.into_iter().collect(),
-        public: PublicProgress { mode: campaign.definition.settings.public.mode.as_str(), signals, sms },
+        public: PublicProgress { mode: campaign.definition.public.mode.as_str(), signals, sms },
         slug: campaign.slug().to_owned(),
         title: campaign.definition.title.clone(),
         status: campaign.status.as_str(),

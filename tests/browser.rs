@@ -124,3 +124,22 @@ async fn staff_watch_a_campaign_live_and_close_it() {
     let args = ["zhang", "zhang-secret-1", "li", "li-secret-123", &rows[35][3]].map(String::from).to_vec();
     run_script(&settings, state, "console.mjs", args, "console-live.png").await;
 }
+
+#[actix_rt::test]
+async fn public_flow_in_a_browser() {
+    if !browser_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings =
+        Settings { bind: "127.0.0.1:0".into(), data_dir: dir.path().to_path_buf(), ..Settings::default() };
+    // Load-test mode shows the script the captcha answers; codes go to the outbox file.
+    settings.load_test = true;
+    settings.limits.otp_cooldown_secs = 5;
+    let state = AppState::open(&settings).await.unwrap();
+    minping::demo::ensure(state.store.as_ref(), &state.secret, dir.path(), "http://test", 10).await.unwrap();
+    let outbox = dir.path().join(minping::public::sms::OUTBOX_NAME);
+    // Demo member P0001's number.
+    let args = vec![outbox.display().to_string(), "19900000001".into()];
+    run_script(&settings, state, "public.mjs", args, "public-360.png").await;
+}

@@ -40,7 +40,10 @@ pub fn definition() -> CampaignDefinition {
         suggestion_max_chars: 500,
         scale: default_scale(),
         formula: Default::default(),
-        settings: Default::default(),
+        opens_on: None,
+        closes_on: None,
+        response_target: None,
+        public: Default::default(),
         categories: (data::CATEGORIES.iter())
             .map(|c| CategoryDefinition {
                 code: c.code.into(),

@@ -5,12 +5,14 @@ use std::collections::HashMap;
 use actix_web::web::Bytes;
 use serde::{Deserialize, Serialize};
 
-use super::channel::{CampaignSettings, SettingsError};
+use super::channel::{CampaignSettings, PublicChannel, SettingsError};
 use super::formula::{Formula, FormulaError};
 use super::scale::{default_scale, ScaleOption};
 
-/// The stored, serialisable description of a campaign (kept as JSON in the database).
+/// The stored, serialisable description of a campaign (kept as JSON in the database). A
+/// misspelt field in a campaign file is refused, not ignored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CampaignDefinition {
     pub slug: String,
     pub title: String,
@@ -28,10 +30,17 @@ pub struct CampaignDefinition {
     /// How the tallies become the score component.
     #[serde(default)]
     pub formula: Formula,
-    /// What may change while the campaign runs: the public channel (phone + SMS code by
-    /// default), the announced dates, the response target.
-    #[serde(flatten)]
-    pub settings: CampaignSettings,
+    /// The announced dates, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closes_on: Option<String>,
+    /// The panel response rate aimed at, in percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_target: Option<u8>,
+    /// Who besides the panel may take part, and how; phone + SMS code by default.
+    #[serde(default)]
+    pub public: PublicChannel,
     pub categories: Vec<CategoryDefinition>,
 }
 
@@ -198,8 +207,25 @@ impl CampaignDefinition {
         let units: Vec<&str> =
             self.categories.iter().flat_map(|c| c.units.iter().map(|u| u.code.as_str())).collect();
         self.formula.validate(&options, &units)?;
-        self.settings.validate()?;
+        self.settings().validate()?;
         Ok(())
+    }
+
+    /// What may change while the campaign runs.
+    pub fn settings(&self) -> CampaignSettings {
+        CampaignSettings {
+            opens_on: self.opens_on.clone(),
+            closes_on: self.closes_on.clone(),
+            response_target: self.response_target,
+            public: self.public.clone(),
+        }
+    }
+
+    pub fn set_settings(&mut self, settings: CampaignSettings) {
+        self.opens_on = settings.opens_on;
+        self.closes_on = settings.closes_on;
+        self.response_target = settings.response_target;
+        self.public = settings.public;
     }
 
     pub fn unit_count(&self) -> usize {
@@ -277,9 +303,9 @@ impl<'a> PublicCampaign<'a> {
                 reason_max_chars: d.reason_max_chars,
                 suggestion_max_chars: d.suggestion_max_chars,
             },
-            public: PublicChannelView { mode: d.settings.public.mode.as_str() },
-            opens_on: d.settings.opens_on.as_deref(),
-            closes_on: d.settings.closes_on.as_deref(),
+            public: PublicChannelView { mode: d.public.mode.as_str() },
+            opens_on: d.opens_on.as_deref(),
+            closes_on: d.closes_on.as_deref(),
             scale: (d.scale.iter())
                 .map(|o| PublicOption {
                     code: &o.code,
@@ -309,7 +335,10 @@ pub(crate) mod tests {
             suggestion_max_chars: 20,
             scale: default_scale(),
             formula: Formula::default(),
-            settings: CampaignSettings::default(),
+            opens_on: None,
+            closes_on: None,
+            response_target: None,
+            public: PublicChannel::default(),
             categories: vec![
                 CategoryDefinition {
                     code: "A".into(),
@@ -347,6 +376,16 @@ pub(crate) mod tests {
         let mut d = small_definition();
         d.slug = "Demo 1".into();
         assert!(matches!(d.validate(), Err(DefinitionError::BadSlug(_))));
+    }
+
+    #[test]
+    fn the_example_campaign_file_is_valid() {
+        let definition = CampaignDefinition::from_toml(include_str!("../../examples/campaign.toml")).unwrap();
+        assert_eq!(definition.public.mode, super::super::PublicMode::Phone);
+        assert_eq!(definition.response_target, Some(85));
+        // A misspelt setting is refused, not ignored.
+        let typo = include_str!("../../examples/campaign.toml").replace("response_target", "response_targte");
+        assert!(CampaignDefinition::from_toml(&typo).is_err());
     }
 
     #[test]

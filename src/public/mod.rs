@@ -87,7 +87,7 @@ pub struct Admitted {
 
 impl Gate {
     fn ensure_mode(campaign: &Campaign, mode: PublicMode) -> Result<(), PublicError> {
-        if campaign.definition.settings.public.mode == mode {
+        if campaign.definition.public.mode == mode {
             Ok(())
         } else {
             Err(PublicError::WrongMode(mode.as_str()))
@@ -166,8 +166,7 @@ impl Gate {
             LimitKind::OtpNumberDaily,
         )
         .await?;
-        let budget =
-            campaign.definition.settings.public.sms_per_hour.unwrap_or(limits.sms_per_campaign_per_hour);
+        let budget = campaign.definition.public.sms_per_hour.unwrap_or(limits.sms_per_campaign_per_hour);
         self.charge(deps.hot, id, &format!("sms:{id}"), 3600, budget, LimitKind::SmsBudget).await?;
         self.charge(deps.hot, id, "sms:all", 3600, limits.sms_global_per_hour, LimitKind::SmsBudget).await?;
 

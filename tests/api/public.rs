@@ -335,7 +335,7 @@ async fn limits_hold_across_two_instances_sharing_redis() {
 async fn device_campaign(app: &TestApp) {
     let mut definition = minping::demo::definition();
     definition.slug = "kiosk".into();
-    definition.settings.public.mode = minping::domain::PublicMode::Device;
+    definition.public.mode = minping::domain::PublicMode::Device;
     let status = minping::domain::CampaignStatus::Open;
     app.state.store.create_campaign(&definition, status).await.unwrap();
 }

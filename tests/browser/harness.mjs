@@ -19,3 +19,17 @@ export function apiClient(base, wait) {
     return { status: res.status, data };
   };
 }
+
+/// The flags every browser test launches Debian's Chromium with.
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/// A phone-sized browser context (360 px wide, touch, Chinese) whose waits are bounded by `wait` milliseconds.
+export async function phoneContext(browser, wait) {
+  const ctx = await browser.newContext({
+    viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: 'zh-CN',
+  });
+  ctx.setDefaultTimeout(wait);
+  ctx.setDefaultNavigationTimeout(wait);
+  return ctx;
+}

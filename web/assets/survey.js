@@ -65,7 +65,37 @@
       rcptCheck: '查询是否已计入',
       counted: '已计入统计。',
       notCounted: '尚未计入，请稍后再查询。',
-      yourRcpt: '您的回执码：'
+      yourRcpt: '您的回执码：',
+      pubTab: '市民参与：手机号验证',
+      codeTab: '评议团成员：输入邀请码',
+      devTab: '市民参与：直接评价',
+      pubIntro: '将向您的手机发送短信验证码。每个号码只能参加一次。',
+      phoneLabel: '手机号',
+      phoneEmpty: '请输入手机号。',
+      capLabel: '图片验证码',
+      capHint: '请输入图中的字符。',
+      capNew: '换一张',
+      capBig: '看不清？换大图',
+      capFail: '图片未能加载，请点“换一张”。',
+      getCode: '获取验证码',
+      sendingCode: '正在发送…',
+      sent: function (m, n) { return '验证码已发送至 ' + m + '，' + n + ' 分钟内有效。'; },
+      wait: function (n) { return n < 120 ? n + ' 秒后可重新获取' : Math.ceil(n / 60) + ' 分钟后可重新获取'; },
+      again: '重新获取验证码',
+      otpLabel: '短信验证码（6 位数字）',
+      otpEmpty: '请输入短信中的 6 位数字验证码。',
+      verify: '验证并开始评价',
+      pubClosed: '本次评议不接受市民参与',
+      pubClosedMsg: '请使用邀请函上的邀请码参与。',
+      pubJustNow: '这次提交没有被计入：此前已有一份评价被计入。',
+      reverify: '手机验证已过期，请重新获取验证码。已填写的评价仍保留。',
+      panelNote: '您的手机号在本次评议团名单中，您的评价将计入评议团。感谢您的参与！',
+      hp: '请勿填写',
+      usedPhone: '该手机号已参加过本次评议',
+      usedHere: '您已参加过本次评议',
+      usedPub: '每个号码只能参加一次。感谢您的参与！',
+      usedDev: '每台设备只能参加一次。感谢您的参与！',
+      otherPhone: '使用其他手机号参加'
     },
     en: {
       brand: 'Minping · Public Review',
@@ -116,7 +146,37 @@
       rcptCheck: 'Check that it was counted',
       counted: 'Counted.',
       notCounted: 'Not counted yet. Please check again later.',
-      yourRcpt: 'Your receipt code: '
+      yourRcpt: 'Your receipt code: ',
+      pubTab: 'Public: mobile phone check',
+      codeTab: 'Panel: invitation code',
+      devTab: 'Public: rate now',
+      pubIntro: 'We send a code to your phone. Each number can take part once.',
+      phoneLabel: 'Mobile number',
+      phoneEmpty: 'Please enter your mobile number.',
+      capLabel: 'Picture code',
+      capHint: 'Type the characters in the picture.',
+      capNew: 'New picture',
+      capBig: 'Larger picture',
+      capFail: 'The picture did not load. Press “New picture”.',
+      getCode: 'Send me a code',
+      sendingCode: 'Sending…',
+      sent: function (m, n) { return 'Code sent to ' + m + ', valid for ' + n + ' minutes.'; },
+      wait: function (n) { return 'New code in ' + (n < 120 ? n + ' s' : Math.ceil(n / 60) + ' min'); },
+      again: 'Send a new code',
+      otpLabel: 'Code from the text message (6 digits)',
+      otpEmpty: 'Please enter the 6-digit code.',
+      verify: 'Verify and start',
+      pubClosed: 'Not open to the public',
+      pubClosedMsg: 'Please use the code on your invitation letter.',
+      pubJustNow: 'This submission was not counted: a ballot had already been counted.',
+      reverify: 'Your phone check has expired. Please get a new code. Your answers are kept.',
+      panelNote: 'Your number is on this survey\'s citizen panel: your ballot counts for the panel. Thank you!',
+      hp: 'Leave this empty',
+      usedPhone: 'This number has already taken part',
+      usedHere: 'You have already taken part',
+      usedPub: 'Each number can take part once. Thank you!',
+      usedDev: 'Each device can take part once. Thank you!',
+      otherPhone: 'Use another number'
     }
   };
   var lang = LS.get('minping:lang') === 'en' ? 'en' : 'zh';
@@ -174,7 +234,7 @@
 
   function show(build, focus) {
     binds = binds.filter(function (b) { return b.keep; });
-    formEl = null;
+    formEl = devCap = hpB = null;
     app.textContent = '';
     build(app);
     if (focus) {
@@ -195,7 +255,7 @@
         var data = null;
         try { data = txt ? JSON.parse(txt) : null; } catch (e) { /* not JSON, e.g. a proxy page */ }
         clearTimeout(timer);
-        return { ok: r.ok, status: r.status, data: data };
+        return { ok: r.ok, status: r.status, data: data, retry: parseInt(r.headers.get('Retry-After'), 10) || 0 };
       });
     }, function (e) { clearTimeout(timer); throw e; });
   }
@@ -207,6 +267,10 @@
   var openedAt = Date.now();
   var camp = null, inv = null, units = [], scale = {}, draft = null, formEl = null;
   var invKey = 'minping:inv:' + slug;
+  // the public channel: pub is null on the invitation path; {phone, otp, cls, until} once a phone
+  // is verified (kept in sessionStorage only); {} in device mode or before verifying
+  var pub = null, pubKey = 'minping:pub:' + slug, doneKey = 'minping:done:' + slug;
+  function pmode() { var p = camp && camp.public, v = p && p.mode; return v === 'phone' || v === 'device' ? v : 'off'; }
 
   function hash(s) {
     var a = 0x811c9dc5, b = 0x9747b28c;
@@ -217,7 +281,7 @@
     return (a >>> 0).toString(36) + (b >>> 0).toString(36);
   }
   // keyed by a hash so the invitation itself is not written to long-lived storage
-  function invId() { return slug + ':' + hash(inv.toUpperCase().replace(/[^0-9A-Z]/g, '')); }
+  function invId() { return slug + ':' + (pub ? 'pub' : hash(inv.toUpperCase().replace(/[^0-9A-Z]/g, ''))); }
   function draftKey() { return 'minping:draft:' + invId(); }
   function rcptKey() { return 'minping:rcpt:' + invId(); }
 
@@ -261,6 +325,7 @@
     show(viewLoading, focus);
     if (!slug) return show(message(tf('badLink'), tf('notFoundMsg')), focus);
     inv = readHash() || SS.get(invKey) || null;
+    pub = null;
     var fromLink = !!readHash();
     Promise.all([
       api('GET', base),
@@ -274,7 +339,7 @@
         var ended = /clos|end|finish|archiv/.test(camp.status);
         return show(message(tf(ended ? 'closed' : 'notOpen'), tf(ended ? 'closedMsg' : 'notOpenMsg')), focus);
       }
-      if (!inv) return show(viewCode(null), focus);
+      if (!inv) return startPublic(focus);
       onStatus(res[1], fromLink ? 'linkUnknown' : 'codeUnknown', focus);
     }, function () { show(viewLoadError, focus); });
   }
@@ -284,6 +349,18 @@
     (c.scale || []).forEach(function (o) { scale[o.code] = o; });
     c.categories.forEach(function (cat) { (cat.units || []).forEach(function (u) { units.push(u); }); });
     bind(d.head.querySelector('title'), function () { return loc(c.title, c.title_en) + ' · ' + t('brand'); }, null, true);
+  }
+
+  function startPublic(focus) {
+    var mode = pmode(), s = null;
+    if (mode === 'off') return show(viewCode(null), focus);
+    try { s = JSON.parse(SS.get(pubKey) || 'null'); } catch (e) { /* ignore */ }
+    pub = {};
+    if (mode === 'phone' && s && s.phone && s.otp && s.until > Date.now()) pub = s;
+    else if (LS.get(doneKey) != null) return show(viewUsed(false, 'usedHere'), focus);
+    else if (mode === 'phone') return show(viewEntry('pub'), focus);
+    loadDraft();
+    show(viewSurvey, focus);
   }
 
   // returns true when the survey was shown
@@ -330,65 +407,228 @@
     };
   }
 
-  function viewUsed(justNow) {
+  // head: the public channel's heading (usedPhone or usedHere)
+  function viewUsed(justNow, head) {
     return function (root) {
-      var rc = SS.get(rcptKey());
+      var rc = !head ? SS.get(rcptKey()) : head === 'usedHere' ? LS.get(doneKey) : null, phone = pmode() === 'phone';
       root.appendChild(title());
       root.appendChild(h('div', { class: 'notice', id: 'used' }, [
-        h('h2', { 'data-focus': true, text: tf('usedTitle') }),
-        h('p', { text: tf('usedMsg') }),
-        justNow ? h('p', { text: tf('usedJustNow') }) : null,
-        rc ? h('p', null, [h('span', { text: tf('yourRcpt') }), h('strong', { class: 'mono', text: rc })]) : null
+        h('h2', { 'data-focus': true, text: tf(head || 'usedTitle') }),
+        h('p', { text: tf(!head ? 'usedMsg' : phone ? 'usedPub' : 'usedDev') }),
+        justNow ? h('p', { text: tf(head ? 'pubJustNow' : 'usedJustNow') }) : null,
+        rc ? h('p', null, [h('span', { text: tf('yourRcpt') }), h('strong', { class: 'mono', text: rc })]) : null,
+        // a phone may be shared in a family: another number can still take part from it
+        head && phone ? h('button', { type: 'button', class: 'btn', text: tf('otherPhone'), onclick: function () { show(viewEntry('pub'), true); } }) : null
       ]));
     };
   }
 
-  function viewCode(err) {
+  // no invitation in the address: the short-code form, and the public path beside it when open
+  function viewEntry(tab, err) {
     return function (root) {
-      var input = h('input', {
-        id: 'code', name: 'code', type: 'text', autocomplete: 'off', autocapitalize: 'characters',
-        spellcheck: 'false', maxlength: '64', 'aria-describedby': 'code-hint code-err', enterkeyhint: 'go'
-      });
-      var errEl = h('p', { id: 'code-err', class: 'ferr', role: 'alert' });
-      var btn = h('button', { type: 'submit', class: 'btn', text: tf('codeBtn') });
-      var busy = false;
-      function fail(fn) {
-        bind(errEl, fn);
-        input.setAttribute('aria-invalid', 'true');
-        busy = false; btn.disabled = false; bind(btn, tf('codeBtn'));
-        input.focus();
-      }
-      var form = h('form', { class: 'card', novalidate: true, onsubmit: function (e) {
-        e.preventDefault();
-        if (busy) return;
-        var v = input.value.trim();
-        bind(errEl, null);
-        if (!v) return fail(tf('codeEmpty'));
-        busy = true; btn.disabled = true; bind(btn, tf('checking'));
-        inv = v;
-        api('POST', base + '/invitations/status', { invitation: v }).then(function (r) {
-          onStatus(r, 'codeUnknown', true, fail);
-        }, function () { fail(tf('netFail')); });
-      } }, [
-        h('h2', { text: tf('codeTitle') }),
-        h('p', { text: tf('codeIntro') }),
-        h('label', { for: 'code', class: 'lbl', text: tf('codeLabel') }),
-        h('p', { id: 'code-hint', class: 'hint', text: tf('codeHint') }),
-        input, errEl, btn
-      ]);
+      var two = pmode() !== 'off';
       root.appendChild(title());
-      root.appendChild(form);
-      if (err) { bind(errEl, err); input.setAttribute('aria-invalid', 'true'); }
+      if (two) root.appendChild(tabs(tab));
+      root.appendChild(tab === 'pub' ? phoneCard(err) : codeForm(err, two));
     };
+  }
+  function tabs(tab) {
+    return h('div', { class: 'tabs' }, [['pub', pmode() === 'phone' ? 'pubTab' : 'devTab'], ['code', 'codeTab']].map(function (x) {
+      return h('button', { type: 'button', class: 'tab', 'aria-pressed': String(x[0] === tab), text: tf(x[1]), onclick: function () {
+        if (x[0] !== tab) { if (x[0] === 'pub') startPublic(true); else show(viewEntry('code'), true); }
+      } });
+    }));
+  }
+  function viewCode(err) { return viewEntry('code', err); }
+
+  function codeForm(err, head) {
+    var input = h('input', {
+      id: 'code', name: 'code', type: 'text', autocomplete: 'off', autocapitalize: 'characters',
+      spellcheck: 'false', maxlength: '64', 'aria-describedby': 'code-hint code-err', enterkeyhint: 'go'
+    });
+    var errEl = h('p', { id: 'code-err', class: 'ferr', role: 'alert' });
+    var btn = h('button', { type: 'submit', class: 'btn', text: tf('codeBtn') });
+    var busy = false;
+    function fail(fn) {
+      bind(errEl, fn);
+      input.setAttribute('aria-invalid', 'true');
+      busy = false; btn.disabled = false; bind(btn, tf('codeBtn'));
+      input.focus();
+    }
+    var form = h('form', { class: 'card', novalidate: true, onsubmit: function (e) {
+      e.preventDefault();
+      if (busy) return;
+      var v = input.value.trim();
+      bind(errEl, null);
+      if (!v) return fail(tf('codeEmpty'));
+      busy = true; btn.disabled = true; bind(btn, tf('checking'));
+      inv = v; pub = null;
+      api('POST', base + '/invitations/status', { invitation: v }).then(function (r) {
+        onStatus(r, 'codeUnknown', true, fail);
+      }, function () { fail(tf('netFail')); });
+    } }, [
+      h('h2', { 'data-focus': head, text: tf('codeTitle') }),
+      h('p', { text: tf('codeIntro') }),
+      h('label', { for: 'code', class: 'lbl', text: tf('codeLabel') }),
+      h('p', { id: 'code-hint', class: 'hint', text: tf('codeHint') }),
+      input, errEl, btn
+    ]);
+    if (err) { bind(errEl, err); input.setAttribute('aria-invalid', 'true'); }
+    return form;
+  }
+
+  // ---- the public channel ----
+  // an input with its label and its error line; fieldErr(f, text) shows an error there
+  function field(id, key, a) {
+    a.id = id; a.name = a.name || id; a['aria-describedby'] = id + '-err';
+    return { label: h('label', { for: id, class: 'lbl', text: tf(key) }), input: h('input', a), err: h('p', { id: id + '-err', class: 'ferr', role: 'alert' }) };
+  }
+  function fieldErr(f, fn) {
+    bind(f.err, fn);
+    if (f.input.tagName === 'INPUT') f.input.setAttribute('aria-invalid', 'true');
+    f.input.focus();
+  }
+  function btn(key, click, id, cls) { return h('button', { type: click ? 'button' : 'submit', class: 'btn ' + (cls || ''), id: id || null, text: tf(key), onclick: click || null }); }
+
+  // A picture code. Each answer works once: after any use the caller loads a new one.
+  var bigCap = false;
+  function captcha(p) {
+    var cur = null, seq = 0, img = h('img', { id: p + '-img' }), box = h('div', { class: 'capbox' }, [img]);
+    var c = field(p, 'capLabel', { name: 'captcha_answer', type: 'text', autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false', maxlength: '12' });
+    bind(img, tf('capLabel'), 'alt');
+    c.id = function () { return cur && cur.id; };
+    c.load = function () {
+      var n = ++seq;
+      cur = null; c.input.value = ''; img.hidden = true;
+      box.classList.toggle('big', bigCap);
+      api('GET', '/api/v1/captcha' + (bigCap ? '?size=large' : '')).then(function (r) {
+        var dt = r.data || {}, ms = ((dt.expires_in || 300) - 10) * 1000;
+        if (n !== seq) return;
+        if (!r.ok || !/^data:image\//.test(dt.image || '')) return bind(c.err, errText(dt, 'capFail'));
+        cur = dt;
+        img.src = dt.image; img.setAttribute('data-id', dt.id); img.hidden = false;
+        // an expired picture is replaced unless an answer is being typed
+        setTimeout(function () { if (n === seq && img.isConnected && !c.input.value) c.load(); }, ms);
+      }, function () { if (n === seq) bind(c.err, tf('capFail')); });
+    };
+    c.el = h('div', { class: 'cap' }, [c.label, h('p', { class: 'hint', text: tf('capHint') }), box, h('div', { class: 'caprow' }, [
+      btn('capNew', function () { bind(c.err, null); c.load(); }, p + '-new', 'sm'),
+      btn('capBig', function () { bigCap = true; bind(c.err, null); c.load(); }, p + '-big', 'sm')
+    ]), c.input, c.err]);
+    c.load();
+    return c;
+  }
+
+  // a field people do not see: bots that fill in every field give themselves away
+  function honeypot(id) {
+    var i = h('input', { id: id, name: 'homepage', type: 'text', tabindex: '-1', autocomplete: 'off' });
+    return { el: h('div', { class: 'hp', 'aria-hidden': 'true' }, [h('label', { for: id, text: tf('hp') }), i]), input: i };
+  }
+
+  // the campaign takes no public request: say why instead of the form
+  function refused(r) {
+    var e = r.data && r.data.error, k = e === 'public_closed' ? 'pubClosed' : r.status === 410 ? 'closed' : e === 'not_open' ? 'notOpen' : '';
+    if (k) show(message(tf(k), errText(r.data, k + 'Msg')), true);
+    return !!k;
+  }
+  // a button that can be used again in n seconds, when it reads t(key)
+  function countdown(b, n, key) {
+    var end = Date.now() + n * 1000;
+    clearTimeout(b._t);
+    (function tick() {
+      var left = Math.ceil((end - Date.now()) / 1000);
+      b.disabled = left > 0;
+      bind(b, left > 0 ? function () { return t('wait', left); } : tf(key));
+      if (left > 0 && b.isConnected) b._t = setTimeout(tick, 1000);
+    })();
+  }
+  // POST; null when the network failed
+  function post(path, body) { return api('POST', base + path, body).then(null, function () { return null; }); }
+
+  // phone, picture code, "get code"; then the code from the text message and "verify"
+  function phoneCard(note) {
+    var busy = false, sentTo = null, cap = captcha('cap'), hp = honeypot('hp1');
+    var phone = field('phone', 'phoneLabel', { type: 'tel', inputmode: 'numeric', autocomplete: 'tel', maxlength: '20' });
+    var code = field('otp', 'otpLabel', { type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '6', enterkeyhint: 'go' });
+    var msg = h('p', { id: 'otp-msg', class: 'ferr', role: 'alert', tabindex: '-1' }), gen = { input: msg, err: msg };
+    var sentEl = h('p', { id: 'sent', class: 'ok', role: 'status' });
+    var getBtn = btn('getCode', 0, 'get-code', 'primary'), vBtn = btn('verify', 0, 0, 'primary');
+    var again = btn('again', function () { step(false); cap.input.focus(); }, 'resend');
+    var f2 = h('form', { id: 'verify', novalidate: true, hidden: true, onsubmit: onVerify }, [code.label, code.input, code.err, vBtn, again]);
+    // once a code is sent the picture code is asked again only for a new code
+    function step(sent) {
+      f2.hidden = !sent; cap.el.hidden = getBtn.hidden = sent;
+      if (!sent) { sentTo = null; clearTimeout(again._t); bind(sentEl, null); }
+    }
+    function start(e) {
+      e.preventDefault();
+      if (busy) return false;
+      [phone, cap, code, gen].forEach(function (f) { clearField(f.input, f.err); });
+      return true;
+    }
+    function done(b, key) { busy = false; b.disabled = false; bind(b, tf(key)); }
+    phone.input.addEventListener('input', function () { if (sentTo != null && phone.input.value.trim() !== sentTo) step(false); });
+
+    var f1 = h('form', { id: 'otp-form', novalidate: true, onsubmit: function (e) {
+      if (!start(e)) return;
+      var p = phone.input.value.trim(), a = cap.input.value.trim(), body = { phone: p, captcha_id: cap.id(), captcha_answer: a };
+      if (!p) return fieldErr(phone, tf('phoneEmpty'));
+      if (!a) return fieldErr(cap, tf('capHint'));
+      if (hp.input.value) body.homepage = hp.input.value;
+      busy = getBtn.disabled = true; bind(getBtn, tf('sendingCode'));
+      post('/otp', body).then(function (r) {
+        done(getBtn, 'getCode');
+        cap.load(); // its answer is used up, right or wrong
+        if (!r) return fieldErr(gen, tf('netFail'));
+        if (r.ok) {
+          var dt = r.data || {};
+          sentTo = p; step(true); code.input.value = '';
+          bind(sentEl, function () { return t('sent', dt.masked || p, Math.round((dt.expires_in || 300) / 60)); });
+          countdown(again, dt.resend_after || 60, 'again');
+          return code.input.focus();
+        }
+        if (refused(r)) return;
+        var f = (r.data && r.data.field) || '';
+        fieldErr(f === 'phone' ? phone : /^captcha/.test(f) ? cap : gen, errText(r.data, 'loadFailMsg'));
+        if (r.retry && r.retry <= 3600) countdown(getBtn, r.retry, 'getCode'); // the message says when too
+      });
+    } }, [phone.label, phone.input, phone.err, cap.el, hp.el, msg, getBtn, sentEl]);
+
+    function onVerify(e) {
+      if (!start(e)) return;
+      var v = code.input.value.replace(/\D/g, ''), ph = sentTo;
+      if (v.length !== 6) return fieldErr(code, tf('otpEmpty'));
+      busy = vBtn.disabled = true; bind(vBtn, tf('checking'));
+      post('/otp/verify', { phone: ph, otp: v }).then(function (r) {
+        done(vBtn, 'verify');
+        if (!r) return fieldErr(code, tf('netFail'));
+        var dt = r.data || {};
+        if (r.ok) {
+          pub = { phone: ph, otp: v, cls: dt['class'], until: Date.now() + (dt.valid_for || 7200) * 1000 };
+          SS.set(pubKey, JSON.stringify(pub));
+          loadDraft();
+          return show(viewSurvey, true);
+        }
+        if (code409(r, 'already_used')) return show(viewUsed(false, 'usedPhone'), true);
+        if (refused(r)) return;
+        if (dt.error === 'otp_expired' || (dt.details || {}).tries_left === 0) countdown(again, 0, 'again'); // ask for a new code at once
+        fieldErr(code, errText(r.data, 'loadFailMsg'));
+      });
+    }
+
+    if (note) bind(msg, note);
+    return h('div', { class: 'card', id: 'pub' }, [h('h2', { 'data-focus': true, text: tf('pubTab') }), h('p', { text: tf('pubIntro') }), f1, f2]);
   }
 
   // ---- the survey form ----
-  var rows = {}, progress = null, liveTimer = 0, formAlert = null, submitBtn = null, sending = false;
+  var rows = {}, progress = null, liveTimer = 0, formAlert = null, submitBtn = null, sending = false, devCap = null, hpB = null;
 
   function viewSurvey(root) {
     rows = {};
     var n = units.length;
     root.appendChild(title());
+    if (pub && !pub.phone) root.appendChild(tabs('pub')); // device mode: panel members may still use their code
+    if (pub && pub.cls === 'panel') root.appendChild(h('p', { class: 'notice', id: 'panel-note', text: tf('panelNote') }));
     root.appendChild(h('p', { class: 'intro', text: function () { return t('intro', n, camp.require_all !== false); } }));
     root.appendChild(h('p', { class: 'intro', text: tf('anon') }));
 
@@ -425,7 +665,11 @@
 
     formAlert = h('div', { class: 'alert', role: 'alert', id: 'form-alert' });
     submitBtn = h('button', { type: 'submit', class: 'btn primary', id: 'submit', text: tf('submit') });
-    form.appendChild(h('div', { class: 'send' }, [formAlert, submitBtn, h('p', { class: 'hint', text: tf('submitNote') })]));
+    if (pub) {
+      hpB = honeypot('hp2');
+      if (!pub.phone) devCap = captcha('bcap'); // device mode: a picture code goes with the ballot
+    }
+    form.appendChild(h('div', { class: 'send' }, [devCap && devCap.el, hpB && hpB.el, formAlert, submitBtn, h('p', { class: 'hint', text: tf('submitNote') })]));
     root.appendChild(form);
     updateProgress(true);
     fitOptions();
@@ -527,6 +771,10 @@
       focusUnit(missing[0].code);
       return;
     }
+    if (devCap) {
+      clearField(devCap.input, devCap.err);
+      if (!devCap.input.value.trim()) return fieldErr(devCap, tf('capHint'));
+    }
     if (!draft.receipt) draft.receipt = newReceipt();
     saveDraft(); // the receipt is stored before the ballot leaves
 
@@ -538,7 +786,11 @@
   }
 
   function ballotBody() {
-    var body = { invitation: inv, ratings: {}, reasons: {}, opened_at_ms: openedAt };
+    var body = { ratings: {}, reasons: {}, opened_at_ms: openedAt };
+    if (!pub) body.invitation = inv;
+    else if (pub.phone) { body.phone = pub.phone; body.otp = pub.otp; }
+    else if (devCap) { body.captcha_id = devCap.id(); body.captcha_answer = devCap.input.value.trim(); }
+    if (hpB && hpB.input.value) body.homepage = hpB.input.value;
     units.forEach(function (u) {
       var c = draft.ratings[u.code];
       if (!c) return;
@@ -573,7 +825,8 @@
   function counted(r) {
     var rc = (r.data && r.data.receipt) || draft.receipt || '';
     LS.del(draftKey());
-    if (rc) SS.set(rcptKey(), rc); // so a reload in this tab shows the receipt again
+    if (pub) { LS.set(doneKey, rc); SS.del(pubKey); } // the public path has no invitation to ask about
+    else if (rc) SS.set(rcptKey(), rc); // so a reload in this tab shows the receipt again
     show(viewDone(rc), true);
   }
   function usedBefore(r) { return !!r && r.status === 409 && (!r.data || !r.data.error || r.data.error === 'already_used'); }
@@ -592,7 +845,13 @@
   function afterSubmit(r) {
     sending = false;
     if (r && r.ok) return counted(r);
-    if (usedBefore(r)) { LS.del(draftKey()); return show(viewUsed(true), true); }
+    if (devCap) devCap.load(); // its answer is used up
+    if (usedBefore(r)) { LS.del(draftKey()); return show(viewUsed(true, pub && (pub.phone ? 'usedPhone' : 'usedHere')), true); }
+    // the phone check has lapsed: verify again, the draft stays
+    if (pub && pub.phone && r && r.data && /^(bad_otp|otp_expired|bad_phone)$/.test(r.data.error)) {
+      SS.del(pubKey); pub = {};
+      return show(viewEntry('pub', tf('reverify')), true);
+    }
     // malformed (our bug) or taken twice: nothing was stored, the next try draws a fresh receipt
     if (code409(r, 'receipt_taken') || (r && r.data && r.data.error === 'invalid_receipt')) { draft.receipt = newReceipt(); saveDraft(); }
     formEl.removeAttribute('aria-busy');
@@ -607,6 +866,7 @@
       var fm = /^(ratings|reasons)\.(.+)$/.exec(field || '');
       var row = fm && rows[fm[2]];
       if (field === 'suggestion') target = rows.$suggestion;
+      else if (devCap && /^captcha/.test(field || '')) target = devCap;
       else if (row && fm[1] === 'reasons' && row.reason && !row.box.hidden) target = row.reason;
       else if (row) {
         row.fs.classList.add('missing');
