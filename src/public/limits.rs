@@ -30,7 +30,8 @@ pub struct Limits {
     pub sms_per_campaign_per_hour: u64,
     /// SMS codes the whole deployment may send per hour.
     pub sms_global_per_hour: u64,
-    /// Ballots one address may submit per minute (every channel).
+    /// Ballots one address may submit per minute (every channel); high enough for a carrier's shared
+    /// address (CGNAT) at the busiest hour.
     pub submits_per_address_per_minute: u64,
     /// Device-mode ballots one address may submit per hour.
     pub device_ballots_per_address_per_hour: u64,
@@ -57,7 +58,7 @@ impl Default for Limits {
             verified_ttl_secs: 2 * 3600,
             sms_per_campaign_per_hour: 20_000,
             sms_global_per_hour: 50_000,
-            submits_per_address_per_minute: 120,
+            submits_per_address_per_minute: 600,
             device_ballots_per_address_per_hour: 200,
             fast_ballot_min_secs: 10.0,
             fast_ballot_secs_per_unit: 0.5,
