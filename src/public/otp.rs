@@ -59,6 +59,7 @@ impl Codes<'_> {
     /// answer is when that first happened (Unix ms). Every wrong try counts, atomically
     /// across instances; past `otp_max_tries` the code is void, even for the right answer.
     pub async fn verify(&self, campaign_id: i64, number: &NumberKey, code: &str) -> Result<i64, OtpError> {
+        let code = code.trim();
         let verified = verified_key(campaign_id, number);
         if let Some(record) = self.hot.get(&verified).await? {
             // Already verified: the same code again (the ballot after the check) is fine.
@@ -79,7 +80,7 @@ impl Codes<'_> {
             self.hot.delete(&key).await?;
             return Err(OtpError::Expired);
         }
-        if self.hash(nonce, code.trim()) != hash {
+        if self.hash(nonce, code) != hash {
             if tries.count == max {
                 self.hot.delete(&key).await?;
             }
