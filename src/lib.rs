@@ -14,6 +14,7 @@ pub mod intake;
 pub mod lifecycle;
 pub mod progress;
 pub mod public;
+pub mod reminders;
 pub mod results;
 pub mod roster;
 pub mod routes;

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::domain::Campaign;
 use crate::identity::{IssuedInvitation, PhoneNumber, Secret};
 use crate::spreadsheet::{self, RowError};
-use crate::store::{Invitation, NewInvitation, Store, StoreError};
+use crate::store::{Invitation, IssuedRecord, NewInvitation, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RosterRow {
@@ -156,18 +156,21 @@ pub async fn list(
 ) -> Result<Vec<InvitationLine>, StoreError> {
     Ok((store.invitations(campaign.id).await?)
         .into_iter()
-        .map(|r| {
-            let issued = IssuedInvitation::derive(secret, campaign.id, &r.member_code, r.issue);
-            InvitationLine {
-                url: format!("{base_url}/s/{}#i={}", campaign.slug(), issued.token),
-                short_code: issued.short_code_display(),
-                token: issued.token,
-                member_code: r.member_code,
-                segment: r.segment,
-                district: r.district,
-            }
-        })
+        .map(|r| line(secret, campaign, r, base_url))
         .collect())
+}
+
+/// A member's current invitation (the issue stored), made again from the secret.
+pub fn line(secret: &Secret, campaign: &Campaign, record: IssuedRecord, base_url: &str) -> InvitationLine {
+    let issued = IssuedInvitation::derive(secret, campaign.id, &record.member_code, record.issue);
+    InvitationLine {
+        url: format!("{base_url}/s/{}#i={}", campaign.slug(), issued.token),
+        short_code: issued.short_code_display(),
+        token: issued.token,
+        member_code: record.member_code,
+        segment: record.segment,
+        district: record.district,
+    }
 }
 
 /// The list as CSV (UTF-8 with BOM) for an SMS provider's mail-merge.

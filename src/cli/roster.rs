@@ -1,4 +1,4 @@
-//! `minping roster import | invitations | reissue`.
+//! `minping roster import | invitations | reissue | remind`.
 
 use std::path::PathBuf;
 
@@ -7,6 +7,7 @@ use clap::Subcommand;
 
 use super::{actor, open_store, DataArgs};
 use crate::config::Settings;
+use crate::reminders::{self, Filter, Sender};
 use crate::roster;
 use crate::store::AuditEntry;
 
@@ -36,6 +37,25 @@ pub enum RosterCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Send a reminder SMS (link and short code) to every member of the roster file who is
+    /// invited, has not answered and has a number, within the hour's SMS budget. The file's
+    /// numbers are used to send and never kept.
+    Remind {
+        slug: String,
+        /// The roster file, as for `import`.
+        file: PathBuf,
+        /// Only members of this segment (界别).
+        #[arg(long)]
+        segment: Option<String>,
+        /// Only members of this district (区县).
+        #[arg(long)]
+        district: Option<String>,
+        /// Say how many would be sent, and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }
 
 impl RosterCommand {
@@ -43,17 +63,7 @@ impl RosterCommand {
         match self {
             Self::Import { slug, file, data } => {
                 data.apply(&mut settings);
-                let bytes =
-                    std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-                let rows = match roster::parse(&bytes) {
-                    Ok(rows) => rows,
-                    Err(errors) => {
-                        for e in &errors {
-                            eprintln!("row {} {}: {}", e.row, e.column, e.reason);
-                        }
-                        anyhow::bail!("{} has {} faults; nothing was imported", file.display(), errors.len());
-                    }
-                };
+                let rows = read_roster(&file, "nothing was imported")?;
                 let (store, campaign, secret) = open(&settings, &slug).await?;
                 let bar = indicatif::ProgressBar::new(rows.len() as u64).with_message("invitations");
                 bar.set_style(
@@ -116,8 +126,77 @@ impl RosterCommand {
                 );
                 Ok(())
             }
+            Self::Remind { slug, file, segment, district, dry_run, data } => {
+                data.apply(&mut settings);
+                let rows = read_roster(&file, "nothing was sent")?;
+                let (store, campaign, secret) = open(&settings, &slug).await?;
+                anyhow::ensure!(
+                    campaign.status == crate::domain::CampaignStatus::Open,
+                    "`{slug}` is {}: reminders go out while a campaign is open",
+                    campaign.status.as_str()
+                );
+                let filter = Filter { segment, district };
+                let plan = reminders::plan(
+                    store.as_ref(),
+                    &secret,
+                    &campaign,
+                    rows,
+                    &filter,
+                    &settings.public_base(),
+                )
+                .await?;
+                let sms = crate::public::sms::open(&settings.sms, &settings.data_dir, settings.load_test)?;
+                let hot = crate::hot::open(settings.redis_url.as_deref(), &settings.redis_prefix)
+                    .await
+                    .context("cannot connect to Redis")?;
+                let signals = crate::public::signals::Signals::default();
+                let sender = Sender {
+                    hot: hot.as_ref(),
+                    sms: sms.as_ref(),
+                    signals: &signals,
+                    limits: &settings.limits,
+                };
+                let c = &plan.counts;
+                let skipped = format!(
+                    "already responded {}, without a number {}, not invited {}, filtered out {}",
+                    c.already_responded, c.without_number, c.not_invited, c.filtered_out
+                );
+                if dry_run {
+                    println!(
+                        "would send {} reminders (SMS budget left this hour: {}); {skipped}",
+                        plan.reminders.len(),
+                        sender.budget_left(&campaign).await
+                    );
+                    return Ok(());
+                }
+                let bar = indicatif::ProgressBar::new(plan.reminders.len() as u64).with_message("reminders");
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ({eta})")
+                        .expect("a valid template"),
+                );
+                let counts = sender.send(&campaign, plan, &|n| bar.set_position(n as u64)).await;
+                bar.finish_and_clear();
+                signals.flush(store.as_ref()).await;
+                audit(store.as_ref(), campaign.id, "roster.remind", counts.summary(&filter)).await?;
+                println!(
+                    "sent {}, failed {}, over the hour's SMS budget {}; {skipped}",
+                    counts.sent, counts.failed, counts.over_budget
+                );
+                Ok(())
+            }
         }
     }
+}
+
+/// A roster file, parsed whole; every fault printed with its row and column.
+fn read_roster(file: &std::path::Path, nothing: &str) -> anyhow::Result<Vec<roster::RosterRow>> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    roster::parse(&bytes).or_else(|errors| {
+        for e in &errors {
+            eprintln!("row {} {}: {}", e.row, e.column, e.reason);
+        }
+        anyhow::bail!("{} has {} faults; {nothing}", file.display(), errors.len())
+    })
 }
 
 async fn open(

@@ -7,6 +7,7 @@ mod closing;
 mod durability;
 mod helpers;
 mod public;
+mod reminders;
 mod roster;
 mod service;
 mod staff;

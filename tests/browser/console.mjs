@@ -2,13 +2,16 @@
 //
 //   node tests/browser/console.mjs <base_url> <admin_name> <admin_password> <monitor_name> <monitor_password> [token]
 //
-// Needs a server with the `demo` campaign open and some ballots. [token] is an unused invitation
+// Needs a server with the `demo` campaign open, a panel of at least 40 (P0001…) of which P0037–P0039
+// have not answered, some ballots, and the outbox SMS gateway. [token] is an unused invitation
 // token of the demo campaign: with it the test casts a ballot (one unit 不满意, with a reason that
 // looks like HTML), watches the live numbers move and finds the reason in 意见建议.
-// THE TEST CLOSES THE DEMO CAMPAIGN AND CREATES THE CAMPAIGN OF examples/campaign.toml: run it
-// against a throwaway data directory.
-// Env: CHROMIUM (browser binary, default /usr/bin/chromium), SCREENSHOT (path of a PNG of the live tab;
-// the list, 名单, 催办 and 意见建议 tabs go next to it as …-list.png, …-roster.png, …-remind.png, …-feedback.png).
+// THE TEST CHANGES THE DEMO'S SETTINGS, SENDS IT A REMINDER SMS, CLOSES IT, AND CREATES THE CAMPAIGN OF
+// examples/campaign.toml and a draft `units-demo`: run it against a throwaway data directory.
+// Env: CHROMIUM (browser binary, default /usr/bin/chromium), SCREENSHOT (path of a PNG of the live tab, taken
+// once the admin has set the target and a reminder has spent the SMS budget; the list, 名单, 催办, 意见建议,
+// 评议设置 and what-if results go next to it as …-list.png, …-roster.png, …-remind.png, …-feedback.png,
+// …-settings.png, …-whatif.png).
 // Prints `ok N - …` per check passed and a last line `N passed, 0 failed`; on the first failure
 // prints `FAIL …` and exits 1.
 import { readFileSync } from 'node:fs';
@@ -28,6 +31,9 @@ const SLUG = 'demo';
 const TOML = readFileSync(new URL('../../examples/campaign.toml', import.meta.url));
 const NEW_SLUG = /^slug\s*=\s*"([^"]+)"/m.exec(TOML.toString())[1];
 const REASON = '窗口排队时间太长 <img src=x onerror=alert(1)>';
+const SIGNAL_LABELS = ['重复提交被拒', '图形验证码错误', '短信验证码错误', '触发限流', '蜜罐字段', '作答过快', '同网段相同答卷',
+  '已标记可疑票', '短信已发送', '短信发送失败'];
+const UNITS_SLUG = 'units-demo';
 
 let browser = null;
 let current = 'setup';
@@ -119,8 +125,10 @@ async function main() {
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('dialog', (d) => { problems.push(`a ${d.type()} dialog: ${d.message()}`); d.dismiss().catch(() => {}); });
-  // the refusals the test provokes on purpose (bad roster, campaign made twice, unknown member) are no problem
-  const provoked = (m) => /status of (404|409|422)/.test(m.text()) && /\/(roster|campaigns|NOPE-9\/reissue)$/.test(m.location().url || '');
+  // the refusals the test provokes on purpose (bad roster, campaign made twice, unknown member, bad settings,
+  // bad unit list, a draft file of another campaign) are no problem
+  const provoked = (m) => /status of (404|409|422)/.test(m.text()) &&
+    /\/api\/v1\/admin\/(campaigns(\/[a-z0-9-]+(\/(roster|settings))?)?|campaigns\/from-units\?.*|campaigns\/[a-z0-9-]+\/invitations\/NOPE-9\/reissue)$/.test(m.location().url || '');
   page.on('console', (m) => { if (m.type() === 'error' && !/status of 401/.test(m.text()) && !(aborting && /ERR_FAILED/.test(m.text())) && !provoked(m)) problems.push(`console: ${m.text()} (${m.location().url})`); });
 
   // ---- wrong password ----
@@ -195,20 +203,28 @@ async function main() {
     console.log('# skipped the live ballot check: no invitation token given');
   }
 
-  if (process.env.SCREENSHOT) {
-    await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
-    console.log(`# screenshot of the live tab: ${process.env.SCREENSHOT}`);
-  }
-
-  current = 'target line';
-  const target = page.getByLabel('目标回收率');
-  await target.fill('55');
-  await until(async () => (await page.locator('#by-segment .mark').first().evaluate((e) => e.style.left)) === '55%', 'the target line did not move');
-  await page.reload({ timeout: WAIT });
-  await visible(page, '#p-live');
-  check(await page.getByLabel('目标回收率').inputValue() === '55', 'the target was not remembered');
-  await until(async () => (await page.locator('#by-segment .mark').count()) > 0, 'no bars after the reload');
-  ok('the target line follows the input and is remembered for the campaign');
+  current = 'public channel on the live tab';
+  const live0 = await getJson(page, `/api/v1/admin/campaigns/${SLUG}/progress`);
+  check((await page.locator('#signals li[data-signal] .k').allTextContents()).join() === SIGNAL_LABELS.join(), 'the 异常信号 panel does not list the ten signals in Chinese');
+  await until(async () => {
+    const shown = await page.locator('#signals li[data-signal]').evaluateAll((li) => li.map((l) => [l.dataset.signal, l.querySelector('.v').textContent]));
+    return shown.every(([k, v]) => count(v) === (live0.public.signals[k] || 0));
+  }, 'the signal counts are not those of the progress data');
+  const meters = page.locator('#sms-budget [data-meter] [role=meter]');
+  check(await meters.count() === 2, 'no SMS budget bars for the campaign and all campaigns');
+  check(await meters.first().getAttribute('aria-valuemax') === String(live0.public.sms.per_hour), 'the campaign budget bar is not against its hourly limit');
+  check(await page.locator('#sms-budget .meter.hot').count() === 0, 'an unused budget is highlighted');
+  let panelRow;
+  await until(async () => {
+    panelRow = (await text(page, '#by-class tr[data-class="panel"]')).replace(/,/g, '');
+    return panelRow.includes('评议团') && panelRow.includes(`${live0.by_class.panel} 张`);
+  }, `the panel ballots read “${panelRow}”, the progress data ${live0.by_class.panel}`);
+  check(await page.locator('#by-class tr[data-class="public"]').count() === 1, 'no row for 公众（手机） while the phone channel is open');
+  check((await text(page, '#pub-mode')).includes('手机验证码'), 'the public channel mode is not shown');
+  check(live0.response_target == null && (await text(page, '#target-v')).trim() === '未设定', 'the target line is not the server’s (none yet)');
+  check(await page.locator('#by-segment .mark').count() === 0 && await page.locator('#target').count() === 0, 'a target line without a target, or a local target input');
+  check(!(await page.locator('#target-edit').isVisible()), 'the monitor is offered to change the target');
+  ok(`the live tab shows ballots by class (评议团 ${live0.by_class.panel}), the ten 异常信号 in Chinese, two SMS budget bars, and no target line until one is set`);
 
   current = 'results (monitor)';
   await page.getByRole('tab', { name: '结果' }).click();
@@ -230,22 +246,40 @@ async function main() {
   const ranked = doc.results.units.filter((u) => u.rank != null).length;
   ok(`the results show ${campaign.categories.length} category tables with the ranks of the API (${ranked} units ranked), marked 临时结果`);
 
+  current = 'results with and without flagged ballots';
+  check((await text(page, '#r-viewnote')).includes('按计分规则计算的临时结果'), 'the results do not say they follow the formula');
+  const whatIf = page.waitForResponse((r) => r.url().endsWith('/results?flagged=exclude'), { timeout: WAIT });
+  await page.locator('#r-view label', { hasText: '不含可疑票' }).click();
+  check((await whatIf).status() === 200, 'the what-if results were not asked for');
+  await until(async () => (await text(page, '#r-badge')).trim() === '假设结果', 'the badge does not say 假设结果');
+  const note = (await text(page, '#r-viewnote')).trim();
+  check(note.includes('不计入可疑票') && note.includes('不是正式结果'), `the what-if note reads “${note}”`);
+  await until(async () => (await page.locator('#r-cats section[data-category]').count()) === campaign.categories.length, 'the what-if results have no tables');
+  await shot(page, 'whatif');
+  await page.locator('#r-view label', { hasText: '按计分规则' }).click();
+  await until(async () => (await text(page, '#r-badge')).trim() === '临时结果', 'the formula view did not come back');
+  ok(`the results toggle to 不含可疑票 (假设结果: “${note.slice(0, 24)}…”) and back to the formula's figures`);
+
   current = 'monitor limits';
   check(!(await page.locator('#r-close').isVisible()) && await page.getByRole('button', { name: '结束评议并封存结果' }).count() === 0, 'the monitor sees the close button');
   check(await page.getByRole('tab', { name: '审计日志' }).count() === 0, 'the monitor sees the audit tab');
   check(await page.getByRole('tab', { name: '评议团名单' }).count() === 0, 'the monitor sees the roster tab');
+  check(await page.getByRole('tab', { name: '评议设置' }).count() === 0, 'the monitor sees the settings tab');
   check(await page.getByRole('tab', { name: '催办' }).count() === 1 && await page.getByRole('tab', { name: '意见建议' }).count() === 1, 'the monitor has no 催办 or 意见建议 tab');
-  for (const tab of ['audit', 'roster']) {
+  for (const tab of ['audit', 'roster', 'settings']) {
     await page.evaluate((h) => { location.hash = h; }, `#/c/${SLUG}/results`);
     await until(async () => await page.locator('#t-results').getAttribute('aria-selected') === 'true', 'the results tab did not open');
     await page.evaluate((h) => { location.hash = h; }, `#/c/${SLUG}/${tab}`);
     await until(async () => await page.locator('#t-live').getAttribute('aria-selected') === 'true', `an ${tab} address did not fall back to the live tab`);
   }
+  await page.getByRole('tab', { name: '催办' }).click();
+  await visible(page, '#nr-table');
+  check(await page.locator('#rm-card').getAttribute('hidden') !== null, 'the monitor is offered reminder SMS');
   await page.getByRole('tab', { name: '导出' }).click();
   await visible(page, '#exports li[data-file="ballots.jsonl"]');
   check(await page.locator('#exports li[data-file="ballots.jsonl"] a').count() === 0, 'the ballots export is offered before the close');
   check(await page.locator('#exports a[href$="/export/results.xlsx"]').count() === 1, 'no results.xlsx link');
-  ok('the monitor sees no close button, no audit or roster tab (but 催办 and 意见建议); the ballots export waits for the close');
+  ok('the monitor sees no close button, no audit, roster or settings tab (but 催办 and 意见建议); the ballots export waits for the close');
 
   current = 'sign out';
   await page.getByRole('button', { name: '退出登录' }).click();
@@ -273,6 +307,49 @@ async function main() {
     return actions.length >= 1 && actions.every((a) => a === 'staff.sign_out');
   }, 'the filter did not narrow the audit log to sign-outs');
   ok(`the admin sees the audit log with staff.sign_in entries (e.g. at ${when}) and can filter it`);
+
+  current = 'settings form';
+  await page.getByRole('tab', { name: '评议设置' }).click();
+  await visible(page, '#st-form');
+  await until(async () => page.locator('input[name="st-mode"][value="phone"]').isChecked(), 'the public channel mode was not filled in');
+  check(await page.getByLabel('每小时短信上限（条）').inputValue() === String(live0.public.sms.per_hour), 'the SMS budget was not filled in');
+  check(await page.getByLabel('目标回收率（%）').inputValue() === '', 'a target was filled in where none is set');
+  const putSettings = () => page.waitForResponse((r) => r.url().endsWith(`/campaigns/${SLUG}/settings`) && r.request().method() === 'PUT', { timeout: WAIT });
+  await page.getByLabel('开始日期').fill('2026-12-20');
+  await page.getByLabel('结束日期').fill('2026-12-01');
+  let saved = putSettings();
+  await page.getByRole('button', { name: '保存设置' }).click();
+  const badSettings = await saved;
+  const badBody = await badSettings.json();
+  check(badSettings.status() === 422 && badBody.field === 'closes_on', `dates out of order answered ${badSettings.status()} ${JSON.stringify(badBody)}`);
+  await visible(page, '#st-closes-err');
+  check((await text(page, '#st-closes-err')).trim() === badBody.message, 'the error is not shown next to 结束日期');
+  check(await page.getByLabel('结束日期').getAttribute('aria-invalid') === 'true', '结束日期 is not marked invalid');
+  await page.getByLabel('开始日期').fill('2026-12-01');
+  await page.getByLabel('结束日期').fill('2026-12-20');
+  await page.getByLabel('目标回收率（%）').fill('55');
+  await page.getByLabel('每小时短信上限（条）').fill('1');
+  saved = putSettings();
+  await page.getByRole('button', { name: '保存设置' }).click();
+  check((await saved).status() === 204, 'the settings were not saved');
+  await visible(page, '#st-ok');
+  check(!(await page.locator('#st-closes-err').isVisible()), 'the old field error is still shown');
+  await shot(page, 'settings');
+  const live1 = await until(async () => {
+    const p = await getJson(page, `/api/v1/admin/campaigns/${SLUG}/progress`);
+    return p.response_target === 55 && p.closes_on === '2026-12-20' && p.public.sms.per_hour === 1 ? p : null;
+  }, 'the progress data does not carry the new settings');
+  ok(`评议设置 shows 结束日期's error (${badBody.message}) next to the field, then saves 2026-12-01–2026-12-20, target 55%, 1 SMS per hour (mode ${live1.public.mode})`);
+
+  current = 'target line from the server';
+  await page.getByRole('tab', { name: '实时进度' }).click();
+  await until(async () => (await text(page, '#target-v')).trim() === '55%', 'the live tab does not show the target 55%');
+  const markAt = () => page.locator('#by-segment .mark').first().evaluate((e) => e.style.left);
+  await until(async () => (await markAt()) === '55%', 'the target line is not at 55%');
+  await page.reload({ timeout: WAIT });
+  await visible(page, '#p-live');
+  await until(async () => (await text(page, '#target-v')).trim() === '55%' && (await markAt()) === '55%', 'after a reload the target line is not at 55%');
+  ok('the target line comes from the server: 55% after the admin saved it, and again after a reload');
 
   current = 'roster faults';
   await page.getByRole('tab', { name: '评议团名单' }).click();
@@ -324,6 +401,61 @@ async function main() {
   await until(async () => (await text(page, '#cf-err')).trim() === brokenMsg, `the 422 message “${brokenMsg}” is not shown`);
   await shot(page, 'list');
   ok(`the admin creates ${NEW_SLUG} from examples/campaign.toml (草稿); a second upload and a broken file show the API's messages`);
+
+  current = 'draft from a unit list';
+  await page.getByLabel('活动标识').fill(UNITS_SLUG);
+  await page.getByLabel('活动名称').fill('单位名单测试');
+  const fromUnits = async (csv) => {
+    await page.getByLabel('单位名单（.csv 或 .xlsx）').setInputFiles({ name: 'units.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const answer = page.waitForResponse((r) => r.url().includes('/campaigns/from-units?') && r.request().method() === 'POST', { timeout: WAIT });
+    await page.getByRole('button', { name: '上传名单并新建' }).click();
+    return answer;
+  };
+  const badUnits = await fromUnits('类别代码,类别名称,单位代码,单位名称\nA,党政综合服务,A01,市委办公室\nA,党政综合服务,A01,市政府办公室\nB 1,,B01,市财政局\n');
+  check(badUnits.status() === 422, `the bad unit list answered ${badUnits.status()}`);
+  const unitFaults = (await badUnits.json()).details.rows;
+  await visible(page, '#uf-faults');
+  const unitRows = await page.locator('#uf-faults tbody tr').evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent.trim())));
+  check(unitRows.length === unitFaults.length && unitFaults.length >= 3, `the page lists ${unitRows.length} faults, the API gave ${unitFaults.length}`);
+  for (const f of unitFaults) check(unitRows.some(([row, col, why]) => row === String(f.row) && col === f.column && why === f.reason), `the fault ${JSON.stringify(f)} is not listed`);
+  check((await text(page, '#uf-err')).includes('没有新建'), 'the summary does not say nothing was made');
+  check(await page.locator(`#list-table tr[data-slug="${UNITS_SLUG}"]`).count() === 0, 'the bad unit list made a campaign');
+  const goodUnits = await fromUnits('类别代码,类别名称,单位代码,单位名称\nA,党政综合服务,A01,市委办公室\nA,党政综合服务,A02,市政府办公室\n');
+  check(goodUnits.status() === 201, `the unit list answered ${goodUnits.status()}`);
+  const unitsRow = page.locator(`#list-table tbody tr[data-slug="${UNITS_SLUG}"]`);
+  await until(async () => (await unitsRow.textContent()).includes('草稿'), `${UNITS_SLUG} is not listed as 草稿`);
+  check(!(await page.locator('#uf-faults').isVisible()), 'the old faults are still shown');
+  check(await page.locator('#uf-tpl').getAttribute('href') === '/api/v1/admin/units-template.csv', 'no unit-list template link');
+  ok(`a unit list with bad rows lists its ${unitFaults.length} faults by row and makes nothing; a good one makes the draft ${UNITS_SLUG}`);
+
+  current = 'replace a draft';
+  await unitsRow.getByRole('link').click();
+  await page.getByRole('tab', { name: '评议设置' }).click();
+  await visible(page, '#rf-form');
+  const replace = async (buffer) => {
+    await page.getByLabel('修改后的活动定义（.toml）').setInputFiles({ name: 'campaign.toml', mimeType: 'application/toml', buffer });
+    const answer = page.waitForResponse((r) => r.url().endsWith(`/campaigns/${UNITS_SLUG}`) && r.request().method() === 'PUT', { timeout: WAIT });
+    await page.getByRole('button', { name: '上传并替换草稿' }).click();
+    return answer;
+  };
+  const mismatch = await replace(TOML);
+  check(mismatch.status() === 422, `another campaign's file answered ${mismatch.status()}`);
+  await visible(page, '#rf-err');
+  check((await text(page, '#rf-err')).includes((await mismatch.json()).message), 'the slug mismatch is not explained');
+  const own = Buffer.from(TOML.toString().replace(/^slug\s*=\s*"[^"]+"/m, `slug = "${UNITS_SLUG}"`));
+  const replaced = await replace(own);
+  check(replaced.status() === 204, `replacing the draft answered ${replaced.status()}`);
+  await visible(page, '#rf-ok');
+  // the campaign JSON is cached for a second
+  const tomlTitle = /^title\s*=\s*"([^"]+)"/m.exec(TOML.toString())[1];
+  const after = await until(async () => {
+    const d = (await api('GET', `/api/v1/campaigns/${UNITS_SLUG}`)).data;
+    return d.title === tomlTitle && d.categories.length > 1 ? d : null;
+  }, 'the draft was not replaced');
+  check(!(await page.locator('#rf-err').isVisible()), 'the old error is still shown');
+  await page.getByRole('link', { name: '评议活动', exact: true }).click();
+  await visible(page, '#setup');
+  ok(`a draft is replaced from its campaign file (${after.categories.length} categories); another campaign's file is refused with the API's message`);
 
   current = 'open the new campaign';
   await newRow.getByRole('button', { name: '开始评议' }).click();
@@ -417,8 +549,50 @@ async function main() {
   check(nrCsv.status === 200 && csvLines(nrCsv.text).length === seg.invited - seg.responded + 1, 'the filtered CSV does not hold the filtered members');
   await page.getByLabel('界别', { exact: true }).selectOption('');
   await until(async () => count(await text(page, '#nr-n')) === missing[0], 'clearing the filter did not bring the full list back');
-  await shot(page, 'remind');
   ok(`催办 lists ${missing[0]} non-responders = ${panelNow.invited} invited − ${panelNow.responded} responded; the ${seg.name} filter and its CSV link follow`);
+
+  current = 'reminders';
+  await visible(page, '#rm-card');
+  const remindCsv = '成员编号,界别,区县,手机号\nP0001,x,y,19900000001\nP0037,x,y,19900000037\nP0038,x,y,199 0000 0038\nP0039,x,y,\nX0001,x,y,13800138000\n';
+  await page.getByLabel('评议团名单（.csv 或 .xlsx，含手机号）').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(remindCsv) });
+  const dryRun = page.waitForResponse((r) => r.url().endsWith('/reminders?dry_run=true'), { timeout: WAIT });
+  await page.getByRole('button', { name: '检查名单并发送' }).click();
+  const plan = await (await dryRun).json();
+  check(plan.to_send === 2 && plan.budget_left === 1 && plan.already_responded === 1 && plan.without_number === 1 && plan.not_invited === 1, `the dry run answered ${JSON.stringify(plan)}`);
+  const rmDlg = page.getByRole('dialog');
+  await rmDlg.waitFor({ timeout: WAIT });
+  const rmText = await rmDlg.textContent();
+  check(rmText.includes('发送 2 条催办短信') && rmText.includes('只剩 1 条'), `the confirmation reads “${rmText}”`);
+  const sending = page.waitForResponse((r) => r.url().endsWith(`/campaigns/${SLUG}/reminders`) && r.request().method() === 'POST', { timeout: WAIT });
+  await rmDlg.getByRole('button', { name: '确认发送' }).click();
+  const sentCounts = await (await sending).json();
+  check(sentCounts.sent === 1 && sentCounts.over_budget === 1 && sentCounts.failed === 0, `the batch answered ${JSON.stringify(sentCounts)}`);
+  await visible(page, '#rm-ok');
+  check((await text(page, '#rm-ok')).includes('已发送 1 条') && (await text(page, '#rm-counts [data-count="over_budget"] dd')) === '1', 'the result is not shown');
+  await shot(page, 'remind');
+  ok(`催办短信: a roster file is checked first (2 to send, 1 SMS left this hour), then sends 1 and reports 1 over the budget`);
+
+  current = 'SMS budget on the live tab';
+  await page.getByRole('tab', { name: '实时进度' }).click();
+  const hotMeter = page.locator('#sms-budget [data-meter="campaign"]');
+  await until(async () => (await hotMeter.getAttribute('class')).includes('hot') && (await hotMeter.textContent()).includes('已用完'), 'the used-up SMS budget is not highlighted');
+  await until(async () => count(await text(page, '#signals li[data-signal="sms_sent"] .v')) === 1, '短信已发送 does not count the reminder');
+  check(!(await page.locator('#sms-budget [data-meter="all"]').getAttribute('class')).includes('hot'), 'the all-campaigns budget is highlighted');
+  if (process.env.SCREENSHOT) {
+    await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
+    console.log(`# screenshot of the live tab: ${process.env.SCREENSHOT}`);
+  }
+  ok('the live tab highlights the campaign’s used-up SMS budget (1 / 1, 已用完) and counts 短信已发送 1');
+
+  current = 'SMS outbox';
+  await page.getByRole('link', { name: '评议活动', exact: true }).click();
+  await visible(page, '#outbox');
+  const obRow = page.locator('#ob-table tbody tr').first();
+  await until(async () => /199\*{4}003[78]/.test(await obRow.textContent()) && (await obRow.textContent()).includes('【民评】'), 'the reminder is not in the outbox');
+  check((await text(page, '#ob-h')).includes('演示用，未真实发送'), 'the outbox does not say nothing was really sent');
+  check(!/19900000037|19900000038/.test(await text(page, '#ob-table')), 'the outbox shows a whole number');
+  ok('the SMS outbox (演示用，未真实发送) shows the reminder with the number masked');
+  await openDemo(page);
 
   current = 'feedback';
   await page.getByRole('tab', { name: '意见建议' }).click();

@@ -2,9 +2,9 @@
 'use strict';
 (() => {
   const M = (window.Minping = window.Minping || {});
-  const { S, $, show, store, api, showSignin, signedIn, signIn, signOut, route, goTab, askOk, createCamp, askOpen,
-    loadResults, openClose, confirmClose, importRoster, askReissue, loadNR, fbSoon, loadFB, renderLive, loadAudit,
-    renderAudit } = M;
+  const { S, $, show, api, showSignin, signedIn, signIn, signOut, route, goTab, askOk, createCamp, askOpen,
+    loadResults, setView, openClose, confirmClose, importRoster, askReissue, loadNR, checkReminders, fbSoon, loadFB,
+    renderLive, loadAudit, renderAudit, saveSettings, replaceDraft, createFromUnits } = M;
 
   // ---------- wiring ----------
   function wire() {
@@ -25,14 +25,10 @@
     });
     $('hour-range').addEventListener('change', renderLive);
     $('only-risk').addEventListener('change', renderLive);
-    $('target').addEventListener('input', () => {
-      const v = Number($('target').value);
-      if (v >= 1 && v <= 100 && S.slug) store.set(`minping.admin.target.${S.slug}`, String(v));
-      renderLive();
-    });
     let resize;
     window.addEventListener('resize', () => { clearTimeout(resize); resize = setTimeout(renderLive, 150); });
     $('r-refresh').addEventListener('click', () => loadResults(true));
+    $('r-view').addEventListener('change', (ev) => { if (ev.target.name === 'r-view') setView(ev.target.value); });
     $('r-close').addEventListener('click', openClose);
     $('close-cancel').addEventListener('click', () => $('close-dlg').close());
     $('close-ok').addEventListener('click', confirmClose);
@@ -41,6 +37,9 @@
     $('a-scope').addEventListener('change', loadAudit);
     $('a-refresh').addEventListener('click', loadAudit);
     $('cf-form').addEventListener('submit', createCamp);
+    $('uf-form').addEventListener('submit', createFromUnits);
+    $('st-form').addEventListener('submit', saveSettings);
+    $('rf-form').addEventListener('submit', replaceDraft);
     $('list-table').addEventListener('click', (ev) => { const b = ev.target.closest('button[data-open]'); if (b) askOpen(b.dataset.open); });
     $('ask-cancel').addEventListener('click', () => $('ask-dlg').close());
     $('ask-ok').addEventListener('click', askOk);
@@ -51,6 +50,7 @@
     $('nr-seg').addEventListener('change', loadNR);
     $('nr-dist').addEventListener('change', loadNR);
     $('nr-refresh').addEventListener('click', loadNR);
+    $('rm-form').addEventListener('submit', checkReminders);
     $('fb-q').addEventListener('input', fbSoon);
     $('fb-q').addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); loadFB(); } });
     $('fb-unit').addEventListener('change', loadFB);

@@ -9,6 +9,7 @@
     'campaign.create': '创建评议', 'campaign.open': '开始评议', 'campaign.formula': '修改计分规则',
     'campaign.close': '结束评议', 'results.freeze': '封存结果', 'roster.import': '导入评议团名单',
     'invitation.reissue': '补发邀请', 'export.letters': '打印邀请函', 'export.invitations.csv': '导出邀请链接',
+    'campaign.update': '替换草稿', 'campaign.settings': '修改评议设置', 'roster.remind': '发送催办短信',
   };
   const AUDIT_MAX = 1000;
 

@@ -1,7 +1,7 @@
 // Console core: labels, DOM helpers, the API helper (CSRF), session, routing, the campaign list and setup, tabs, dialogs.
 // 民评 staff console (作风办 / 督查办). No framework, no external resources; every text that
 // comes from the API goes into the page through textContent or text nodes, never as HTML.
-// The console's scripts (core, results, panel, live, audit, admin; loaded in that order) share one
+// The console's scripts (core, results, panel, remind, channel, live, settings, audit, admin; loaded in that order) share one
 // namespace, window.Minping: each takes the names it needs from it and adds its own. Core calls the
 // tabs' functions as M.name() since they are added by later scripts (all before boot).
 'use strict';
@@ -11,10 +11,11 @@
   const API = '/api/v1/admin';
   const ROLE = { admin: '管理员', monitor: '作风办工作人员', auditor: '督查人员' };
   const STATUS = { draft: '草稿', open: '进行中', closed: '已结束' };
-  const CLASS = { panel: '评议团', public: '社会公众' };
-  const TABS = ['live', 'results', 'remind', 'feedback', 'roster', 'export', 'audit'];
-  const S = { me: null, camps: null, slug: null, tab: null, prog: null, res: null, audit: null, es: null, timer: null, keys: {},
-    nr: null, nrAt: null, nrSeq: 0, fb: null, fbSeq: 0, fbTimer: null, sel: {}, asking: null };
+  const CLASS = { panel: '评议团', public: '公众（手机）', device: '公众（设备）' };
+  const TABS = ['live', 'results', 'remind', 'feedback', 'roster', 'export', 'settings', 'audit'];
+  const S = { me: null, camps: null, slug: null, tab: null, prog: null, res: null, resView: 'formula', audit: null, es: null,
+    timer: null, keys: {}, nr: null, nrAt: null, nrSeq: 0, fb: null, fbSeq: 0, fbTimer: null, sel: {}, asking: null,
+    obOn: false, obGen: 0, obTimer: null };
   const $ = (id) => document.getElementById(id);
   const enc = encodeURIComponent;
 
@@ -74,10 +75,6 @@
     }
   }
   function announce(msg) { const a = $('announce'); a.textContent = ''; setTimeout(() => { a.textContent = msg; }, 50); }
-  const store = {
-    get(k) { try { return localStorage.getItem(k); } catch { return null; } },
-    set(k, v) { try { localStorage.setItem(k, v); } catch { /* private mode */ } },
-  };
 
   // ---------- the API ----------
   async function api(method, path, body) {
@@ -96,7 +93,7 @@
     try { data = await res.json(); } catch { /* not JSON */ }
     if (!res.ok) {
       if (res.status === 401 && path !== '/session') expired();
-      throw Object.assign(new Error((data && data.message) || `服务器暂时无法处理（${res.status}），请稍后重试`), { status: res.status, code: data && data.error, details: data && data.details });
+      throw Object.assign(new Error((data && data.message) || `服务器暂时无法处理（${res.status}），请稍后重试`), { status: res.status, code: data && data.error, field: data && data.field, details: data && data.details });
     }
     return data;
   }
@@ -106,6 +103,7 @@
     for (const v of ['signin', 'list', 'campaign']) $(`v-${v}`).hidden = v !== name;
     $('boot').hidden = true;
     if (name !== 'campaign') { M.stopLive(); S.slug = null; }
+    if (name !== 'list') M.stopOutbox();
   }
   function showSignin(note) {
     S.me = null;
@@ -125,7 +123,7 @@
     $('who-role').textContent = ROLE[me.role] || me.role;
     $('who').hidden = false;
     $('t-audit').hidden = !canAudit();
-    $('t-roster').hidden = !isAdmin();
+    $('t-roster').hidden = $('t-settings').hidden = !isAdmin();
     route();
   }
   const canAudit = () => S.me && (S.me.role === 'admin' || S.me.role === 'auditor');
@@ -168,7 +166,7 @@
     const m = /^#\/c\/([a-z0-9-]+)(?:\/([a-z]+))?$/.exec(location.hash);
     if (!m) return showList();
     let tab = TABS.includes(m[2]) ? m[2] : 'live';
-    if ((tab === 'audit' && !canAudit()) || (tab === 'roster' && !isAdmin())) tab = 'live';
+    if ((tab === 'audit' && !canAudit()) || ((tab === 'roster' || tab === 'settings') && !isAdmin())) tab = 'live';
     openCampaign(m[1], tab);
   }
 
@@ -198,6 +196,7 @@
     } catch (e) {
       if (e.status !== 401) show('list-err', e.message);
     }
+    if (admin) M.startOutbox();
   }
 
   // ---------- a campaign ----------
@@ -209,16 +208,18 @@
       M.stopLive();
       S.slug = slug;
       S.prog = S.res = S.audit = null;
+      S.resView = 'formula';
+      S.flaggedRule = null;
       S.keys = {};
       view('campaign');
       $('v-campaign').hidden = false;
       $('c-title').textContent = '正在加载…';
       $('c-crumb').textContent = '';
-      const t = Number(store.get(`minping.admin.target.${slug}`));
-      $('target').value = t >= 1 && t <= 100 ? t : 80;
       for (const id of ['live-err', 'res-err', 'a-err']) show(id);
       $('a-filter').value = '';
       M.resetTabs();
+      M.resetRemind();
+      M.resetSettings();
       try {
         if (!camp()) await loadCamps();
       } catch (e) {
@@ -262,13 +263,14 @@
     if (tab === 'results') M.loadResults(false);
     if (tab === 'export') M.renderExports();
     if (tab === 'audit') M.loadAudit();
-    if (tab === 'remind') { M.fillNRSelects(); M.loadNR(); }
+    if (tab === 'remind') { M.fillNRSelects(); M.loadNR(); M.remindShow(); }
+    if (tab === 'settings') M.loadSettings();
     if (tab === 'feedback') { M.fillUnits(); M.loadFB(); }
     if (tab === 'roster') M.rosterLinks();
   }
   const goTab = (tab) => { location.hash = `#/c/${S.slug}/${tab}`; };
 
-  // ---------- a confirmation dialog (opening a campaign, re-issuing an invitation) ----------
+  // ---------- a confirmation dialog (opening a campaign, re-issuing an invitation, sending reminders) ----------
   // o: { title, body: [text…], ok, run: async () => result, then(result), fail(error) → true when handled }
   function ask(o) {
     $('ask-h').textContent = o.title;
@@ -343,6 +345,6 @@
   }
 
   Object.assign(M, { API, CLASS, S, $, enc, el, sv, show, num, pct1, pct, weight, pad, cst, fmtTime, fmtClock,
-    fmtHour, className, flagText, announce, store, api, showSignin, signedIn, signIn, signOut, route, loadCamps, camp,
-    header, goTab, ask, askOk, busy, fill, createCamp, askOpen });
+    fmtHour, className, flagText, announce, api, showSignin, signedIn, signIn, signOut, route, loadCamps, camp,
+    header, goTab, ask, askOk, busy, fill, focusRow, showList, createCamp, askOpen });
 })();

@@ -1,9 +1,10 @@
-// Live progress tab: the progress stream (SSE, polling when it is down), the stat tiles and the charts.
+// Live progress tab: the progress stream (SSE, polling when it is down), the stat tiles and the charts
+// (the public channel's parts are drawn by channel.js).
 'use strict';
 (() => {
   const M = (window.Minping = window.Minping || {});
-  const { API, S, $, el, sv, show, num, pct1, pad, cst, fmtClock, fmtHour, api, camp, header, loadResults, resMeta,
-    renderExports, fillNRSelects, loadNR, fillUnits } = M;
+  const { API, S, $, enc, el, sv, show, num, pct1, pad, cst, fmtClock, fmtHour, api, camp, header, loadResults, resMeta,
+    renderExports, fillNRSelects, loadNR, fillUnits, drawChannel } = M;
 
   // ---------- live progress ----------
   function stopLive() {
@@ -94,8 +95,10 @@
     const w = $('hourly').clientWidth;
     const range = $('hour-range').value;
     once('hourly', [p.by_hour, hourStart, range, w], hourly);
-    const target = targetValue();
+    const target = p.response_target || null;
+    once('target', [target, S.me && S.me.role, S.slug], targetLine);
     once('panel', [pn, target], panel);
+    once('channel', [p.by_class, p.public], drawChannel);
     once('units', [p.units, p.min_valid, $('only-risk').checked], units);
   }
   // redraw a part only when what it shows has changed (keeps a screen reader's place)
@@ -159,28 +162,36 @@
       el('tr', null, el('td', null, fmtHour(h)), el('td', null, `${v} 张`))));
   }
 
-  function targetValue() {
-    const v = Number($('target').value);
-    return v >= 1 && v <= 100 ? v : 80;
+  // the target is set by an admin in 评议设置 and kept with the campaign: everyone sees the same line
+  function targetLine() {
+    const t = S.prog.response_target, admin = S.me && S.me.role === 'admin';
+    $('target-v').textContent = t ? `${t}%` : '未设定';
+    $('target-edit').hidden = !admin;
+    $('target-edit').href = `#/c/${enc(S.slug)}/settings`;
+    $('target-edit').textContent = t ? '修改' : '设定';
+    $('target-hint').textContent = t
+      ? '竖线为目标回收率；低于目标的界别、区县以橙色显示并标注“低于目标”。目标由管理员在“评议设置”中设定。'
+      : `尚未设定目标回收率，图中不画目标线。${admin ? '可在“评议设置”中设定。' : '管理员可在“评议设置”中设定。'}`;
   }
   function bar(frac, mark, cls) {
     const fill = el('span', { class: `fill ${cls}` });
     fill.style.width = `${Math.min(100, Math.max(0, frac * 100))}%`;
+    if (mark == null) return el('span', { class: 'track' }, fill);
     const m = el('span', { class: 'mark' });
     m.style.left = `${Math.min(100, mark * 100)}%`;
     return el('span', { class: 'track' }, fill, m);
   }
   function panel() {
-    const target = targetValue();
+    const target = S.prog.response_target || null;
     for (const [id, rows, what] of [['by-segment', S.prog.panel.by_segment, '界别'], ['by-district', S.prog.panel.by_district, '区县']]) {
       const tb = $(id).tBodies[0];
       if (!rows || !rows.length) { tb.replaceChildren(el('tr', null, el('td', { colspan: 4, class: 'muted' }, `没有按${what}统计的数据。`))); continue; }
       tb.replaceChildren(...rows.map((r) => {
         const rate = r.invited ? r.responded / r.invited : null;
-        const low = rate != null && rate * 100 < target;
+        const low = target != null && rate != null && rate * 100 < target;
         return el('tr', { class: low ? 'low' : null },
           el('th', { scope: 'row' }, r.name),
-          el('td', { class: 'barcell', 'aria-hidden': 'true' }, bar(rate || 0, target / 100, low ? 'amber' : 'blue')),
+          el('td', { class: 'barcell', 'aria-hidden': 'true' }, bar(rate || 0, target == null ? null : target / 100, low ? 'amber' : 'blue')),
           el('td', { class: 'num' }, pct1(rate), low ? el('span', { class: 'tag amber' }, '低于目标') : null),
           el('td', { class: 'num muted' }, `${num(r.responded)} / ${num(r.invited)}`));
       }));

@@ -1,8 +1,9 @@
-// Results tab (ranking tables, formula, the close-and-freeze dialog) and the export tab's file list.
+// Results tab (ranking tables, formula, the view with or without flagged ballots, the close-and-freeze dialog)
+// and the export tab's file list.
 'use strict';
 (() => {
   const M = (window.Minping = window.Minping || {});
-  const { API, CLASS, S, $, el, show, num, pct, weight, fmtTime, className, flagText, announce, api, camp, header } = M;
+  const { API, CLASS, S, $, enc, el, show, num, pct, weight, fmtTime, className, flagText, announce, api, camp, header } = M;
 
   const FILES = [
     ['results.xlsx', '结果工作簿（Excel）', '每个类别一张表，另含计票明细、计分规则与结果指纹、意见建议。'],
@@ -13,14 +14,18 @@
   ];
 
   // ---------- results ----------
+  // S.resView: 'formula' (the figures the formula governs: provisional or final), or the what-if
+  // figures with flagged ballots counted ('include') or not ('exclude')
   async function loadResults(force) {
-    const slug = S.slug;
+    const slug = S.slug, view = S.resView;
+    syncView();
     if (S.res && !force) return renderResults();
     $('r-meta').textContent = '正在计算结果…';
     $('r-refresh').disabled = true;
     try {
-      const doc = await api('GET', `/campaigns/${encodeURIComponent(slug)}/results`);
-      if (S.slug !== slug) return;
+      const doc = await api('GET', `/campaigns/${enc(slug)}/results${view === 'formula' ? '' : `?flagged=${view}`}`);
+      if (S.slug !== slug || S.resView !== view) return;
+      if (view === 'formula') S.flaggedRule = doc.formula ? doc.formula.count_flagged : null;
       S.res = doc;
       show('res-err');
       renderResults();
@@ -32,20 +37,37 @@
       $('r-refresh').disabled = false;
     }
   }
+  function setView(view) {
+    if (view === S.resView) return;
+    S.resView = view;
+    S.res = null;
+    loadResults(false);
+  }
+  function syncView() {
+    for (const r of document.querySelectorAll('input[name="r-view"]')) r.checked = r.value === S.resView;
+  }
   function resMeta() {
-    const r = S.res, final = r.status === 'final';
+    const r = S.res, final = r.status === 'final', whatIf = r.status === 'what_if';
     const b = $('r-badge');
-    b.textContent = final ? '最终结果' : '临时结果';
-    b.className = `badge ${final ? 'final' : 'provisional'}`;
-    const stale = !final && S.prog && S.prog.ballots !== r.ballots;
+    b.textContent = whatIf ? '假设结果' : final ? '最终结果' : '临时结果';
+    b.className = `badge ${whatIf ? 'whatif' : final ? 'final' : 'provisional'}`;
+    const c = camp(), closed = c && c.status === 'closed';
+    const stale = !final && !closed && S.prog && S.prog.ballots !== r.ballots;
     $('r-meta').textContent = `${num(r.ballots)} 张选票 · 计算于 ${fmtTime(r.computed_at)}（北京时间）` +
-      (final ? ' · 已封存，不再变化' : ' · 评议进行中，结果会随新选票变化') +
+      (final ? ' · 已封存，不再变化' : closed ? '' : ' · 评议进行中，结果会随新选票变化') +
       (stale ? ` · 现已收到 ${num(S.prog.ballots)} 张，请刷新` : '');
+    const note = $('r-viewnote');
+    note.className = `viewnote${whatIf ? ' whatif' : ''}`;
+    note.textContent = whatIf
+      ? `当前显示：假设${S.resView === 'include' ? '计入' : '不计入'}可疑票时的结果，仅供比较，不是正式结果。正式结果按计分规则计算${ruleText(S.flaggedRule)}。`
+      : `当前显示：按计分规则计算的${final ? '最终' : '临时'}结果${ruleText(r.formula && r.formula.count_flagged)}。可切换“含可疑票 / 不含可疑票”比较可疑票的影响。`;
     $('r-fp-line').hidden = !(final && r.fingerprint);
     $('r-fp').textContent = r.fingerprint || '';
-    const c = camp();
-    $('r-close').hidden = !(S.me.role === 'admin' && !final && c && c.status === 'open');
+    $('r-close').hidden = !(S.me.role === 'admin' && !final && !whatIf && c && c.status === 'open');
   }
+  // what the formula says about flagged ballots (a what-if document carries a changed formula: S.flaggedRule
+  // keeps the campaign's own, from the last formula-governed document)
+  const ruleText = (counts) => (counts == null ? '' : `（计分规则规定可疑票${counts ? '计入' : '不计入'}）`);
   function renderResults() {
     const r = S.res;
     if (!r) return;
@@ -114,6 +136,8 @@
     try {
       const doc = await api('POST', `/campaigns/${encodeURIComponent(slug)}/close`);
       S.res = doc;
+      S.resView = 'formula';
+      syncView();
       const c = camp();
       if (c) { c.status = 'closed'; header(); }
       $('close-dlg').close();
@@ -144,5 +168,5 @@
     }));
   }
 
-  Object.assign(M, { loadResults, resMeta, openClose, confirmClose, renderExports });
+  Object.assign(M, { loadResults, setView, resMeta, openClose, confirmClose, renderExports });
 })();

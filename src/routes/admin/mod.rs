@@ -47,6 +47,7 @@ pub fn scope() -> actix_web::Scope {
         .route("/campaigns/{slug}/invitations.csv", web::get().to(roster::invitations_csv))
         .route("/campaigns/{slug}/letters", web::get().to(roster::letters))
         .route("/campaigns/{slug}/invitations/{member}/reissue", web::post().to(roster::reissue))
+        .route("/campaigns/{slug}/reminders", web::post().to(roster::remind))
 }
 
 /// The campaign a staff route names, or `404`.

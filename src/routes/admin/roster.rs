@@ -5,8 +5,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
 use super::{audit, campaign, failed};
-use crate::domain::Campaign;
+use crate::domain::{Campaign, CampaignStatus};
 use crate::error::ApiError;
+use crate::reminders::{self, Filter, Sender};
 use crate::roster::{self, InvitationLine, IssueError};
 use crate::staff::session::Staff;
 use crate::startup::AppState;
@@ -153,4 +154,71 @@ pub async fn reissue(
     audit(&state, &staff, "invitation.reissue", &campaign, format!("re-issued the invitation of {member}"))
         .await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(line))
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReminderQuery {
+    segment: Option<String>,
+    district: Option<String>,
+    /// `true`: say how many would be sent, and the budget left, without sending.
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// `POST /api/v1/admin/campaigns/{slug}/reminders[?segment=&district=&dry_run=true]` (admin):
+/// the body is the roster file (as for the import). Each member of the file who is invited,
+/// has not answered, passes the filters and has a number gets an SMS with their current link
+/// and short code, within the hour's SMS budget. The numbers are used to send, never kept.
+pub async fn remind(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<ReminderQuery>,
+    req: HttpRequest,
+    body: web::Payload,
+    staff: Staff,
+) -> Result<HttpResponse, ApiError> {
+    staff.require_admin()?;
+    let campaign = campaign(&state, &slug).await?;
+    match campaign.status {
+        CampaignStatus::Open => {}
+        CampaignStatus::Draft => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "not_open",
+                "评议尚未开始，不能发送催办短信",
+                "The campaign has not opened; reminders go out while it runs",
+            ))
+        }
+        CampaignStatus::Closed => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "closed",
+                "评议已结束，不能再发送催办短信",
+                "The campaign is closed",
+            ))
+        }
+    }
+    let bytes = crate::routes::body::read_bytes(&req, body, 20 * 1024 * 1024).await?;
+    let rows = roster::parse(&bytes).map_err(|errors| super::invalid_rows(errors, "名单", "roster"))?;
+    let filter = Filter { segment: query.segment.clone(), district: query.district.clone() };
+    let plan =
+        reminders::plan(state.store.as_ref(), &state.secret, &campaign, rows, &filter, &state.public_base)
+            .await?;
+    let sender = Sender {
+        hot: state.hot.as_ref(),
+        sms: state.gate.sms.as_ref(),
+        signals: &state.gate.signals,
+        limits: &state.gate.limits,
+    };
+    if query.dry_run {
+        let c = &plan.counts;
+        return Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(json!({
+            "dry_run": true, "to_send": plan.reminders.len(), "budget_left": sender.budget_left(&campaign).await,
+            "already_responded": c.already_responded, "without_number": c.without_number,
+            "not_invited": c.not_invited, "filtered_out": c.filtered_out,
+        })));
+    }
+    let counts = sender.send(&campaign, plan, &|_| {}).await;
+    audit(&state, &staff, "roster.remind", &campaign, counts.summary(&filter)).await?;
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(counts))
 }

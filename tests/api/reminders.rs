@@ -1,0 +1,245 @@
+//! Reminder batches (催办短信): from the roster file staff hold, to the members who have not
+//! answered, within the SMS budget; numbers used to send and never kept — by API and CLI.
+
+use std::collections::HashMap;
+use std::process::Command;
+
+use serde_json::{json, Value};
+
+use crate::both_backends;
+use crate::helpers::{spawn_app, spawn_app_with, Backend, TestApp};
+
+/// A staff member signed in: the session cookie and the CSRF token.
+async fn signed_in(app: &TestApp, name: &str, role: &str) -> (String, String) {
+    let password = format!("{name}-secret-123");
+    let hash = minping::staff::password::hash(&password).unwrap();
+    app.state.store.add_staff_user(name, role, &hash).await.unwrap();
+    let url = format!("{}/api/v1/admin/session", app.address);
+    let mut response =
+        app.client.post(url).send_json(&json!({ "name": name, "password": password })).await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let cookie =
+        response.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
+    let csrf = response.json::<Value>().await.unwrap()["csrf"].as_str().unwrap().to_owned();
+    (cookie, csrf)
+}
+
+async fn remind(app: &TestApp, who: &(String, String), query: &str, file: &str) -> (u16, Value) {
+    let url = format!("{}/api/v1/admin/campaigns/demo/reminders{query}", app.address);
+    let mut response = (app.client.post(url))
+        .insert_header(("Cookie", who.0.clone()))
+        .insert_header(("X-CSRF-Token", who.1.clone()))
+        .insert_header(("Content-Type", "text/csv"))
+        .send_body(file.to_owned())
+        .await
+        .unwrap();
+    let body = response.body().limit(1 << 20).await.unwrap();
+    (response.status().as_u16(), serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+async fn get(app: &TestApp, who: &(String, String), path: &str) -> (u16, Vec<u8>) {
+    let url = format!("{}/api/v1/admin{path}", app.address);
+    let mut response = app.client.get(url).insert_header(("Cookie", who.0.clone())).send().await.unwrap();
+    (response.status().as_u16(), response.body().limit(1 << 24).await.unwrap().to_vec())
+}
+
+/// The demo panel's invitation list by member code: segment, district, token, short code, url.
+fn demo_members(app: &TestApp) -> HashMap<String, Vec<String>> {
+    let path = app.settings.data_dir.join(minping::demo::CSV_NAME);
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    (reader.records())
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_owned(), r.iter().skip(1).map(str::to_owned).collect())
+        })
+        .collect()
+}
+
+/// The outbox gateway's messages: (masked number, text), in the order written.
+fn outbox(app: &TestApp) -> Vec<(String, String)> {
+    let path = app.settings.data_dir.join(minping::public::sms::OUTBOX_NAME);
+    (std::fs::read_to_string(path).unwrap_or_default().lines())
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .map(|e| (e["to"].as_str().unwrap().to_owned(), e["text"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+fn counts(
+    sent: u64,
+    failed: u64,
+    responded: u64,
+    no_number: u64,
+    not_invited: u64,
+    filtered: u64,
+    over: u64,
+) -> Value {
+    json!({ "sent": sent, "failed": failed, "already_responded": responded, "without_number": no_number,
+            "not_invited": not_invited, "filtered_out": filtered, "over_budget": over })
+}
+
+fn minping(app: &TestApp, args: &[&str]) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_minping"));
+    command.args(args).arg("--data-dir").arg(&app.settings.data_dir);
+    command.env_remove("DATABASE_URL").env_remove("REDIS_URL");
+    if let Some(url) = &app.settings.database_url {
+        command.env("DATABASE_URL", url);
+    }
+    if let Some(url) = &app.settings.redis_url {
+        command.env("REDIS_URL", url).env("MINPING_REDIS_PREFIX", &app.settings.redis_prefix);
+    }
+    command.output().unwrap()
+}
+
+async fn reminders_reach_members_who_have_not_answered(backend: Backend) {
+    let Some(mut app) = spawn_app(backend).await else { return };
+    let admin = signed_in(&app, "zhang", "admin").await;
+    let members = demo_members(&app);
+    // P0001 and P0002 have answered.
+    for invite in &app.invites[..2] {
+        assert_eq!(app.submit(&app.full_ballot(&invite.token)).await.0, 201);
+    }
+    // The file staff hold: numbers for some; P0004's number changed since the import.
+    let file = "成员编号,界别,区县,手机号\n\
+                P0001,x,y,19900000001\nP0002,x,y,\nP0003,x,y,199 0000 0003\nP0004,x,y,13800138004\n\
+                P0005,x,y,\nX9999,x,y,13900139000\n";
+    let (status, body) = remind(&app, &admin, "?dry_run=true", file).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!((body["to_send"].as_u64(), body["already_responded"].as_u64()), (Some(2), Some(2)), "{body}");
+    assert_eq!(body["budget_left"], 20_000);
+    assert!(outbox(&app).is_empty(), "a dry run sends nothing");
+
+    let (status, body) = remind(&app, &admin, "", file).await;
+    assert_eq!((status, &body), (200, &counts(2, 0, 2, 1, 1, 0, 0)));
+    let sent = outbox(&app);
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    for (member, masked) in [("P0003", "199****0003"), ("P0004", "138****8004")] {
+        let (token, short_code) = (&members[member][2], &members[member][3]);
+        let text =
+            &sent.iter().find(|(to, _)| to == masked).unwrap_or_else(|| panic!("{masked}: {sent:?}")).1;
+        assert!(text.starts_with("【民评】") && text.contains(&format!("/s/demo#i={token} ")), "{text}");
+        assert!(text.contains(&format!("邀请码 {short_code}")), "{text}");
+    }
+    assert!(!sent.iter().any(|(to, _)| to == "199****0001" || to == "139****9000"));
+
+    // Counted like the public channel's codes: signals and the hour's budget.
+    let id = app.campaign_id().await;
+    assert_eq!(app.signals().await.get("sms_sent"), Some(&2));
+    assert_eq!(app.state.hot.count(&format!("sms:{id}")).await.unwrap(), 2);
+    assert_eq!(app.state.hot.count("sms:all").await.unwrap(), 2);
+
+    // Filters, as on the non-responder list: only P0006's segment.
+    let segment = members["P0006"][0].clone();
+    let other = (7..=60).map(|i| format!("P{i:04}")).find(|m| members[m][0] != segment).unwrap();
+    let file = format!("成员编号,界别,区县,手机号\nP0006,x,y,13800138006\n{other},x,y,13800138007\n");
+    let query = format!("?segment={}", urlencode(&segment));
+    let (status, body) = remind(&app, &admin, &query, &file).await;
+    assert_eq!((status, &body), (200, &counts(1, 0, 0, 0, 0, 1, 0)));
+    assert_eq!(outbox(&app).len(), 3);
+
+    // Nobody's invitation changed: the list is the demo's, and the links still work.
+    let (status, csv) = get(&app, &admin, "/campaigns/demo/invitations.csv").await;
+    assert_eq!(status, 200);
+    let mut reader = csv::Reader::from_reader(&csv[3..]);
+    for record in reader.records().map(Result::unwrap) {
+        assert_eq!(record[3], members[&record[0]][2], "the token of {}", &record[0]);
+    }
+    assert_eq!(app.invitation_status(&members["P0003"][2]).await, (200, json!({ "status": "unused" })));
+
+    // The numbers were only sent to: not in the audit log, not in the database file.
+    let (_, log) = get(&app, &admin, "/audit?campaign=demo").await;
+    let log: Value = serde_json::from_slice(&log).unwrap();
+    let entries: Vec<&Value> =
+        log.as_array().unwrap().iter().filter(|e| e["action"] == "roster.remind").collect();
+    assert_eq!(entries.len(), 2);
+    let all = log.to_string();
+    for number in ["13800138004", "19900000003", "13800138006", "138****", "199****"] {
+        assert!(!all.contains(number), "{number} in the audit log");
+    }
+    assert!(entries.iter().any(|e| e["detail"].as_str().unwrap().starts_with("sent 2, failed 0")), "{all}");
+
+    // The command line sends the same way, and counts against the same budget.
+    let path = app.settings.data_dir.join("remind.csv");
+    std::fs::write(&path, "成员编号,界别,区县,手机号\nP0003,x,y,\nP0008,x,y,13800138008\nP0001,x,y,\n")
+        .unwrap();
+    let output = minping(&app, &["roster", "remind", "demo", path.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("sent 1, failed 0") && stdout.contains("already responded 1"), "{stdout}");
+    let sent = outbox(&app);
+    assert_eq!(sent.last().unwrap().0, "138****8008");
+    assert!(sent.last().unwrap().1.contains(&members["P0008"][2]));
+    if backend == Backend::Scaled {
+        assert_eq!(app.state.hot.count(&format!("sms:{id}")).await.unwrap(), 4, "one budget for all");
+    }
+
+    app.stop().await;
+    if backend == Backend::Embedded {
+        for file in app.sqlite_files() {
+            let bytes = std::fs::read(&file).unwrap_or_default();
+            for number in ["13800138004", "19900000003", "13800138006", "13800138008"] {
+                let found = bytes.windows(number.len()).any(|w| w == number.as_bytes());
+                assert!(!found, "{number} in {}", file.display());
+            }
+        }
+    }
+    app.finish().await;
+}
+
+async fn the_sms_budget_stops_a_batch(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, |s| s.limits.sms_per_campaign_per_hour = 2).await else { return };
+    let admin = signed_in(&app, "zhang", "admin").await;
+    let file: String = std::iter::once("成员编号,界别,区县,手机号\n".to_owned())
+        .chain((1..=5).map(|i| format!("P{i:04},x,y,1990000{i:04}\n")))
+        .collect();
+    let (status, body) = remind(&app, &admin, "", &file).await;
+    assert_eq!((status, &body), (200, &counts(2, 0, 0, 0, 0, 0, 3)));
+    assert_eq!(outbox(&app).len(), 2);
+    // The budget is spent for the public channel's codes too.
+    let (status, body, _) = app.request_code("13400134000").await;
+    assert_eq!((status, body["error"].as_str()), (429, Some("rate_limited")), "{body}");
+    let (_, body) = remind(&app, &admin, "?dry_run=true", &file).await;
+    assert_eq!((body["to_send"].as_u64(), body["budget_left"].as_u64()), (Some(5), Some(0)), "{body}");
+    app.finish().await;
+}
+
+async fn a_bad_file_a_monitor_or_a_closed_campaign_sends_nothing(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let admin = signed_in(&app, "zhang", "admin").await;
+    let monitor = signed_in(&app, "li", "monitor").await;
+    let good = "成员编号,界别,区县,手机号\nP0001,x,y,13800138001\n";
+    assert_eq!(remind(&app, &monitor, "", good).await.0, 403);
+
+    let bad = "成员编号,界别,区县,手机号\nP0001,x,y,13800138001\nP0002,x,y,12345\nP0001,,y,\n";
+    let (status, body) = remind(&app, &admin, "", bad).await;
+    assert_eq!((status, body["error"].as_str()), (422, Some("invalid_rows")), "{body}");
+    let rows: Vec<(u64, &str)> = (body["details"]["rows"].as_array().unwrap().iter())
+        .map(|r| (r["row"].as_u64().unwrap(), r["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rows, [(3, "手机号"), (4, "成员编号"), (4, "界别")]);
+    assert!(outbox(&app).is_empty());
+
+    let url = format!("{}/api/v1/admin/campaigns/demo/close", app.address);
+    let closed = (app.client.post(url))
+        .insert_header(("Cookie", admin.0.clone()))
+        .insert_header(("X-CSRF-Token", admin.1.clone()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(closed.status().as_u16(), 200);
+    let (status, body) = remind(&app, &admin, "", good).await;
+    assert_eq!((status, body["error"].as_str()), (409, Some("closed")), "{body}");
+    assert!(outbox(&app).is_empty());
+    app.finish().await;
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+both_backends!(
+    reminders_reach_members_who_have_not_answered,
+    the_sms_budget_stops_a_batch,
+    a_bad_file_a_monitor_or_a_closed_campaign_sends_nothing,
+);

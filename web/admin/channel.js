@@ -1,0 +1,79 @@
+// Live tab, the public channel: ballots by respondent class, the hour's SMS budget, the abuse signals.
+'use strict';
+(() => {
+  const M = (window.Minping = window.Minping || {});
+  const { CLASS, S, $, el, num, pct1 } = M;
+
+  const MODE = { phone: '公众渠道：手机验证码', device: '公众渠道：设备验证（不发短信）', off: '公众渠道：未开放' };
+  // in the order of the API's list; [code, label, what it means]
+  const SIGNALS = [
+    ['duplicate_refused', '重复提交被拒', '已投过票的邀请、手机号或设备再次提交'],
+    ['captcha_failed', '图形验证码错误', '图形验证码填错或已过期'],
+    ['otp_failed', '短信验证码错误', '短信验证码填错或已失效'],
+    ['rate_limited', '触发限流', '同一号码或网络请求过于频繁，被暂时拒绝'],
+    ['honeypot', '蜜罐字段', '填写了普通用户看不到的隐藏字段，多为程序自动提交'],
+    ['fast_ballot', '作答过快', '答卷用时短于正常阅读所需'],
+    ['pattern_burst', '同网段相同答卷', '同一网段短时间内提交大量完全相同的答卷'],
+    ['flagged_ballot', '已标记可疑票', '因以上原因标记的公众选票：已保存，可在“结果”中比较含与不含的差别'],
+    ['sms_sent', '短信已发送', '验证码和催办短信'],
+    ['sms_failed', '短信发送失败', '短信平台未能发出'],
+  ];
+  const NEUTRAL = new Set(['sms_sent']); // counted, but not a warning sign in itself
+  const HOT = 0.8; // a budget above this share is highlighted
+
+  function drawChannel() {
+    const p = S.prog, pub = p.public || { mode: 'off', signals: {}, sms: null };
+    const mode = $('pub-mode');
+    mode.textContent = MODE[pub.mode] || pub.mode;
+    mode.className = `chip ${pub.mode === 'off' ? 'closed' : 'open'}`;
+    classes(p.by_class || {}, pub.mode);
+    budget(pub.sms);
+    signals(pub.signals || {});
+  }
+
+  function classes(by, mode) {
+    const keys = Object.keys(CLASS).filter((k) => k in by || k === 'panel' ||
+      (k === 'public' && mode === 'phone') || (k === 'device' && mode === 'device'));
+    for (const k of Object.keys(by)) if (!keys.includes(k)) keys.push(k);
+    const total = keys.reduce((a, k) => a + (by[k] || 0), 0);
+    $('by-class').tBodies[0].replaceChildren(...keys.map((k) => {
+      const n = by[k] || 0, share = total ? n / total : 0;
+      const fill = el('span', { class: 'fill blue' });
+      fill.style.width = `${share * 100}%`;
+      return el('tr', { 'data-class': k },
+        el('th', { scope: 'row' }, CLASS[k] || k),
+        el('td', { class: 'barcell', 'aria-hidden': 'true' }, el('span', { class: 'track' }, fill)),
+        el('td', { class: 'num' }, `${num(n)} 张`, el('span', { class: 'small' }, total ? pct1(share) : '—')));
+    }));
+  }
+
+  function budget(sms) {
+    const box = $('sms-budget');
+    if (!sms) { box.replaceChildren(el('p', { class: 'muted' }, '没有短信额度数据。')); return; }
+    box.replaceChildren(
+      meter('campaign', '本评议活动', sms.sent_this_hour, sms.per_hour),
+      meter('all', '全部评议活动', sms.all_campaigns_this_hour, sms.all_campaigns_per_hour));
+  }
+  // the counters go on past the limit (refused tries count too): show at most the limit
+  function meter(key, name, counted, limit) {
+    const used = Math.min(counted, limit), frac = limit ? used / limit : 1, hot = frac > HOT;
+    const text = `${num(used)} / ${num(limit)} 条（${pct1(frac)}）`;
+    const fill = el('span', { class: `fill ${hot ? 'red' : 'blue'}` });
+    fill.style.width = `${frac * 100}%`;
+    return el('div', { class: hot ? 'meter hot' : 'meter', 'data-meter': key },
+      el('div', { class: 'meter-head' }, el('span', null, name),
+        el('span', { class: 'num' }, text, hot ? el('span', { class: 'tag red' }, used >= limit ? '已用完' : '超过 80%') : null)),
+      el('span', { class: 'track', role: 'meter', 'aria-label': `${name}本小时短信用量`, 'aria-valuemin': '0',
+        'aria-valuemax': String(limit), 'aria-valuenow': String(used), 'aria-valuetext': text }, fill));
+  }
+
+  function signals(sig) {
+    $('signals').replaceChildren(...SIGNALS.map(([k, label, what]) => {
+      const n = sig[k] || 0, warn = n > 0 && !NEUTRAL.has(k);
+      return el('li', { class: warn ? 'sig warn' : 'sig', 'data-signal': k },
+        el('span', { class: 'k' }, label), el('span', { class: 'v' }, num(n)), el('span', { class: 'd' }, what));
+    }));
+  }
+
+  Object.assign(M, { drawChannel });
+})();
