@@ -53,6 +53,8 @@ pub struct PublicProgress {
 pub struct SmsBudget {
     pub sent_this_hour: u64,
     pub per_hour: u64,
+    /// The campaign's own budget, or `None` when `per_hour` is the deployment's default.
+    pub campaign_per_hour: Option<u64>,
     pub all_campaigns_this_hour: u64,
     pub all_campaigns_per_hour: u64,
 }
@@ -146,6 +148,7 @@ pub async fn read(sources: Sources<'_>, campaign: &Campaign) -> anyhow::Result<P
     let sms = SmsBudget {
         sent_this_hour: count(format!("sms:{}", campaign.id)).await,
         per_hour: campaign.definition.public.sms_per_hour.unwrap_or(limits.sms_per_campaign_per_hour),
+        campaign_per_hour: campaign.definition.public.sms_per_hour,
         all_campaigns_this_hour: count("sms:all".into()).await,
         all_campaigns_per_hour: limits.sms_global_per_hour,
     };

@@ -40,7 +40,7 @@
       const [pub, prog] = await Promise.all([publicCampaign(slug), api('GET', `/campaigns/${enc(slug)}/progress`)]);
       if (seq !== S.stSeq || S.slug !== slug) return;
       fillForm({ opens_on: pub.opens_on, closes_on: pub.closes_on, response_target: prog.response_target,
-        mode: (pub.public && pub.public.mode) || 'off', sms_per_hour: prog.public && prog.public.sms ? prog.public.sms.per_hour : null });
+        mode: (pub.public && pub.public.mode) || 'off', sms_per_hour: prog.public && prog.public.sms ? prog.public.sms.campaign_per_hour : null });
       S.stFor = slug;
       show('st-err');
     } catch (e) {
@@ -110,7 +110,10 @@
       S.prog.response_target = body.response_target == null ? null : body.response_target;
       if (S.prog.public) {
         S.prog.public.mode = body.public.mode;
-        if (S.prog.public.sms && body.public.sms_per_hour) S.prog.public.sms.per_hour = body.public.sms_per_hour;
+        if (S.prog.public.sms) {
+          S.prog.public.sms.campaign_per_hour = body.public.sms_per_hour == null ? null : body.public.sms_per_hour;
+          if (body.public.sms_per_hour) S.prog.public.sms.per_hour = body.public.sms_per_hour;
+        }
       }
       S.keys = {};
     }

@@ -194,6 +194,7 @@ pub async fn update(
     lifecycle::update_draft(state.store.as_ref(), &definition, &staff.actor())
         .await
         .map_err(lifecycle_error)?;
+    state.catalog.forget(&slug);
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -306,7 +307,7 @@ fn lifecycle_error(e: LifecycleError) -> ApiError {
         |code, zh: &str, e: &LifecycleError| ApiError::new(StatusCode::CONFLICT, code, zh, e.to_string());
     match e {
         LifecycleError::UnknownCampaign(_) => ApiError::unknown_campaign(),
-        LifecycleError::NotDraft(_) => conflict("not_draft", "只有草稿状态的评议可以开始", &e),
+        LifecycleError::NotDraft(_) => conflict("not_draft", "只有草稿状态的评议可以开始或整体替换", &e),
         LifecycleError::NeedsOverride(_) => {
             conflict("needs_override", "评议已开始，修改计分规则须填写理由（将记入审计日志）", &e)
                 .field("override_reason")
