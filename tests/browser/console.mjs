@@ -312,7 +312,9 @@ async function main() {
   await page.getByRole('tab', { name: '评议设置' }).click();
   await visible(page, '#st-form');
   await until(async () => page.locator('input[name="st-mode"][value="phone"]').isChecked(), 'the public channel mode was not filled in');
-  check(await page.getByLabel('每小时短信上限（条）').inputValue() === String(live0.public.sms.per_hour), 'the SMS budget was not filled in');
+  const smsField = page.getByLabel('每小时短信上限（条）');
+  check(await smsField.inputValue() === '', 'the deployment default was written into the SMS budget field');
+  check((await smsField.getAttribute('placeholder')).includes(String(live0.public.sms.per_hour)), 'the SMS budget default is not shown');
   check(await page.getByLabel('目标回收率（%）').inputValue() === '', 'a target was filled in where none is set');
   const putSettings = () => page.waitForResponse((r) => r.url().endsWith(`/campaigns/${SLUG}/settings`) && r.request().method() === 'PUT', { timeout: WAIT });
   await page.getByLabel('开始日期').fill('2026-12-20');

@@ -40,7 +40,8 @@
       const [pub, prog] = await Promise.all([publicCampaign(slug), api('GET', `/campaigns/${enc(slug)}/progress`)]);
       if (seq !== S.stSeq || S.slug !== slug) return;
       fillForm({ opens_on: pub.opens_on, closes_on: pub.closes_on, response_target: prog.response_target,
-        mode: (pub.public && pub.public.mode) || 'off', sms_per_hour: prog.public && prog.public.sms ? prog.public.sms.campaign_per_hour : null });
+        mode: (pub.public && pub.public.mode) || 'off', sms_per_hour: prog.public && prog.public.sms ? prog.public.sms.campaign_per_hour : null,
+        sms_default: prog.public && prog.public.sms ? prog.public.sms.per_hour : null });
       S.stFor = slug;
       show('st-err');
     } catch (e) {
@@ -62,6 +63,8 @@
     $('st-target').value = v.response_target == null ? '' : String(v.response_target);
     for (const r of modeInputs()) r.checked = r.value === v.mode;
     $('st-sms').value = v.sms_per_hour == null ? '' : String(v.sms_per_hour);
+    // unset: the deployment's default applies; show it without writing it into the campaign
+    $('st-sms').placeholder = v.sms_per_hour == null && v.sms_default != null ? `系统默认 ${v.sms_default}` : '';
   }
 
   // the form as the API's body: it replaces the whole set, so blank fields are left out
