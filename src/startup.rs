@@ -132,6 +132,9 @@ impl Application {
                 .wrap(from_fn(crate::telemetry::observe))
                 .configure(crate::routes::configure(app_state.clone()))
         })
+        // Without it, a compressed body written after its headers waits for the client's
+        // delayed ACK: ~40 ms on every response over a kilobyte.
+        .tcp_nodelay(true)
         .shutdown_timeout(30)
         .listen(listener)?;
         if let Some(workers) = settings.workers {

@@ -92,7 +92,10 @@ impl Captchas {
 
     /// Draws a new captcha and keeps its answer for one use.
     pub async fn issue(&self, hot: &dyn HotState, size: Size) -> Result<Issued, HotError> {
-        let drawn = match self.pool(size).lock().expect("captcha pool").pop() {
+        // Taken out first: the pool's lock must never be held across an await (a worker
+        // blocked on it could never resume the task that holds it).
+        let pooled = self.pool(size).lock().expect("captcha pool").pop();
+        let drawn = match pooled {
             Some(drawn) => drawn,
             None => tokio::task::spawn_blocking(move || draw(size)).await.expect("drawing a captcha"),
         };
@@ -191,6 +194,17 @@ mod tests {
         assert_eq!(captchas.check(&hot, &issued.id, "nope").await, Err(CaptchaError::Wrong));
         assert_eq!(captchas.check(&hot, &issued.id, &issued.answer).await, Err(CaptchaError::Expired));
         assert_eq!(captchas.check(&hot, "not-an-id", "x").await, Err(CaptchaError::Expired));
+    }
+
+    /// Many captchas at once from an empty pool, on one thread: a lock held across an await
+    /// would deadlock here.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_burst_of_captchas_from_an_empty_pool_is_served() {
+        let hot = MemoryHot::new(1000);
+        let captchas = Captchas::new(60);
+        let issued = futures_util::future::join_all((0..24).map(|_| captchas.issue(&hot, Size::Normal)));
+        let issued = tokio::time::timeout(std::time::Duration::from_secs(60), issued).await.expect("no deadlock");
+        assert!(issued.iter().all(Result::is_ok));
     }
 
     #[tokio::test]

@@ -101,8 +101,10 @@ macro_rules! impl_store {
                         "SELECT member_code, segment, district FROM invitations WHERE campaign_id = $1 AND short_code_hash = $2",
                         h,
                     ),
+                    // `+campaign_id` keeps SQLite from preferring the primary key's campaign
+                    // prefix (a scan of the panel) to the index on the number's hash.
                     InvitationLookup::Phone(h) => (
-                        "SELECT member_code, segment, district FROM invitations WHERE campaign_id = $1 AND phone_hash = $2",
+                        "SELECT member_code, segment, district FROM invitations WHERE +campaign_id = $1 AND phone_hash = $2",
                         h,
                     ),
                 };
