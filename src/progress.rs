@@ -171,19 +171,30 @@ pub async fn read(sources: Sources<'_>, campaign: &Campaign) -> anyhow::Result<P
     })
 }
 
-/// The last progress JSON per campaign, shared by every viewer of this instance.
+/// The last progress JSON per campaign, shared by every viewer of this instance. One
+/// viewer refreshes it at a time; the others wait for that refresh instead of repeating it.
 #[derive(Default)]
-pub struct ProgressCache(Mutex<HashMap<String, (Instant, Arc<String>)>>);
+pub struct ProgressCache {
+    figures: Mutex<HashMap<String, (Instant, Arc<String>)>>,
+    refreshing: tokio::sync::Mutex<()>,
+}
 
 impl ProgressCache {
+    fn fresh(&self, slug: &str) -> Option<Arc<String>> {
+        let figures = self.figures.lock().expect("progress cache lock");
+        figures.get(slug).filter(|(read_at, _)| read_at.elapsed() < FRESH_FOR).map(|(_, json)| json.clone())
+    }
+
     pub async fn json(&self, sources: Sources<'_>, campaign: &Campaign) -> anyhow::Result<Arc<String>> {
-        if let Some((read_at, json)) = self.0.lock().expect("progress cache lock").get(campaign.slug()) {
-            if read_at.elapsed() < FRESH_FOR {
-                return Ok(json.clone());
-            }
+        if let Some(json) = self.fresh(campaign.slug()) {
+            return Ok(json);
+        }
+        let _refreshing = self.refreshing.lock().await;
+        if let Some(json) = self.fresh(campaign.slug()) {
+            return Ok(json);
         }
         let json = Arc::new(serde_json::to_string(&read(sources, campaign).await?)?);
-        self.0
+        self.figures
             .lock()
             .expect("progress cache lock")
             .insert(campaign.slug().to_owned(), (Instant::now(), json.clone()));

@@ -203,7 +203,8 @@ mod tests {
         let hot = MemoryHot::new(1000);
         let captchas = Captchas::new(60);
         let issued = futures_util::future::join_all((0..24).map(|_| captchas.issue(&hot, Size::Normal)));
-        let issued = tokio::time::timeout(std::time::Duration::from_secs(60), issued).await.expect("no deadlock");
+        let issued =
+            tokio::time::timeout(std::time::Duration::from_secs(60), issued).await.expect("no deadlock");
         assert!(issued.iter().all(Result::is_ok));
     }
 

@@ -5,7 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use rand::seq::SliceRandom;
 
-use super::{Commit, PendingBallot};
+use super::{Commit, NewInvitation, PendingBallot};
+use crate::domain::RespondentClass;
 
 /// Indices of the ballots whose respondent appears for the first time in the batch; the
 /// claims of these are offered to the database.
@@ -69,6 +70,29 @@ pub fn hour_deltas(counted: &[&PendingBallot]) -> Vec<(i64, i64, &'static str, i
         *sums.entry((p.campaign.id, p.hour, p.class.as_str())).or_default() += 1;
     }
     let mut deltas: Vec<_> = sums.into_iter().map(|((c, h, class), n)| (c, h, class, n)).collect();
+    deltas.sort_unstable();
+    deltas
+}
+
+/// Panel ballots per campaign, segment and district: the response counters the batch advances.
+pub fn panel_deltas<'a>(counted: &[&'a PendingBallot]) -> Vec<(i64, &'a str, &'a str, i64)> {
+    let mut sums: HashMap<(i64, &'a str, &'a str), i64> = HashMap::new();
+    for p in counted.iter().filter(|p| p.class == RespondentClass::Panel) {
+        let (Some(segment), Some(district)) = (p.segment.as_deref(), p.district.as_deref()) else { continue };
+        *sums.entry((p.campaign.id, segment, district)).or_default() += 1;
+    }
+    let mut deltas: Vec<_> = sums.into_iter().map(|((c, s, d), n)| (c, s, d, n)).collect();
+    deltas.sort_unstable();
+    deltas
+}
+
+/// Invitations per segment and district, for the `invited` counters.
+pub fn invited_deltas(invitations: &[NewInvitation]) -> Vec<(&str, &str, i64)> {
+    let mut sums: HashMap<(&str, &str), i64> = HashMap::new();
+    for i in invitations {
+        *sums.entry((i.member.segment.as_str(), i.member.district.as_str())).or_default() += 1;
+    }
+    let mut deltas: Vec<_> = sums.into_iter().map(|((s, d), n)| (s, d, n)).collect();
     deltas.sort_unstable();
     deltas
 }

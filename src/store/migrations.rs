@@ -12,12 +12,14 @@ pub const SQLITE: Files = &[
     (1, "ballot core", include_str!("../../migrations/sqlite/0001_ballot_core.sql")),
     (2, "staff", include_str!("../../migrations/sqlite/0002_staff.sql")),
     (3, "public channel", include_str!("../../migrations/sqlite/0003_public_channel.sql")),
+    (4, "panel counts", include_str!("../../migrations/sqlite/0004_panel_counts.sql")),
 ];
 
 pub const POSTGRES: Files = &[
     (1, "ballot core", include_str!("../../migrations/postgres/0001_ballot_core.sql")),
     (2, "staff", include_str!("../../migrations/postgres/0002_staff.sql")),
     (3, "public channel", include_str!("../../migrations/postgres/0003_public_channel.sql")),
+    (4, "panel counts", include_str!("../../migrations/postgres/0004_panel_counts.sql")),
 ];
 
 #[derive(Debug)]

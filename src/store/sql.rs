@@ -80,6 +80,20 @@ macro_rules! impl_store {
                     });
                     q.build().execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
                 }
+                for (segment, district, invited) in $crate::store::batch::invited_deltas(invitations) {
+                    sqlx::query(
+                        "INSERT INTO panel_counts (campaign_id, segment, district, invited, responded) \
+                         VALUES ($1, $2, $3, $4, 0) ON CONFLICT (campaign_id, segment, district) \
+                         DO UPDATE SET invited = panel_counts.invited + excluded.invited",
+                    )
+                    .bind(campaign_id)
+                    .bind(segment)
+                    .bind(district)
+                    .bind(invited)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                }
                 tx.commit().await.map_err(StoreError::from_sqlx)
             }
 
@@ -233,6 +247,21 @@ macro_rules! impl_store {
                         row.push_bind(*campaign_id).push_bind(*hour).push_bind(*class).push_bind(*count);
                     });
                     q.push(" ON CONFLICT (campaign_id, hour, class) DO UPDATE SET count = ballot_hours.count + excluded.count");
+                    q.build().execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
+                }
+
+                let panel = batch::panel_deltas(&counted);
+                if !panel.is_empty() {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO panel_counts (campaign_id, segment, district, invited, responded) ",
+                    );
+                    q.push_values(&panel, |mut row, (campaign_id, segment, district, count)| {
+                        row.push_bind(*campaign_id).push_bind(*segment).push_bind(*district).push_bind(0_i64).push_bind(*count);
+                    });
+                    q.push(
+                        " ON CONFLICT (campaign_id, segment, district) \
+                         DO UPDATE SET responded = panel_counts.responded + excluded.responded",
+                    );
                     q.build().execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
                 }
 
@@ -512,10 +541,8 @@ macro_rules! impl_store {
 
             async fn panel_response(&self, campaign_id: i64) -> $crate::store::Result<Vec<$crate::store::PanelResponse>> {
                 sqlx::query_as(
-                    "SELECT i.segment, i.district, COUNT(*) AS invited, COUNT(c.respondent_key) AS responded \
-                     FROM invitations i LEFT JOIN claims c \
-                     ON c.campaign_id = i.campaign_id AND c.respondent_key = 'panel:' || i.member_code \
-                     WHERE i.campaign_id = $1 GROUP BY i.segment, i.district ORDER BY i.segment, i.district",
+                    "SELECT segment, district, invited, responded FROM panel_counts \
+                     WHERE campaign_id = $1 ORDER BY segment, district",
                 )
                 .bind(campaign_id)
                 .fetch_all(&self.pool)
