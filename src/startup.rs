@@ -61,6 +61,7 @@ impl AppState {
             signals: Signals::default(),
             proxies: TrustedProxies::new(settings.trusted_proxies.clone()),
             load_test: settings.load_test,
+            guessers: Default::default(),
         };
         if settings.load_test {
             tracing::warn!("load-test mode: captcha answers and SMS codes are handed to clients");

@@ -159,6 +159,9 @@ impl ServeArgs {
         }
         if self.load_test {
             settings.load_test = true;
+            // Every simulated person comes from loopback: per-address limits would only
+            // measure themselves.
+            settings.limits = settings.limits.clone().without_address_limits();
             if settings.sms.gateway == crate::public::sms::GatewayKind::Outbox {
                 settings.sms.gateway = crate::public::sms::GatewayKind::Loadtest;
             }

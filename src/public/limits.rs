@@ -30,9 +30,12 @@ pub struct Limits {
     pub sms_per_campaign_per_hour: u64,
     /// SMS codes the whole deployment may send per hour.
     pub sms_global_per_hour: u64,
-    /// Ballots one address may submit per minute (every channel); high enough for a carrier's shared
+    /// Public ballots one address may submit per minute; high enough for a carrier's shared
     /// address (CGNAT) at the busiest hour.
     pub submits_per_address_per_minute: u64,
+    /// Unknown invitations (mistyped or guessed short codes) one address may try per hour.
+    /// Valid invitations cost no hot-state round trip: only failures are counted.
+    pub invitation_failures_per_address_per_hour: u64,
     /// Device-mode ballots one address may submit per hour.
     pub device_ballots_per_address_per_hour: u64,
     /// A ballot filled in faster than `fast_ballot_min_secs + fast_ballot_secs_per_unit ×
@@ -59,6 +62,7 @@ impl Default for Limits {
             sms_per_campaign_per_hour: 20_000,
             sms_global_per_hour: 50_000,
             submits_per_address_per_minute: 600,
+            invitation_failures_per_address_per_hour: 200,
             device_ballots_per_address_per_hour: 200,
             fast_ballot_min_secs: 10.0,
             fast_ballot_secs_per_unit: 0.5,
@@ -69,6 +73,19 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// For a load-test server, where every simulated person comes from one loopback
+    /// address: no per-address limit applies (the load test measures the rest).
+    pub fn without_address_limits(self) -> Self {
+        Self {
+            captchas_per_address_per_minute: u64::MAX,
+            otp_per_address_per_hour: u64::MAX,
+            submits_per_address_per_minute: u64::MAX,
+            invitation_failures_per_address_per_hour: u64::MAX,
+            device_ballots_per_address_per_hour: u64::MAX,
+            ..self
+        }
+    }
+
     /// The fastest plausible time to fill in a ballot rating `units` units.
     pub fn fast_ballot_floor_ms(&self, units: usize) -> i64 {
         ((self.fast_ballot_min_secs + self.fast_ballot_secs_per_unit * units as f64) * 1000.0) as i64
@@ -91,6 +108,7 @@ pub enum LimitKind {
     SmsBudget,
     SubmitRate,
     DeviceAddress,
+    InvitationGuesses,
 }
 
 impl LimitKind {
@@ -104,6 +122,7 @@ impl LimitKind {
             Self::SmsBudget => format!("短信发送量已达本时段上限，请{wait}后再试"),
             Self::SubmitRate => format!("提交过于频繁，请{wait}后再试"),
             Self::DeviceAddress => format!("您所在网络提交的评价过多，请{wait}后再试"),
+            Self::InvitationGuesses => format!("邀请码输错次数过多，请{wait}后再试"),
         }
     }
 
@@ -120,6 +139,7 @@ impl LimitKind {
             Self::DeviceAddress => {
                 format!("Too many ballots from your network; try again in {retry_after} s")
             }
+            Self::InvitationGuesses => format!("Too many unknown invitations; try again in {retry_after} s"),
         }
     }
 }

@@ -11,7 +11,10 @@ pub mod otp;
 pub mod signals;
 pub mod sms;
 
+use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
@@ -38,6 +41,9 @@ pub struct Gate {
     pub proxies: TrustedProxies,
     /// A loopback-only load-test server: captcha answers and codes are shown to the client.
     pub load_test: bool,
+    /// Addresses this instance has seen past the invitation-failure limit, and until when:
+    /// a cache of the shared counter's verdict, so that valid invitations never wait on it.
+    pub guessers: Mutex<HashMap<String, Instant>>,
 }
 
 /// What the public channel's checks need from the running service.
@@ -263,7 +269,53 @@ impl Gate {
         Ok(())
     }
 
-    /// Ballots per address per minute, on every channel.
+    /// Refuses an address that recently tried too many unknown invitations (checked in
+    /// memory: no round trip for the panel's ballots).
+    pub fn check_guessing(&self, campaign_id: i64, client: Option<IpAddr>) -> Result<(), PublicError> {
+        let address = address::limit_key(client);
+        let mut guessers = self.guessers.lock().expect("guessers lock");
+        match guessers.get(&address) {
+            Some(until) if *until > Instant::now() => {
+                let retry_after = until.saturating_duration_since(Instant::now()).as_secs().max(1);
+                drop(guessers);
+                self.signals.record(campaign_id, signals::RATE_LIMITED);
+                Err(PublicError::Limited(Limited { what: LimitKind::InvitationGuesses, retry_after }))
+            }
+            Some(_) => {
+                guessers.remove(&address);
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Counts an unknown invitation against the address (shared across instances); past the
+    /// limit the address is refused until the window ends.
+    pub async fn invitation_failed(
+        &self,
+        hot: &dyn HotState,
+        campaign_id: i64,
+        client: Option<IpAddr>,
+    ) -> Result<(), PublicError> {
+        let address = address::limit_key(client);
+        let max = self.limits.invitation_failures_per_address_per_hour;
+        let hit = hot.hit(&format!("inv-fail:{address}"), 3600).await?;
+        if hit.count <= max {
+            return Ok(());
+        }
+        let until = Instant::now() + Duration::from_secs(hit.resets_in);
+        let mut guessers = self.guessers.lock().expect("guessers lock");
+        if guessers.len() > 100_000 {
+            let now = Instant::now();
+            guessers.retain(|_, until| *until > now);
+        }
+        guessers.insert(address, until);
+        drop(guessers);
+        self.signals.record(campaign_id, signals::RATE_LIMITED);
+        Err(PublicError::Limited(Limited { what: LimitKind::InvitationGuesses, retry_after: hit.resets_in }))
+    }
+
+    /// Public ballots per address per minute.
     pub async fn charge_submit(
         &self,
         hot: &dyn HotState,

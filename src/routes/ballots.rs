@@ -30,7 +30,6 @@ pub async fn submit(
         None => None,
     };
     let client = state.gate.proxies.of_request(&req);
-    state.gate.charge_submit(state.hot.as_ref(), campaign.id, client).await?;
     let (respondent, flagged, device, credential) =
         admit(&state, &campaign, &input, &ballot, &req, client).await?;
 
@@ -106,22 +105,17 @@ async fn admit(
     let gate = &state.gate;
     let admitted = match credential {
         Credential::Invitation => {
-            let respondent = identity::panel_member(
-                state.store.as_ref(),
-                &state.secret,
-                campaign.id,
-                input.invitation.as_deref(),
-            )
-            .await
-            .map_err(identify_error)?;
+            let respondent = panel_member(state, campaign.id, input.invitation.as_deref(), client).await?;
             return Ok((respondent, false, None, credential));
         }
         Credential::Phone => {
+            gate.charge_submit(state.hot.as_ref(), campaign.id, client).await?;
             let otp = input.otp.as_deref().unwrap_or_default();
             let phone = input.phone.as_deref().unwrap_or_default();
             gate.admit_number(deps, campaign, phone, otp).await?
         }
         Credential::Device => {
+            gate.charge_submit(state.hot.as_ref(), campaign.id, client).await?;
             let cookie = req.cookie(device::COOKIE);
             let answer = input.captcha_answer.as_deref().unwrap_or_default();
             let id = input.captcha_id.as_deref().unwrap_or_default();
@@ -143,6 +137,25 @@ async fn admit(
             false
         });
     Ok((admitted.respondent, flagged, admitted.device, credential))
+}
+
+/// The panel member an invitation names; unknown invitations count against the address,
+/// so short codes cannot be guessed at speed.
+pub async fn panel_member(
+    state: &AppState,
+    campaign_id: i64,
+    invitation: Option<&str>,
+    client: Option<IpAddr>,
+) -> Result<Respondent, ApiError> {
+    state.gate.check_guessing(campaign_id, client)?;
+    match identity::panel_member(state.store.as_ref(), &state.secret, campaign_id, invitation).await {
+        Ok(respondent) => Ok(respondent),
+        Err(IdentifyError::UnknownInvitation) => {
+            state.gate.invitation_failed(state.hot.as_ref(), campaign_id, client).await?;
+            Err(ApiError::unknown_invitation())
+        }
+        Err(e) => Err(identify_error(e)),
+    }
 }
 
 pub fn ensure_open(campaign: &Campaign) -> Result<(), ApiError> {

@@ -2,9 +2,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::ballots::identify_error;
+use super::ballots::panel_member;
 use crate::error::ApiError;
-use crate::identity;
 use crate::startup::AppState;
 
 #[derive(Deserialize)]
@@ -24,10 +23,8 @@ pub async fn status(
 ) -> Result<HttpResponse, ApiError> {
     let campaign = state.catalog.get(&slug).await?.ok_or_else(ApiError::unknown_campaign)?;
     let query: StatusQuery = super::body::read_json(&req, body, 4096).await?;
-    let respondent =
-        identity::panel_member(state.store.as_ref(), &state.secret, campaign.id, query.invitation.as_deref())
-            .await
-            .map_err(identify_error)?;
+    let client = state.gate.proxies.of_request(&req);
+    let respondent = panel_member(&state, campaign.id, query.invitation.as_deref(), client).await?;
     let used = state.store.is_claimed(campaign.id, &respondent.key).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))

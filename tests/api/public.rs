@@ -302,6 +302,7 @@ both_backends!(
     identical_bursts_from_one_block_are_flagged,
     the_sms_budget_holds,
     device_mode_counts_a_device_once_and_caps_an_address,
+    guessing_invitations_is_slowed_down,
 );
 
 #[actix_rt::test]
@@ -466,5 +467,29 @@ async fn a_failing_gateway_is_reported_and_counted() {
     let signals = app.signals().await;
     assert_eq!(signals.get("sms_failed"), Some(&2));
     assert_eq!(signals.get("sms_sent"), None);
+    app.finish().await;
+}
+
+async fn guessing_invitations_is_slowed_down(backend: Backend) {
+    let Some(app) = app(backend, |s| s.limits.invitation_failures_per_address_per_hour = 3).await else {
+        return;
+    };
+    for n in 0..3 {
+        let (status, body) = app.submit(&app.full_ballot(&format!("AAAA-AAA{n}"))).await;
+        assert_eq!((status, body["error"].as_str()), (404, Some("unknown_invitation")), "{body}");
+    }
+    let (status, body, retry_after) = app
+        .post_raw(
+            "/api/v1/campaigns/demo/invitations/status",
+            json!({ "invitation": "AAAA-AAA9" }).to_string(),
+        )
+        .await;
+    assert_eq!((status, body["error"].as_str()), (429, Some("rate_limited")), "{body}");
+    assert!(retry_after.is_some());
+    // The address is refused for now, even with a good invitation; nothing is used up.
+    let (status, _) = app.submit(&app.full_ballot(&app.invites[0].token)).await;
+    assert_eq!(status, 429);
+    assert_eq!(app.ballot_count().await, 0);
+    assert!(app.signals().await.get("rate_limited").is_some_and(|n| *n >= 2));
     app.finish().await;
 }
