@@ -39,6 +39,22 @@ async fn the_survey_page_is_served_small_cached_and_locked_down(backend: Backend
         assert_eq!(again.status().as_u16(), 304, "{path} revalidates");
     }
     assert!(total < 60 * 1024, "the page weighs {total} bytes before compression");
+    // Gzipped once and kept: the same bytes, smaller, with their own tag.
+    let mut gzipped = 0;
+    for path in ["/s/demo", "/assets/survey.js", "/assets/survey.css"] {
+        let url = format!("{}{path}", app.address);
+        let plain = app.client.get(&url).send().await.unwrap().body().limit(1 << 20).await.unwrap();
+        let mut response =
+            app.client.get(&url).insert_header(("Accept-Encoding", "gzip")).send().await.unwrap();
+        assert_eq!(response.headers().get("content-encoding").unwrap(), "gzip", "{path}");
+        assert!(response.headers().get("etag").unwrap().to_str().unwrap().ends_with("-gz\""));
+        let body = response.body().limit(1 << 20).await.unwrap();
+        gzipped += body.len();
+        let mut unzipped = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut unzipped).unwrap();
+        assert_eq!(unzipped, plain, "{path} decompresses to the file, once");
+    }
+    assert!(gzipped < 25 * 1024, "the page weighs {gzipped} bytes gzipped");
     let page = app.client.get(format!("{}/s/demo", app.address)).send().await.unwrap();
     let csp = page.headers().get("content-security-policy").unwrap().to_str().unwrap();
     assert!(csp.contains("default-src 'self'"));
