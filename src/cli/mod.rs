@@ -159,9 +159,9 @@ impl ServeArgs {
         }
         if self.load_test {
             settings.load_test = true;
-            // Every simulated person comes from loopback: per-address limits would only
-            // measure themselves.
-            settings.limits = settings.limits.clone().without_address_limits();
+            // Every simulated person comes from loopback and no SMS is sent: per-address
+            // limits and SMS budgets would only measure themselves.
+            settings.limits = settings.limits.clone().for_load_tests();
             if settings.sms.gateway == crate::public::sms::GatewayKind::Outbox {
                 settings.sms.gateway = crate::public::sms::GatewayKind::Loadtest;
             }

@@ -74,9 +74,12 @@ impl Default for Limits {
 
 impl Limits {
     /// For a load-test server, where every simulated person comes from one loopback
-    /// address: no per-address limit applies (the load test measures the rest).
-    pub fn without_address_limits(self) -> Self {
+    /// address and no SMS is sent: no per-address limit and no default SMS budget applies
+    /// (a campaign's own budget still does).
+    pub fn for_load_tests(self) -> Self {
         Self {
+            sms_per_campaign_per_hour: u64::MAX,
+            sms_global_per_hour: u64::MAX,
             captchas_per_address_per_minute: u64::MAX,
             otp_per_address_per_hour: u64::MAX,
             submits_per_address_per_minute: u64::MAX,
