@@ -3,8 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rand::seq::SliceRandom;
-
 use super::{Commit, NewInvitation, PendingBallot};
 use crate::domain::RespondentClass;
 
@@ -12,10 +10,17 @@ use crate::domain::RespondentClass;
 /// claims of these are offered to the database.
 pub fn first_claims(batch: &[PendingBallot], closed: &HashSet<i64>) -> Vec<usize> {
     let mut seen = HashSet::new();
-    (0..batch.len())
+    let mut offered: Vec<usize> = (0..batch.len())
         .filter(|&i| !closed.contains(&batch[i].campaign.id))
         .filter(|&i| seen.insert((batch[i].campaign.id, batch[i].respondent_key.as_str())))
-        .collect()
+        .collect();
+    // In key order: batches committing side by side then take the claims' index entries in
+    // one order, and cannot deadlock on a respondent sent to both.
+    offered.sort_by(|&a, &b| {
+        (batch[a].campaign.id, &batch[a].respondent_key)
+            .cmp(&(batch[b].campaign.id, &batch[b].respondent_key))
+    });
+    offered
 }
 
 /// Outcomes in batch order, given the claims the database accepted.
@@ -37,12 +42,14 @@ pub fn outcomes(
     result
 }
 
-/// The counted ballots in random order, so the order rows are written in says nothing about
-/// the order their claims were.
-pub fn counted_shuffled<'a>(batch: &'a [PendingBallot], outcomes: &[Commit]) -> Vec<&'a PendingBallot> {
+/// The counted ballots in receipt order, so the order rows are written in says nothing
+/// about the order their claims were.
+pub fn counted_by_receipt<'a>(batch: &'a [PendingBallot], outcomes: &[Commit]) -> Vec<&'a PendingBallot> {
     let mut counted: Vec<&PendingBallot> =
         (batch.iter().zip(outcomes)).filter(|(_, o)| **o == Commit::Counted).map(|(p, _)| p).collect();
-    counted.shuffle(&mut rand::rng());
+    // Receipts are random, so their order is one no arrival or claim can be lined up
+    // with; and a fixed order keeps side-by-side batches from deadlocking on a receipt.
+    counted.sort_unstable_by(|a, b| a.receipt.as_str().cmp(b.receipt.as_str()));
     counted
 }
 
@@ -186,7 +193,7 @@ pub(crate) mod tests {
         let accepted = HashSet::from([(1, "panel:P1".to_string())]);
         let result = outcomes(&batch, &HashSet::new(), &offered, &accepted);
         assert_eq!(result, vec![Commit::Counted, Commit::Duplicate, Commit::Duplicate]);
-        let counted = counted_shuffled(&batch, &result);
+        let counted = counted_by_receipt(&batch, &result);
         assert_eq!(counted.len(), 1);
         let deltas = tally_deltas(&counted);
         assert_eq!(deltas.len(), 3);

@@ -145,6 +145,10 @@ pub struct TallyRow {
 pub trait Store: Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
+    /// How many ballot batches may commit at the same time.
+    fn parallel_batches(&self) -> usize {
+        1
+    }
     async fn migrate(&self) -> Result<()>;
     async fn ping(&self) -> Result<()>;
     async fn close(&self);

@@ -18,6 +18,8 @@ impl PgStore {
     const BACKEND: &'static str = "postgres";
     /// Shared with other batches, exclusive against the `UPDATE` that closes the campaign.
     const LOCK_CAMPAIGN_FOR_BATCH: &'static str = "SELECT status FROM campaigns WHERE id = $1 FOR SHARE";
+    /// Batches committing side by side: one writes while another waits for its fsync.
+    const PARALLEL_BATCHES: usize = 3;
 
     pub async fn connect(url: &str) -> Result<Self> {
         // Exports read every ballot in one statement; that is slow by design, not a warning.

@@ -14,6 +14,10 @@ macro_rules! impl_store {
                 Self::BACKEND
             }
 
+            fn parallel_batches(&self) -> usize {
+                Self::PARALLEL_BATCHES
+            }
+
             async fn migrate(&self) -> $crate::store::Result<()> {
                 self.run_migrations().await
             }
@@ -181,7 +185,7 @@ macro_rules! impl_store {
 
                 // Receipts are random, or proposed by the client for safe retries: one that
                 // is already taken is refused alone, and its claim withdrawn.
-                let counted = batch::counted_shuffled(batch, &outcomes);
+                let counted = batch::counted_by_receipt(batch, &outcomes);
                 let mut inserted = std::collections::HashSet::new();
                 for chunk in counted.chunks($crate::store::sql::CHUNK_ROWS) {
                     let mut q = sqlx::QueryBuilder::<$db>::new(

@@ -19,6 +19,8 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     const BACKEND: &'static str = "sqlite";
+    /// SQLite has one writer at a time: a second batch would only wait for the lock.
+    const PARALLEL_BATCHES: usize = 1;
     /// A no-op write: it takes SQLite's write lock at the start of the batch, so the status
     /// read cannot go stale before the batch commits.
     const LOCK_CAMPAIGN_FOR_BATCH: &'static str =
