@@ -30,7 +30,7 @@ pub struct AppState {
     pub public_base: String,
     /// The public channel: captchas, SMS codes, limits, abuse signals.
     pub gate: Gate,
-    signals_flusher: tokio::task::JoinHandle<()>,
+    housekeeping: tokio::task::JoinHandle<()>,
 }
 
 impl AppState {
@@ -67,7 +67,7 @@ impl AppState {
             tracing::warn!("load-test mode: captcha answers and SMS codes are handed to clients");
         }
         Ok(Self {
-            signals_flusher: gate.signals.spawn_flusher(store.clone()),
+            housekeeping: spawn_housekeeping(store.clone(), gate.signals.clone()),
             gate,
             writer: BallotWriter::spawn(store.clone(), settings.writer()),
             catalog: Catalog::new(store.clone()),
@@ -89,10 +89,26 @@ impl AppState {
     /// Commits every queued ballot and the last abuse signals, then closes the database.
     pub async fn shutdown(&self) {
         self.writer.shutdown().await;
-        self.signals_flusher.abort();
+        self.housekeeping.abort();
         self.gate.signals.flush(self.store.as_ref()).await;
         self.store.close().await;
     }
+}
+
+/// Every second: writes the abuse signals counted in memory, and folds the ballot batches'
+/// counter increments into the counters. Either may fail for a while (database down);
+/// nothing is lost, the next round tries again.
+fn spawn_housekeeping(store: Arc<dyn Store>, signals: Signals) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            signals.flush(store.as_ref()).await;
+            if let Err(e) = store.fold_tally_deltas().await {
+                tracing::warn!(error = %e, "counter increments not folded yet; readers add them up meanwhile");
+            }
+        }
+    })
 }
 
 pub fn load_secret(settings: &Settings) -> anyhow::Result<Secret> {

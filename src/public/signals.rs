@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use crate::store::Store;
 
@@ -67,17 +66,5 @@ impl Signals {
                 *pending.entry((campaign, signal)).or_default() += n;
             }
         }
-    }
-
-    /// Flushes every second until the returned task is aborted.
-    pub fn spawn_flusher(&self, store: Arc<dyn Store>) -> tokio::task::JoinHandle<()> {
-        let signals = self.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(1));
-            loop {
-                tick.tick().await;
-                signals.flush(store.as_ref()).await;
-            }
-        })
     }
 }

@@ -13,6 +13,7 @@ pub const SQLITE: Files = &[
     (2, "staff", include_str!("../../migrations/sqlite/0002_staff.sql")),
     (3, "public channel", include_str!("../../migrations/sqlite/0003_public_channel.sql")),
     (4, "panel counts", include_str!("../../migrations/sqlite/0004_panel_counts.sql")),
+    (5, "tally deltas", include_str!("../../migrations/sqlite/0005_tally_deltas.sql")),
 ];
 
 pub const POSTGRES: Files = &[
@@ -20,6 +21,7 @@ pub const POSTGRES: Files = &[
     (2, "staff", include_str!("../../migrations/postgres/0002_staff.sql")),
     (3, "public channel", include_str!("../../migrations/postgres/0003_public_channel.sql")),
     (4, "panel counts", include_str!("../../migrations/postgres/0004_panel_counts.sql")),
+    (5, "tally deltas", include_str!("../../migrations/postgres/0005_tally_deltas.sql")),
 ];
 
 #[derive(Debug)]

@@ -180,7 +180,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// The slug of the campaign holding a ballot with this receipt.
     async fn receipt_campaign(&self, receipt: &Receipt) -> Result<Option<String>>;
+    /// The counters, with the increments not yet folded into them.
     async fn tallies(&self, campaign_id: i64) -> Result<Vec<TallyRow>>;
+    /// Moves appended counter increments into the counters (PostgreSQL; a no-op on SQLite).
+    async fn fold_tally_deltas(&self) -> Result<()>;
     async fn ballot_count(&self, campaign_id: i64) -> Result<i64>;
     async fn claim_count(&self, campaign_id: i64) -> Result<i64>;
 

@@ -20,6 +20,21 @@ impl PgStore {
     const LOCK_CAMPAIGN_FOR_BATCH: &'static str = "SELECT status FROM campaigns WHERE id = $1 FOR SHARE";
     /// Batches committing side by side: one writes while another waits for its fsync.
     const PARALLEL_BATCHES: usize = 3;
+    /// Batches append to `tally_deltas`; [`Self::FOLD_TALLY_DELTAS`] moves them into `tallies`.
+    const TALLY_INSERT: &'static str =
+        "INSERT INTO tally_deltas (campaign_id, unit_code, option_code, class, segment, flagged, count) ";
+    const TALLY_INSERT_END: &'static str = "";
+    /// In key order, so two instances folding at once take the rows' locks in one order.
+    const FOLD_TALLY_DELTAS: Option<&'static str> = Some(
+        "WITH moved AS (DELETE FROM tally_deltas \
+           RETURNING campaign_id, unit_code, option_code, class, segment, flagged, count) \
+         INSERT INTO tallies (campaign_id, unit_code, option_code, class, segment, flagged, count) \
+         SELECT campaign_id, unit_code, option_code, class, segment, flagged, SUM(count) FROM moved \
+         GROUP BY campaign_id, unit_code, option_code, class, segment, flagged \
+         ORDER BY campaign_id, unit_code, option_code, class, segment, flagged \
+         ON CONFLICT (campaign_id, unit_code, option_code, class, segment, flagged) \
+         DO UPDATE SET count = tallies.count + excluded.count",
+    );
 
     pub async fn connect(url: &str) -> Result<Self> {
         // Exports read every ballot in one statement; that is slow by design, not a warning.

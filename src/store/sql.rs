@@ -224,9 +224,7 @@ macro_rules! impl_store {
 
                 let deltas = batch::tally_deltas(&counted);
                 for chunk in deltas.chunks($crate::store::sql::CHUNK_ROWS) {
-                    let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO tallies (campaign_id, unit_code, option_code, class, segment, flagged, count) ",
-                    );
+                    let mut q = sqlx::QueryBuilder::<$db>::new(Self::TALLY_INSERT);
                     q.push_values(chunk, |mut row, d| {
                         row.push_bind(d.campaign_id)
                             .push_bind(d.unit_code)
@@ -236,10 +234,7 @@ macro_rules! impl_store {
                             .push_bind(d.flagged)
                             .push_bind(d.count);
                     });
-                    q.push(
-                        " ON CONFLICT (campaign_id, unit_code, option_code, class, segment, flagged) \
-                         DO UPDATE SET count = tallies.count + excluded.count",
-                    );
+                    q.push(Self::TALLY_INSERT_END);
                     q.build().execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
                 }
 
@@ -285,14 +280,26 @@ macro_rules! impl_store {
             }
 
             async fn tallies(&self, campaign_id: i64) -> $crate::store::Result<Vec<TallyRow>> {
+                // The counters and the increments not yet folded into them, in one snapshot.
                 sqlx::query_as(
-                    "SELECT unit_code, option_code, class, segment, flagged, count FROM tallies \
-                     WHERE campaign_id = $1 ORDER BY unit_code, option_code, class, segment, flagged",
+                    "SELECT unit_code, option_code, class, segment, flagged, CAST(SUM(count) AS BIGINT) AS count FROM ( \
+                       SELECT unit_code, option_code, class, segment, flagged, count FROM tallies WHERE campaign_id = $1 \
+                       UNION ALL \
+                       SELECT unit_code, option_code, class, segment, flagged, count FROM tally_deltas WHERE campaign_id = $1 \
+                     ) t GROUP BY unit_code, option_code, class, segment, flagged \
+                     ORDER BY unit_code, option_code, class, segment, flagged",
                 )
                 .bind(campaign_id)
                 .fetch_all(&self.pool)
                 .await
                 .map_err(StoreError::from_sqlx)
+            }
+
+            async fn fold_tally_deltas(&self) -> $crate::store::Result<()> {
+                if let Some(sql) = Self::FOLD_TALLY_DELTAS {
+                    sqlx::query(sql).execute(&self.pool).await.map_err(StoreError::from_sqlx)?;
+                }
+                Ok(())
             }
 
             async fn ballot_count(&self, campaign_id: i64) -> $crate::store::Result<i64> {

@@ -21,6 +21,13 @@ impl SqliteStore {
     const BACKEND: &'static str = "sqlite";
     /// SQLite has one writer at a time: a second batch would only wait for the lock.
     const PARALLEL_BATCHES: usize = 1;
+    /// One writer at a time: counters are updated in place, nothing to fold.
+    const TALLY_INSERT: &'static str =
+        "INSERT INTO tallies (campaign_id, unit_code, option_code, class, segment, flagged, count) ";
+    const TALLY_INSERT_END: &'static str =
+        " ON CONFLICT (campaign_id, unit_code, option_code, class, segment, flagged) \
+                                             DO UPDATE SET count = tallies.count + excluded.count";
+    const FOLD_TALLY_DELTAS: Option<&'static str> = None;
     /// A no-op write: it takes SQLite's write lock at the start of the batch, so the status
     /// read cannot go stale before the batch commits.
     const LOCK_CAMPAIGN_FOR_BATCH: &'static str =

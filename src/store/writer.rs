@@ -309,6 +309,9 @@ mod tests {
         async fn ballots_by_class(&self, _: i64) -> Result<Vec<(String, i64)>> {
             Ok(vec![])
         }
+        async fn fold_tally_deltas(&self) -> Result<()> {
+            Ok(())
+        }
     }
 
     fn campaign() -> Arc<Campaign> {

@@ -153,3 +153,27 @@ both_backends!(
     many_members_at_once_are_all_counted,
     a_resent_ballot_whose_answer_was_lost_gets_the_same_receipt,
 );
+
+/// PostgreSQL: batches append counter increments; the fold moves them into the counters
+/// without changing any total, whenever it runs.
+#[actix_rt::test]
+async fn counter_increments_fold_into_the_counters_without_changing_totals() {
+    let Some(app) = crate::helpers::spawn_app(Backend::Scaled).await else { return };
+    for invite in &app.invites[..3] {
+        assert_eq!(app.submit(&app.full_ballot(&invite.token)).await.0, 201);
+    }
+    let campaign = app.campaign_id().await;
+    let before = app.state.store.tallies(campaign).await.unwrap();
+    app.state.store.fold_tally_deltas().await.unwrap();
+    let after = app.state.store.tallies(campaign).await.unwrap();
+    assert_eq!(before, after);
+    let codes = app.unit_codes();
+    assert_eq!(app.tally(&codes[1], "satisfied").await, 3);
+    let pool =
+        sqlx::PgPool::connect(&crate::helpers::database_url_for(app.database_name().unwrap())).await.unwrap();
+    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tally_deltas").fetch_one(&pool).await.unwrap();
+    let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tallies").fetch_one(&pool).await.unwrap();
+    pool.close().await;
+    assert_eq!((left, rows as usize), (0, after.len()));
+    app.finish().await;
+}
