@@ -183,6 +183,8 @@ impl From<BallotError> for ApiError {
             BallotError::UnknownOption { .. } => "unknown_option",
             BallotError::ReasonNotAsked { .. } => "reason_not_asked",
             BallotError::Reason { .. } | BallotError::Suggestion(_) => "invalid_text",
+            BallotError::UnknownDistrict(_) => "unknown_district",
+            BallotError::DistrictNotAsked => "district_not_asked",
         };
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.message_zh(), e.to_string()).field(e.field())
     }

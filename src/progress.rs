@@ -1,6 +1,6 @@
 //! The live view of a campaign for staff: ballots so far and per hour, the panel's response
 //! by segment and district, each unit's valid ballots against the campaign's minimum, and
-//! the public channel's abuse signals and SMS budget.
+//! the public channel's ballots by self-reported district, abuse signals and SMS budget.
 //! Read from counters, and computed at most once every two seconds per instance however
 //! many staff watch.
 
@@ -39,13 +39,46 @@ pub struct Progress {
     pub public: PublicProgress,
 }
 
-/// The public channel as staff watch it: its abuse signals and the SMS budget.
+/// The public channel as staff watch it: its ballots by district, abuse signals and the SMS budget.
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicProgress {
     pub mode: &'static str,
+    /// Public ballots (phone and device) by the district people chose; see [`by_district`].
+    pub by_district: Vec<DistrictCount>,
     /// Every abuse signal by name, 0 when it never happened.
     pub signals: BTreeMap<&'static str, i64>,
     pub sms: SmsBudget,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DistrictCount {
+    pub name: String,
+    pub ballots: i64,
+}
+
+/// How the live view names public ballots that came without a district.
+pub const NO_DISTRICT: &str = "未填写";
+
+/// Public ballots per district from the counters `(class, district, count)`: every district of
+/// the campaign's list in its order (0 when none), then [`NO_DISTRICT`] when some came
+/// without one. Phone and device ballots are added up: both are the public's word.
+pub fn by_district(campaign: &Campaign, counters: Vec<(String, String, i64)>) -> Vec<DistrictCount> {
+    let mut sums: BTreeMap<String, i64> = BTreeMap::new();
+    for (_class, district, n) in counters {
+        *sums.entry(district).or_default() += n;
+    }
+    let not_given = sums.remove("").unwrap_or(0);
+    let count = |name: String, ballots| DistrictCount { name, ballots };
+    let mut rows: Vec<DistrictCount> = (campaign.definition.districts.iter())
+        .map(|name| count(name.clone(), sums.remove(name).unwrap_or(0)))
+        .collect();
+    // The list is fixed once a campaign opens, so nothing should be left; if something is,
+    // it is shown rather than lost, so the rows always add up to the public's ballots.
+    rows.extend(sums.into_iter().filter(|(_, n)| *n > 0).map(|(name, n)| count(name, n)));
+    if not_given > 0 {
+        rows.push(count(NO_DISTRICT.into(), not_given));
+    }
+    rows
 }
 
 /// SMS codes sent in the current hour's window, against the budgets.
@@ -152,13 +185,14 @@ pub async fn read(sources: Sources<'_>, campaign: &Campaign) -> anyhow::Result<P
         all_campaigns_this_hour: count("sms:all".into()).await,
         all_campaigns_per_hour: limits.sms_global_per_hour,
     };
+    let by_district = by_district(campaign, store.public_by_district(campaign.id).await?);
     let definition = &campaign.definition;
     Ok(Progress {
         response_target: definition.response_target,
         opens_on: definition.opens_on.clone(),
         closes_on: definition.closes_on.clone(),
         by_class: store.ballots_by_class(campaign.id).await?.into_iter().collect(),
-        public: PublicProgress { mode: campaign.definition.public.mode.as_str(), signals, sms },
+        public: PublicProgress { mode: definition.public.mode.as_str(), by_district, signals, sms },
         slug: campaign.slug().to_owned(),
         title: campaign.definition.title.clone(),
         status: campaign.status.as_str(),
@@ -199,5 +233,35 @@ impl ProgressCache {
             .expect("progress cache lock")
             .insert(campaign.slug().to_owned(), (Instant::now(), json.clone()));
         Ok(json)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::campaign::tests::small_definition;
+    use crate::domain::CampaignStatus;
+
+    fn counters(rows: &[(&str, &str, i64)]) -> Vec<(String, String, i64)> {
+        rows.iter().map(|(c, d, n)| (c.to_string(), d.to_string(), *n)).collect()
+    }
+
+    #[test]
+    fn every_listed_district_then_the_ballots_without_one() {
+        let campaign = Campaign::new(1, CampaignStatus::Open, small_definition()).unwrap();
+        let rows = |list: &[(&str, &str, i64)]| {
+            (by_district(&campaign, counters(list)).into_iter())
+                .map(|r| (r.name, r.ballots))
+                .collect::<Vec<_>>()
+        };
+        let listed = |a, b| vec![("城关区".to_string(), a), ("东湖区".to_string(), b)];
+        assert_eq!(rows(&[]), listed(0, 0), "no ballots: every district at 0, no 未填写");
+        let mut expected = listed(0, 3);
+        expected.push((NO_DISTRICT.to_string(), 2));
+        assert_eq!(
+            rows(&[("device", "东湖区", 1), ("public", "", 2), ("public", "东湖区", 2)]),
+            expected,
+            "phone and device added up"
+        );
     }
 }

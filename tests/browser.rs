@@ -121,6 +121,20 @@ async fn staff_watch_a_campaign_live_and_close_it() {
                 .unwrap();
         intake.submit(campaign.clone(), respondent, ballot, None, false).await.unwrap();
     }
+    // And one from the public, with the district they chose (the phone check is tested apart).
+    let input = minping::domain::BallotInput {
+        district: Some(campaign.definition.districts[1].clone()),
+        ratings: campaign.units.iter().map(|u| (u.code.clone(), "satisfied".to_owned())).collect(),
+        ..Default::default()
+    };
+    let ballot = minping::domain::Ballot::parse(&campaign, &input).unwrap();
+    let respondent = minping::identity::Respondent {
+        key: "public:browser-test".into(),
+        class: minping::domain::RespondentClass::Public,
+        segment: None,
+        district: ballot.district.clone(),
+    };
+    intake.submit(campaign.clone(), respondent, ballot, None, false).await.unwrap();
     let args = ["zhang", "zhang-secret-1", "li", "li-secret-123", &rows[35][3]].map(String::from).to_vec();
     run_script(&settings, state, "console.mjs", args, "console-live.png").await;
 }

@@ -62,6 +62,11 @@ pub const DISTRICTS: &[(&str, u32)] = &[
     ("云溪县", 9),
 ];
 
+/// The district names alone, in order: what the survey page offers the public (选填).
+pub fn district_names() -> impl Iterator<Item = &'static str> {
+    DISTRICTS.iter().map(|&(name, _)| name)
+}
+
 const fn u(code: &'static str, name: &'static str, name_en: &'static str) -> DemoUnit {
     DemoUnit { code, name, name_en }
 }

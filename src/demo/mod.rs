@@ -44,6 +44,8 @@ pub fn definition() -> CampaignDefinition {
         closes_on: None,
         response_target: None,
         public: Default::default(),
+        // The panel's districts: the public may say which of them they live in.
+        districts: data::district_names().map(String::from).collect(),
         categories: (data::CATEGORIES.iter())
             .map(|c| CategoryDefinition {
                 code: c.code.into(),
@@ -158,5 +160,7 @@ mod tests {
         let d = definition();
         d.validate().unwrap();
         assert_eq!(d.categories.iter().map(|c| c.units.len()).sum::<usize>(), 60);
+        assert_eq!(d.districts.len(), data::DISTRICTS.len());
+        assert!(panel(20).iter().all(|m| d.has_district(&m.district)), "the panel's districts are offered");
     }
 }

@@ -25,6 +25,10 @@ pub struct BallotInput {
     pub captcha_id: Option<String>,
     #[serde(default)]
     pub captcha_answer: Option<String>,
+    /// Public channel only: the district (区县) the respondent says they live in, one of the
+    /// campaign's `districts`; optional and unverified. A panel member's comes from the roster.
+    #[serde(default)]
+    pub district: Option<String>,
     /// The honeypot: a field people never see, so only scripts fill it in.
     #[serde(default)]
     pub homepage: Option<String>,
@@ -71,6 +75,8 @@ pub struct Ballot {
     ratings: Vec<Option<u8>>,
     pub reasons: Vec<(usize, String)>,
     pub suggestion: Option<String>,
+    /// The district a member of the public chose, one of the campaign's; `None` when not given.
+    pub district: Option<String>,
 }
 
 #[derive(Debug, PartialEq, thiserror::Error)]
@@ -89,6 +95,10 @@ pub enum BallotError {
     Reason { unit: String, error: TextError },
     #[error("the suggestion {0}")]
     Suggestion(TextError),
+    #[error("`{0}` is not one of this campaign's districts")]
+    UnknownDistrict(String),
+    #[error("a district is only asked of the public; a panel member's comes from the roster")]
+    DistrictNotAsked,
 }
 
 impl BallotError {
@@ -100,6 +110,7 @@ impl BallotError {
             Self::MissingUnit { unit, .. } => format!("ratings.{unit}"),
             Self::ReasonNotAsked { unit } | Self::Reason { unit, .. } => format!("reasons.{unit}"),
             Self::Suggestion(_) => "suggestion".into(),
+            Self::UnknownDistrict(_) | Self::DistrictNotAsked => "district".into(),
         }
     }
 
@@ -116,6 +127,8 @@ impl BallotError {
             Self::ReasonNotAsked { .. } => "只有选择“不满意”等需要说明的选项时才可填写原因".into(),
             Self::Reason { error, .. } => format!("原因{}", text(error)),
             Self::Suggestion(error) => format!("意见建议{}", text(error)),
+            Self::UnknownDistrict(name) => format!("“{name}”不是本次评议所列的区县，请重新选择"),
+            Self::DistrictNotAsked => "评议团成员的区县以名单为准，无需填写".into(),
         }
     }
 }
@@ -162,7 +175,8 @@ impl Ballot {
                 .map_err(BallotError::Suggestion)?,
             None => None,
         };
-        Ok(Self { ratings, reasons, suggestion })
+        let district = parse_district(campaign, input)?;
+        Ok(Self { ratings, reasons, suggestion, district })
     }
 
     /// `(unit index, option index)` for every rated unit.
@@ -203,6 +217,23 @@ impl Ballot {
             .collect();
         Some(serde_json::Value::Object(map).to_string())
     }
+}
+
+/// The district a member of the public chose: blank is absent. Checked with the rest of the
+/// ballot, before the credential, so a mistaken district never uses up a code or a captcha.
+fn parse_district(campaign: &Campaign, input: &BallotInput) -> Result<Option<String>, BallotError> {
+    let Some(name) = input.district.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    // An invitation's holder is on the roster, with their district: refused rather than
+    // quietly dropped, since a client that sends one has misunderstood the API.
+    if input.invitation.as_deref().is_some_and(|s| !s.trim().is_empty()) {
+        return Err(BallotError::DistrictNotAsked);
+    }
+    if !campaign.definition.has_district(name) {
+        return Err(BallotError::UnknownDistrict(name.to_owned()));
+    }
+    Ok(Some(name.to_owned()))
 }
 
 #[cfg(test)]
@@ -271,6 +302,25 @@ mod tests {
         let b = Ballot::parse(&c, &input(&[("B01", "satisfied")])).unwrap();
         assert_eq!(b.encode_ratings(), "--0");
         assert_eq!(b.rated().collect::<Vec<_>>(), vec![(2, 0)]);
+    }
+
+    #[test]
+    fn a_district_is_one_of_the_campaigns_and_only_from_the_public() {
+        let c = campaign();
+        let with = |district: &str, invitation: Option<&str>| {
+            let mut i = input(&ALL);
+            i.district = Some(district.into());
+            i.invitation = invitation.map(String::from);
+            Ballot::parse(&c, &i)
+        };
+        assert_eq!(with(" 东湖区 ", None).unwrap().district.as_deref(), Some("东湖区"));
+        assert_eq!(with("  ", None).unwrap().district, None, "blank is absent");
+        assert_eq!(with("  ", Some("GXQJ-S9X7")).unwrap().district, None);
+        assert_eq!(with("月球区", None), Err(BallotError::UnknownDistrict("月球区".into())));
+        assert_eq!(with("东湖区", Some("GXQJ-S9X7")), Err(BallotError::DistrictNotAsked));
+        assert_eq!(with("月球区", None).unwrap_err().field(), "district");
+        assert!(with("月球区", None).unwrap_err().message_zh().contains("月球区"));
+        assert_eq!(Ballot::parse(&c, &input(&ALL)).unwrap().district, None);
     }
 
     #[test]

@@ -41,6 +41,10 @@ pub struct CampaignDefinition {
     /// Who besides the panel may take part, and how; phone + SMS code by default.
     #[serde(default)]
     pub public: PublicChannel,
+    /// The districts (区县) the survey page offers the public to say where they live, optionally.
+    /// Fixed once the campaign opens, like the units: the live view counts ballots per name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub districts: Vec<String>,
     pub categories: Vec<CategoryDefinition>,
 }
 
@@ -116,6 +120,10 @@ pub enum DefinitionError {
     Formula(#[from] FormulaError),
     #[error("{0}")]
     Settings(#[from] SettingsError),
+    #[error("district `{0}` must be 1–40 characters, without control characters or spaces at either end")]
+    BadDistrict(String),
+    #[error("district `{0}` is listed twice")]
+    DuplicateDistrict(String),
 }
 
 /// Ballots store ratings compactly, one character per unit; see [`crate::domain::ballot`].
@@ -208,7 +216,12 @@ impl CampaignDefinition {
             self.categories.iter().flat_map(|c| c.units.iter().map(|u| u.code.as_str())).collect();
         self.formula.validate(&options, &units)?;
         self.settings().validate()?;
+        check_districts(&self.districts)?;
         Ok(())
+    }
+
+    pub fn has_district(&self, name: &str) -> bool {
+        self.districts.iter().any(|d| d == name)
     }
 
     /// What may change while the campaign runs.
@@ -255,6 +268,24 @@ fn check_unique_codes<'a>(codes: impl Iterator<Item = &'a String>) -> Result<(),
     Ok(())
 }
 
+/// A ballot's district is compared with these names as sent (trimmed), so a name must be
+/// what a person can send back: no spaces at either end, nothing invisible.
+fn check_districts(districts: &[String]) -> Result<(), DefinitionError> {
+    let mut seen = std::collections::HashSet::new();
+    for name in districts {
+        let well_formed = (1..=40).contains(&name.chars().count())
+            && name.trim() == name
+            && !name.chars().any(char::is_control);
+        if !well_formed {
+            return Err(DefinitionError::BadDistrict(name.clone()));
+        }
+        if !seen.insert(name) {
+            return Err(DefinitionError::DuplicateDistrict(name.clone()));
+        }
+    }
+    Ok(())
+}
+
 /// The campaign as the survey page sees it: no points, no formula.
 #[derive(Serialize)]
 struct PublicCampaign<'a> {
@@ -267,6 +298,8 @@ struct PublicCampaign<'a> {
     public: PublicChannelView,
     opens_on: Option<&'a str>,
     closes_on: Option<&'a str>,
+    /// Offered to the public as an optional question; empty when the campaign asks none.
+    districts: &'a [String],
     scale: Vec<PublicOption<'a>>,
     categories: &'a [CategoryDefinition],
 }
@@ -306,6 +339,7 @@ impl<'a> PublicCampaign<'a> {
             public: PublicChannelView { mode: d.public.mode.as_str() },
             opens_on: d.opens_on.as_deref(),
             closes_on: d.closes_on.as_deref(),
+            districts: &d.districts,
             scale: (d.scale.iter())
                 .map(|o| PublicOption {
                     code: &o.code,
@@ -339,6 +373,7 @@ pub(crate) mod tests {
             closes_on: None,
             response_target: None,
             public: PublicChannel::default(),
+            districts: vec!["城关区".into(), "东湖区".into()],
             categories: vec![
                 CategoryDefinition {
                     code: "A".into(),
@@ -379,13 +414,35 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn districts_are_short_distinct_names() {
+        let with = |names: &[&str]| {
+            let mut d = small_definition();
+            d.districts = names.iter().map(|n| n.to_string()).collect();
+            d.validate()
+        };
+        assert_eq!(with(&[]), Ok(()));
+        assert_eq!(with(&["城关区", "高新区"]), Ok(()));
+        assert_eq!(with(&["城关区", "城关区"]), Err(DefinitionError::DuplicateDistrict("城关区".into())));
+        let long = "区".repeat(41);
+        for bad in ["", " 城关区", "城关区 ", "城关\n区", long.as_str()] {
+            assert_eq!(with(&[bad]), Err(DefinitionError::BadDistrict(bad.into())), "{bad:?}");
+        }
+        assert_eq!(with(&[&"区".repeat(40)]), Ok(()), "40 characters, not bytes");
+    }
+
+    #[test]
     fn the_example_campaign_file_is_valid() {
         let definition = CampaignDefinition::from_toml(include_str!("../../examples/campaign.toml")).unwrap();
         assert_eq!(definition.public.mode, super::super::PublicMode::Phone);
         assert_eq!(definition.response_target, Some(85));
+        assert!(definition.has_district("城关区"), "{:?}", definition.districts);
         // A misspelt setting is refused, not ignored.
         let typo = include_str!("../../examples/campaign.toml").replace("response_target", "response_targte");
         assert!(CampaignDefinition::from_toml(&typo).is_err());
+        // A district listed twice is refused with its name.
+        let twice = include_str!("../../examples/campaign.toml").replace("\"东湖区\"", "\"城关区\"");
+        let error = CampaignDefinition::from_toml(&twice).unwrap_err().to_string();
+        assert!(error.contains("`城关区` is listed twice"), "{error}");
     }
 
     #[test]
@@ -393,6 +450,7 @@ pub(crate) mod tests {
         let c = Campaign::new(1, CampaignStatus::Open, small_definition()).unwrap();
         let text = std::str::from_utf8(&c.public_json).unwrap();
         assert!(text.contains("\"asks_reason\":true"));
+        assert!(text.contains(r#""districts":["城关区","东湖区"]"#), "{text}");
         assert!(!text.contains("points"));
     }
 }

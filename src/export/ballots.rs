@@ -3,9 +3,10 @@
 //!
 //! JSON Lines. The first line is the header: the campaign's units and scale, the formula,
 //! the number of ballots, the frozen fingerprint and the final results. Each following line
-//! is one ballot: respondent class, panel segment and district (or null), the day in China
-//! Standard Time, whether it was flagged, and its ratings — one character per unit in the
-//! header's unit order, the option's index in the header's `options`, or `-` when unrated.
+//! is one ballot: respondent class, panel segment (or null), district (the panel member's,
+//! or the one a member of the public chose, or null), the day in China Standard Time,
+//! whether it was flagged, and its ratings — one character per unit in the header's unit
+//! order, the option's index in the header's `options`, or `-` when unrated.
 //! No receipt, no free text, no identity, no time finer than the day; lines are in a random
 //! order drawn when each ballot was stored.
 //!

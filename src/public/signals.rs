@@ -42,6 +42,9 @@ pub const SMS_FAILED: &str = "sms_failed";
 #[derive(Clone, Default)]
 pub struct Signals {
     pending: Arc<Mutex<HashMap<(i64, &'static str), i64>>>,
+    /// One flush at a time: a second caller waits until the first has written, so that
+    /// whoever flushes and then reads sees everything counted before.
+    flushing: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Signals {
@@ -52,6 +55,7 @@ impl Signals {
 
     /// Writes what was counted since the last flush; on failure keeps it for the next.
     pub async fn flush(&self, store: &dyn Store) {
+        let _flushing = self.flushing.lock().await;
         let taken: Vec<_> = {
             let mut pending = self.pending.lock().expect("signals lock");
             pending.drain().map(|((campaign, signal), n)| (campaign, signal, n)).collect()

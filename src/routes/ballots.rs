@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
-use crate::domain::{Ballot, BallotInput, Campaign, CampaignStatus, Receipt};
+use crate::domain::{Ballot, BallotInput, Campaign, CampaignStatus, Receipt, RespondentClass};
 use crate::error::ApiError;
 use crate::identity::{self, IdentifyError, Respondent};
 use crate::intake::{Intake, IntakeError};
@@ -136,7 +136,14 @@ async fn admit(
             tracing::warn!(error = %e, "abuse checks skipped without hot state");
             false
         });
-    Ok((admitted.respondent, flagged, admitted.device, credential))
+    let mut respondent = admitted.respondent;
+    // The public's district is the one they chose, if any. A panel member who came by phone
+    // keeps the roster's, and one they chose is ignored, not refused: nothing told them
+    // their number was on the roster before they answered the question.
+    if respondent.class != RespondentClass::Panel {
+        respondent.district = ballot.district.clone();
+    }
+    Ok((respondent, flagged, admitted.device, credential))
 }
 
 /// The panel member an invitation names; unknown invitations count against the address,

@@ -93,6 +93,20 @@ pub fn panel_deltas<'a>(counted: &[&'a PendingBallot]) -> Vec<(i64, &'a str, &'a
     deltas
 }
 
+/// Public ballots (every class but the panel) per campaign, class and self-reported district,
+/// `""` when none was given: the counters of the live view's public ballots by district.
+pub fn public_deltas<'a>(counted: &[&'a PendingBallot]) -> Vec<(i64, &'static str, &'a str, i64)> {
+    let mut sums: HashMap<(i64, &'static str, &'a str), i64> = HashMap::new();
+    for p in counted.iter().filter(|p| p.class != RespondentClass::Panel) {
+        let district = p.district.as_deref().unwrap_or_default();
+        *sums.entry((p.campaign.id, p.class.as_str(), district)).or_default() += 1;
+    }
+    let mut deltas: Vec<_> = sums.into_iter().map(|((c, class, d), n)| (c, class, d, n)).collect();
+    // In key order, like every counter upsert, so side-by-side batches cannot deadlock.
+    deltas.sort_unstable();
+    deltas
+}
+
 /// Invitations per segment and district, for the `invited` counters.
 pub fn invited_deltas(invitations: &[NewInvitation]) -> Vec<(&str, &str, i64)> {
     let mut sums: HashMap<(&str, &str), i64> = HashMap::new();
@@ -221,6 +235,29 @@ pub(crate) mod tests {
         let offered = first_claims(&batch, &closed);
         assert!(offered.is_empty());
         assert_eq!(outcomes(&batch, &closed, &offered, &HashSet::new()), vec![Commit::Closed]);
+    }
+
+    #[test]
+    fn public_ballots_count_per_class_and_district_and_the_panel_not_at_all() {
+        let c = Arc::new(Campaign::new(1, CampaignStatus::Open, small_definition()).unwrap());
+        let ballot = |key: &str, class, district: Option<&str>| {
+            let mut p = pending(&c, key, ["satisfied"; 3]);
+            p.class = class;
+            p.district = district.map(String::from);
+            p
+        };
+        let batch = [
+            ballot("pub:1", RespondentClass::Public, Some("东湖区")),
+            ballot("pub:2", RespondentClass::Public, None),
+            ballot("pub:3", RespondentClass::Public, Some("东湖区")),
+            ballot("dev:1", RespondentClass::Device, Some("城关区")),
+            ballot("panel:P1", RespondentClass::Panel, Some("城关区")),
+        ];
+        let refs: Vec<&PendingBallot> = batch.iter().collect();
+        assert_eq!(
+            public_deltas(&refs),
+            vec![(1, "device", "城关区", 1), (1, "public", "", 1), (1, "public", "东湖区", 2)]
+        );
     }
 
     #[test]

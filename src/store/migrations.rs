@@ -14,6 +14,7 @@ pub const SQLITE: Files = &[
     (3, "public channel", include_str!("../../migrations/sqlite/0003_public_channel.sql")),
     (4, "panel counts", include_str!("../../migrations/sqlite/0004_panel_counts.sql")),
     (5, "tally deltas", include_str!("../../migrations/sqlite/0005_tally_deltas.sql")),
+    (6, "public districts", include_str!("../../migrations/sqlite/0006_public_districts.sql")),
 ];
 
 pub const POSTGRES: Files = &[
@@ -22,6 +23,7 @@ pub const POSTGRES: Files = &[
     (3, "public channel", include_str!("../../migrations/postgres/0003_public_channel.sql")),
     (4, "panel counts", include_str!("../../migrations/postgres/0004_panel_counts.sql")),
     (5, "tally deltas", include_str!("../../migrations/postgres/0005_tally_deltas.sql")),
+    (6, "public districts", include_str!("../../migrations/postgres/0006_public_districts.sql")),
 ];
 
 #[derive(Debug)]

@@ -224,6 +224,9 @@ pub trait Store: Send + Sync + 'static {
     async fn ballots_by_hour(&self, campaign_id: i64) -> Result<Vec<(i64, i64)>>;
     /// Panel members invited and responded, per segment and district.
     async fn panel_response(&self, campaign_id: i64) -> Result<Vec<PanelResponse>>;
+    /// Public ballots (every class but the panel) per class and self-reported district, `""`
+    /// for those without one, from the counters.
+    async fn public_by_district(&self, campaign_id: i64) -> Result<Vec<(String, String, i64)>>;
     /// Panel members without a counted ballot, by member code.
     async fn non_responders(&self, campaign_id: i64) -> Result<Vec<Invitation>>;
     /// Every campaign: slug, title, status; newest first.

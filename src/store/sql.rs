@@ -264,6 +264,21 @@ macro_rules! impl_store {
                     q.build().execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
                 }
 
+                let public = batch::public_deltas(&counted);
+                if !public.is_empty() {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO public_districts (campaign_id, class, district, count) ",
+                    );
+                    q.push_values(&public, |mut row, (campaign_id, class, district, count)| {
+                        row.push_bind(*campaign_id).push_bind(*class).push_bind(*district).push_bind(*count);
+                    });
+                    q.push(
+                        " ON CONFLICT (campaign_id, class, district) \
+                         DO UPDATE SET count = public_districts.count + excluded.count",
+                    );
+                    q.build().execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
+                }
+
                 tx.commit().await.map_err(StoreError::from_sqlx)?;
                 Ok(outcomes)
             }
@@ -554,6 +569,17 @@ macro_rules! impl_store {
                 sqlx::query_as(
                     "SELECT segment, district, invited, responded FROM panel_counts \
                      WHERE campaign_id = $1 ORDER BY segment, district",
+                )
+                .bind(campaign_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)
+            }
+
+            async fn public_by_district(&self, campaign_id: i64) -> $crate::store::Result<Vec<(String, String, i64)>> {
+                sqlx::query_as(
+                    "SELECT class, district, count FROM public_districts \
+                     WHERE campaign_id = $1 ORDER BY class, district",
                 )
                 .bind(campaign_id)
                 .fetch_all(&self.pool)

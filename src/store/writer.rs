@@ -279,6 +279,9 @@ mod tests {
         async fn panel_response(&self, _: i64) -> Result<Vec<crate::store::PanelResponse>> {
             Ok(vec![])
         }
+        async fn public_by_district(&self, _: i64) -> Result<Vec<(String, String, i64)>> {
+            Ok(vec![])
+        }
         async fn invitations(&self, _: i64) -> Result<Vec<crate::store::IssuedRecord>> {
             Ok(vec![])
         }

@@ -220,6 +220,10 @@ async fn staff_set_up_campaigns_and_follow_up_the_panel(backend: Backend) {
     let (status, body) = send(&app, &admin, "POST", "/campaigns", broken.replace("2026-city", "other")).await;
     assert_eq!((status, body["error"].as_str()), (422, Some("invalid_campaign")), "{body}");
     assert!(body["message"].as_str().unwrap().contains("class_weights"), "{body}");
+    let twice = file.replace("\"东湖区\"", "\"城关区\"").replace("2026-city", "other");
+    let (status, body) = send(&app, &admin, "POST", "/campaigns", twice).await;
+    assert_eq!((status, body["error"].as_str()), (422, Some("invalid_campaign")), "{body}");
+    assert!(body["message"].as_str().unwrap().contains("`城关区` is listed twice"), "{body}");
     // A draft is edited whole: a new title; the slug must match.
     let retitled =
         file.replace("title = \"2026 年度市级机关社会评议\"", "title = \"2026 年度社会评议（修订）\"");
@@ -342,6 +346,11 @@ async fn staff_watch_the_public_channel_and_weigh_flagged_ballots(backend: Backe
     assert_eq!(live["public"]["signals"]["captcha_failed"], 0);
     assert_eq!(live["public"]["sms"]["sent_this_hour"], 1);
     assert_eq!(live["public"]["sms"]["per_hour"], 20_000);
+    // The public ballot named no district: the demo's districts at 0, then 未填写.
+    let by_district = live["public"]["by_district"].as_array().unwrap();
+    assert_eq!(by_district.len(), minping::demo::data::DISTRICTS.len() + 1, "{by_district:?}");
+    assert_eq!((&by_district[0]["name"], &by_district[0]["ballots"]), (&json!("城关区"), &json!(0)));
+    assert_eq!(by_district.last().unwrap(), &json!({ "name": "未填写", "ballots": 1 }));
 
     // Flagged ballots count by default; staff can see the results without them.
     let unit = app.unit_codes()[1].clone();

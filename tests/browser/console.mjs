@@ -3,7 +3,7 @@
 //   node tests/browser/console.mjs <base_url> <admin_name> <admin_password> <monitor_name> <monitor_password> [token]
 //
 // Needs a server with the `demo` campaign open, a panel of at least 40 (P0001…) of which P0037–P0039
-// have not answered, some ballots, and the outbox SMS gateway. [token] is an unused invitation
+// have not answered, some ballots (among them a public one with a district), and the outbox SMS gateway. [token] is an unused invitation
 // token of the demo campaign: with it the test casts a ballot (one unit 不满意, with a reason that
 // looks like HTML), watches the live numbers move and finds the reason in 意见建议.
 // THE TEST CHANGES THE DEMO'S SETTINGS, SENDS IT A REMINDER SMS, CLOSES IT, AND CREATES THE CAMPAIGN OF
@@ -221,11 +221,27 @@ async function main() {
     return panelRow.includes('评议团') && panelRow.includes(`${live0.by_class.panel} 张`);
   }, `the panel ballots read “${panelRow}”, the progress data ${live0.by_class.panel}`);
   check(await page.locator('#by-class tr[data-class="public"]').count() === 1, 'no row for 公众（手机） while the phone channel is open');
+  // public ballots by the district people chose: every listed district, bars with their counts as text
+  const byDistrict = live0.public.by_district || [];
+  check(byDistrict.slice(0, campaign.districts.length).map((d) => d.name).join() === campaign.districts.join(),
+    `the progress data lists public ballots by district as ${JSON.stringify(byDistrict)}, the campaign's districts are ${campaign.districts}`);
+  const chosen = byDistrict.find((d) => d.ballots > 0);
+  check(chosen && live0.by_class.public === byDistrict.reduce((a, d) => a + d.ballots, 0), 'the public ballots by district do not add up to the public ballots');
+  await until(async () => {
+    const shown = await page.locator('#pub-district tbody tr[data-district]').evaluateAll((rows) =>
+      rows.map((r) => [r.dataset.district, r.querySelector('th').textContent, r.querySelector('td.num').firstChild.textContent]));
+    return shown.length === byDistrict.length && shown.every(([k, name, n], i) => k === byDistrict[i].name && name === k && count(n) === byDistrict[i].ballots);
+  }, 'the 公众选票按区县 rows are not those of the progress data');
+  const bars = page.locator('#pub-district td.barcell[aria-hidden="true"] .track .fill');
+  check(await bars.count() === byDistrict.length, 'a district row has no bar, or its bar is not hidden behind the text');
+  const chosenWidth = await page.locator(`#pub-district tr[data-district="${chosen.name}"] .fill`).evaluate((f) => f.style.width);
+  check(chosenWidth === '100%', `the bar of ${chosen.name} (the only district with ballots) is ${chosenWidth} wide`);
+  check((await text(page, '#pub-district caption')).includes('公众选票'), 'the district table has no caption');
   check((await text(page, '#pub-mode')).includes('手机验证码'), 'the public channel mode is not shown');
   check(live0.response_target == null && (await text(page, '#target-v')).trim() === '未设定', 'the target line is not the server’s (none yet)');
   check(await page.locator('#by-segment .mark').count() === 0 && await page.locator('#target').count() === 0, 'a target line without a target, or a local target input');
   check(!(await page.locator('#target-edit').isVisible()), 'the monitor is offered to change the target');
-  ok(`the live tab shows ballots by class (评议团 ${live0.by_class.panel}), the ten 异常信号 in Chinese, two SMS budget bars, and no target line until one is set`);
+  ok(`the live tab shows ballots by class (评议团 ${live0.by_class.panel}), public ballots by district (${byDistrict.length} rows, ${chosen.name} ${chosen.ballots}), the ten 异常信号 in Chinese, two SMS budget bars, and no target line until one is set`);
 
   current = 'results (monitor)';
   await page.getByRole('tab', { name: '结果' }).click();

@@ -148,6 +148,8 @@ async function main() {
   const camp = c.data;
   check(camp.public && camp.public.mode === 'phone', `the demo campaign is not in phone mode: public = ${JSON.stringify(camp.public)}`);
   const units = camp.categories.flatMap((cat) => cat.units);
+  check(Array.isArray(camp.districts) && camp.districts.length >= 2, `the demo campaign lists no districts: ${JSON.stringify(camp.districts)}`);
+  const district = camp.districts[1];
   const plainOpts = camp.scale.filter((o) => !o.asks_reason);
 
   current = 'launch chromium';
@@ -276,11 +278,18 @@ async function main() {
   const half = Math.floor(units.length / 2);
   for (let i = 0; i < half; i++) await radio(page, units[i].code, plainOpts[i % plainOpts.length].label).check();
   await page.locator('#progress').getByText(`已评 ${half} / ${units.length}`).waitFor();
+  // the optional district: a labelled select of the campaign's districts, "不填" until chosen
+  const distSelect = page.getByLabel('您所在的区县（选填）', { exact: true });
+  const offered = await distSelect.evaluate((s) => [s.tagName, s.value, [...s.options].map((o) => o.textContent)]);
+  check(offered[0] === 'SELECT' && offered[1] === '' && offered[2].join() === ['不填', ...camp.districts].join(),
+    `the district question reads ${JSON.stringify(offered)}`);
+  await distSelect.selectOption(district);
   await page.reload();
   await waitForForm(page);
   await page.locator('#progress').getByText(`已评 ${half} / ${units.length}`).waitFor();
   check(await radio(page, units[0].code, plainOpts[0].label).isChecked(), 'the draft was not restored after the reload');
-  ok(`rated ${half}, reloaded: the survey shows again without a new code, ${half} ratings restored`);
+  check(await distSelect.inputValue() === district, `the chosen district was not kept in the draft: ${await distSelect.inputValue()}`);
+  ok(`rated ${half}, chose ${district} under "您所在的区县（选填）" (不填 + ${camp.districts.length} districts), reloaded: the survey shows again without a new code, ${half} ratings and the district restored`);
 
   current = '7 submit';
   for (let i = half; i < units.length; i++) await radio(page, units[i].code, plainOpts[i % plainOpts.length].label).check();
@@ -290,10 +299,11 @@ async function main() {
   const sent = bres.request().postDataJSON();
   check(digits(sent.phone || '') === PHONE && sent.otp === code1 && !('invitation' in sent) && !('homepage' in sent),
     `the ballot carries ${JSON.stringify({ phone: sent.phone, otp: sent.otp, invitation: sent.invitation, homepage: sent.homepage })}`);
+  check(sent.district === district, `the ballot carries district ${JSON.stringify(sent.district)}, ${district} was chosen`);
   check(bres.status() === 201, `the ballot answered ${bres.status()} ${await bres.text()}`);
   const rc = (await page.locator('#receipt').textContent()).trim();
   check(rc === (await bres.json()).receipt, `the page shows receipt ${rc}`);
-  ok(`ballot sent with phone and code (no invitation, no honeypot): 201, receipt ${rc} shown`);
+  ok(`ballot sent with phone, code and district ${district} (no invitation, no honeypot): 201, receipt ${rc} shown`);
 
   current = '7 reload after';
   await page.reload();
@@ -343,7 +353,8 @@ async function main() {
   check(v3.res.status() === 200 && v3.data.class === 'panel', `the panel number verified with ${v3.res.status()} ${JSON.stringify(v3.data)}`);
   await waitForForm(p3);
   await p3.locator('#panel-note').getByText('评议团').waitFor();
-  ok(`panel number ${dashed(panelPhone)}: class panel, the page says "${(await p3.locator('#panel-note').textContent()).trim()}"`);
+  check(await p3.locator('#district').count() === 0, 'a panel member is asked for a district (the roster has it)');
+  ok(`panel number ${dashed(panelPhone)}: class panel, the page says "${(await p3.locator('#panel-note').textContent()).trim()}", no district question`);
   await ctx3.close();
 
   // 10. the same number in another browser: a new code, and at verifying "already taken part"

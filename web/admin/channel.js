@@ -1,4 +1,5 @@
-// Live tab, the public channel: ballots by respondent class, the hour's SMS budget, the abuse signals.
+// Live tab, the public channel: ballots by respondent class and the public's by district, the hour's SMS
+// budget, the abuse signals.
 'use strict';
 (() => {
   const M = (window.Minping = window.Minping || {});
@@ -27,6 +28,7 @@
     mode.textContent = MODE[pub.mode] || pub.mode;
     mode.className = `chip ${pub.mode === 'off' ? 'closed' : 'open'}`;
     classes(p.by_class || {}, pub.mode);
+    districts(pub.by_district || []);
     budget(pub.sms);
     signals(pub.signals || {});
   }
@@ -44,6 +46,22 @@
         el('th', { scope: 'row' }, CLASS[k] || k),
         el('td', { class: 'barcell', 'aria-hidden': 'true' }, el('span', { class: 'track' }, fill)),
         el('td', { class: 'num' }, `${num(n)} 张`, el('span', { class: 'small' }, total ? pct1(share) : '—')));
+    }));
+  }
+
+  // public ballots by the district people chose on the page (optional, unverified); the bars are
+  // drawn against the largest, the table's text says the same for screen readers
+  function districts(rows) {
+    const tb = $('pub-district').tBodies[0];
+    if (!rows.length) { tb.replaceChildren(el('tr', null, el('td', { colspan: 3, class: 'muted' }, '本评议活动未列出区县，尚无公众选票。'))); return; }
+    const total = rows.reduce((a, r) => a + r.ballots, 0), top = Math.max(1, ...rows.map((r) => r.ballots));
+    tb.replaceChildren(...rows.map((r) => {
+      const fill = el('span', { class: 'fill blue' });
+      fill.style.width = `${(r.ballots / top) * 100}%`;
+      return el('tr', { 'data-district': r.name },
+        el('th', { scope: 'row' }, r.name),
+        el('td', { class: 'barcell', 'aria-hidden': 'true' }, el('span', { class: 'track' }, fill)),
+        el('td', { class: 'num' }, `${num(r.ballots)} 张`, el('span', { class: 'small' }, total ? pct1(r.ballots / total) : '—')));
     }));
   }
 

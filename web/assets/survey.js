@@ -51,6 +51,8 @@
       left: function (n) { return '还可输入 ' + n + ' 字'; },
       sugTitle: '意见建议',
       sugLabel: '您对以上单位的意见或建议（选填）',
+      distLabel: '您所在的区县（选填）',
+      distNone: '不填',
       submit: '提交评价',
       sending: '正在提交…',
       submitNote: '提交后不能修改。',
@@ -132,6 +134,8 @@
       left: function (n) { return n + ' characters left'; },
       sugTitle: 'Suggestions',
       sugLabel: 'Your comments or suggestions for these units (optional)',
+      distLabel: 'Your district (optional)',
+      distNone: 'Prefer not to say',
       submit: 'Submit',
       sending: 'Submitting…',
       submitNote: 'You cannot change your answers after submitting.',
@@ -271,6 +275,8 @@
   // is verified (kept in sessionStorage only); {} in device mode or before verifying
   var pub = null, pubKey = 'minping:pub:' + slug, doneKey = 'minping:done:' + slug;
   function pmode() { var p = camp && camp.public, v = p && p.mode; return v === 'phone' || v === 'device' ? v : 'off'; }
+  // the districts the public may say they live in (optional); a panel member's is on the roster
+  function dists() { return pub && pub.cls !== 'panel' && camp.districts || []; }
 
   function hash(s) {
     var a = 0x811c9dc5, b = 0x9747b28c;
@@ -303,9 +309,10 @@
       if (typeof why === 'string') draft.reasons[u.code] = why.slice(0, lim('reason'));
     });
     if (typeof raw.suggestion === 'string') draft.suggestion = raw.suggestion.slice(0, lim('suggestion'));
+    if (dists().indexOf(raw.district) >= 0) draft.district = raw.district;
     if (typeof raw.receipt === 'string' && RCPT.test(raw.receipt)) draft.receipt = raw.receipt;
   }
-  function saveDraft() { LS.set(draftKey(), JSON.stringify({ v: 1, ratings: draft.ratings, reasons: draft.reasons, suggestion: draft.suggestion, receipt: draft.receipt || undefined })); }
+  function saveDraft() { LS.set(draftKey(), JSON.stringify({ v: 1, ratings: draft.ratings, reasons: draft.reasons, suggestion: draft.suggestion, district: draft.district || undefined, receipt: draft.receipt || undefined })); }
 
   // The receipt is drawn here, once per draft, and kept in the draft before the ballot is sent:
   // resending after a lost answer proposes the same receipt, and the server answers with it
@@ -663,6 +670,8 @@
       h('div', { class: 'unit' }, [h('label', { for: sugId, class: 'lbl', text: tf('sugLabel') }), sug, sugCount.el, sugErr])
     ]));
 
+    if (dists().length) form.appendChild(districtField());
+
     formAlert = h('div', { class: 'alert', role: 'alert', id: 'form-alert' });
     submitBtn = h('button', { type: 'submit', class: 'btn primary', id: 'submit', text: tf('submit') });
     if (pub) {
@@ -673,6 +682,16 @@
     root.appendChild(form);
     updateProgress(true);
     fitOptions();
+  }
+
+  function districtField() {
+    var sel = h('select', { id: 'district', name: 'district', 'aria-describedby': 'district-err' }, [h('option', { value: '', text: tf('distNone') })]
+      .concat(dists().map(function (x) { return h('option', { value: x, text: x }); })));
+    var err = h('p', { id: 'district-err', class: 'ferr' });
+    sel.value = draft.district || '';
+    sel.addEventListener('change', function () { draft.district = sel.value; clearField(sel, err); saveDraft(); });
+    rows.$district = { input: sel, err: err };
+    return h('div', { class: 'unit dist' }, [h('label', { for: 'district', class: 'lbl', text: tf('distLabel') }), sel, err]);
   }
 
   function counter(id, input, max) {
@@ -800,6 +819,7 @@
     });
     var s = draft.suggestion.trim();
     if (s) body.suggestion = s;
+    if (dists().indexOf(draft.district) >= 0) body.district = draft.district;
     if (draft.receipt) body.receipt = draft.receipt;
     return body;
   }
@@ -865,7 +885,7 @@
       alertTop(function () { return t('failed') + msg(); });
       var fm = /^(ratings|reasons)\.(.+)$/.exec(field || '');
       var row = fm && rows[fm[2]];
-      if (field === 'suggestion') target = rows.$suggestion;
+      if (field === 'suggestion' || field === 'district') target = rows['$' + field];
       else if (devCap && /^captcha/.test(field || '')) target = devCap;
       else if (row && fm[1] === 'reasons' && row.reason && !row.box.hidden) target = row.reason;
       else if (row) {
