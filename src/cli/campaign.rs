@@ -8,7 +8,7 @@ use clap::Subcommand;
 use super::{actor, open_store, DataArgs};
 use crate::config::Settings;
 use crate::domain::formula::Formula;
-use crate::domain::CampaignDefinition;
+use crate::domain::{CampaignDefinition, PublicMode};
 use crate::lifecycle;
 
 #[derive(Subcommand)]
@@ -46,6 +46,28 @@ pub enum CampaignCommand {
     /// Stop intake for good, and compute, freeze and fingerprint the final results.
     Close {
         slug: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Show, or change, what may change while a campaign runs: the public channel, the SMS
+    /// budget, the response target, the announced dates (audited). Without options, shows them.
+    Settings {
+        slug: String,
+        /// How the public takes part: phone, device or off.
+        #[arg(long, value_name = "MODE", value_parser = ["phone", "device", "off"])]
+        public: Option<String>,
+        /// The campaign's SMS codes per hour (the deployment's default when never set).
+        #[arg(long, value_name = "N")]
+        sms_per_hour: Option<u64>,
+        /// The panel response rate aimed at, in percent.
+        #[arg(long, value_name = "PERCENT")]
+        response_target: Option<u8>,
+        /// The announced first day, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        opens_on: Option<String>,
+        /// The announced last day, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        closes_on: Option<String>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -134,6 +156,31 @@ impl CampaignCommand {
                     started.elapsed().as_secs_f64(),
                     report.fingerprint.unwrap_or_default()
                 );
+                Ok(())
+            }
+            Self::Settings { slug, public, sms_per_hour, response_target, opens_on, closes_on, data } => {
+                data.apply(&mut settings);
+                let store = open_store(&settings).await?;
+                let campaign =
+                    store.campaign(&slug).await?.with_context(|| format!("there is no campaign `{slug}`"))?;
+                let mut changed = campaign.definition.settings();
+                let before = changed.clone();
+                if let Some(mode) = public {
+                    changed.public.mode = match mode.as_str() {
+                        "phone" => PublicMode::Phone,
+                        "device" => PublicMode::Device,
+                        _ => PublicMode::Off,
+                    };
+                }
+                changed.public.sms_per_hour = sms_per_hour.or(changed.public.sms_per_hour);
+                changed.response_target = response_target.or(changed.response_target);
+                changed.opens_on = opens_on.or(changed.opens_on);
+                changed.closes_on = closes_on.or(changed.closes_on);
+                if changed != before {
+                    lifecycle::change_settings(store.as_ref(), &slug, changed.clone(), &actor()).await?;
+                    println!("the settings of `{slug}` are changed:");
+                }
+                println!("{}", serde_json::to_string_pretty(&changed)?);
                 Ok(())
             }
             Self::Formula { slug, file, override_reason, data } => {

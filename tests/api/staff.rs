@@ -312,6 +312,7 @@ both_backends!(
     staff_set_up_campaigns_and_follow_up_the_panel,
     staff_watch_the_public_channel_and_weigh_flagged_ballots,
     admins_change_a_running_campaigns_settings,
+    settings_change_from_the_command_line,
 );
 
 async fn staff_watch_the_public_channel_and_weigh_flagged_ballots(backend: Backend) {
@@ -414,5 +415,34 @@ async fn admins_change_a_running_campaigns_settings(backend: Backend) {
     assert_eq!(call(&app, Some(&monitor), "GET", "/sms-outbox", false).await.0, 403);
     let (status, body) = call(&app, Some(&admin), "GET", "/sms-outbox", false).await;
     assert_eq!((status, json_of(&body)["gateway"].as_str()), (200, Some("outbox")));
+    app.finish().await;
+}
+
+/// `minping campaign settings`: the same change from the command line, next to a server.
+async fn settings_change_from_the_command_line(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let run = |args: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_minping"));
+        command
+            .args(["campaign", "settings", "demo"])
+            .args(args)
+            .arg("--data-dir")
+            .arg(&app.settings.data_dir);
+        command.env_remove("DATABASE_URL");
+        if let Some(url) = &app.settings.database_url {
+            command.env("DATABASE_URL", url);
+        }
+        command.output().unwrap()
+    };
+    let output = run(&["--public", "device", "--response-target", "90"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(shown.contains("\"device\"") && shown.contains("90"), "{shown}");
+    let bad = run(&["--opens-on", "2026-02-30"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("2026-02-30"), "the error names the bad date");
+    // The running server sees the change within a second (its campaign cache).
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(app.get_json("/api/v1/campaigns/demo").await.1["public"]["mode"], "device");
     app.finish().await;
 }
