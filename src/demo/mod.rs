@@ -83,14 +83,20 @@ pub async fn ensure(
     };
     if store.invitation_count(campaign.id).await? == 0 {
         let rows = panel(panel_size);
-        let report = |done: usize| {
-            if panel_size >= 10_000 && (done % (panel_size / 10).max(1000) == 0 || done == panel_size) {
-                println!("  invitations: {done} / {panel_size}");
-            }
+        // A bar for large panels (load tests); it draws only on a terminal.
+        let bar = if panel_size >= 10_000 {
+            indicatif::ProgressBar::new(panel_size as u64)
+        } else {
+            indicatif::ProgressBar::hidden()
         };
-        roster::issue(store, secret, campaign.id, &rows, &report)
-            .await
-            .context("cannot store the invitations")?;
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("  demo invitations {bar:40} {pos}/{len} ({eta})")
+                .expect("a valid template"),
+        );
+        let report = |done: usize| bar.set_position(done as u64);
+        let issued = roster::issue(store, secret, campaign.id, &rows, &report).await;
+        bar.finish_and_clear();
+        issued.context("cannot store the invitations")?;
     }
     let lines = roster::list(store, secret, &campaign, public_base).await?;
     let partial = csv_path.with_extension("csv.partial");
