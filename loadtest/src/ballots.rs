@@ -142,6 +142,18 @@ impl Form {
         serde_json::to_vec(&ballot).expect("a JSON object serialises")
     }
 
+    /// A valid ballot with a receipt drawn by the client, for sending again after a lost
+    /// answer: 16 characters of Crockford's base32, as the survey page draws them.
+    pub fn body_with_receipt(&self, credential: Credential<'_>, rng: &mut impl Rng) -> Vec<u8> {
+        const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+        let mut ballot = self.valid(rng);
+        add_credential(&mut ballot, credential);
+        let receipt: String =
+            (0..16).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
+        ballot.insert("receipt".into(), receipt.into());
+        serde_json::to_vec(&ballot).expect("a JSON object serialises")
+    }
+
     /// The faulty ballot number `kind` (modulo [`BAD_KINDS`]), for an unused invitation:
     /// the body and the status it must be refused with.
     pub fn bad(&self, kind: usize, token: &str, rng: &mut impl Rng) -> (Vec<u8>, &'static str, u16) {

@@ -208,22 +208,34 @@ async fn submit(
 }
 
 /// Submits a valid ballot for a fresh invitation, counting every outcome but `201` as an error.
+///
+/// Like the survey page, the ballot carries a receipt drawn here, and a ballot whose answer
+/// is lost (a server killed, a connection cut) is sent again, the same, for a few seconds:
+/// the server answers the same `201` whether or not the first one was committed.
 async fn submit_valid(
     user: &mut GooseUser,
     run: &Run,
     kind: Kind,
     invitation: Invitation,
 ) -> TransactionResult {
-    let body = run.form.body(Credential::Invitation(&invitation.token), &mut rand::rng());
-    match submit(user, run, kind, body).await? {
-        Submitted::Accepted => run.mark_used(invitation),
-        Submitted::Refused(answer) => run.stats(kind).error(answer.kind("ballot")),
-        Submitted::Unanswered => {
-            run.unanswered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let body = run.form.body_with_receipt(Credential::Invitation(&invitation.token), &mut rand::rng());
+    for attempt in 0..RESENDS {
+        match submit(user, run, kind, body.clone()).await? {
+            Submitted::Accepted => return Ok(run.mark_used(invitation)),
+            Submitted::Refused(answer) => return Ok(run.stats(kind).error(answer.kind("ballot"))),
+            Submitted::Unanswered if attempt + 1 < RESENDS => {
+                run.stats(kind).note("ballot sent again after a lost answer");
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+            Submitted::Unanswered => {}
         }
     }
+    run.unanswered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     Ok(())
 }
+
+/// Sends of one ballot whose answers are lost before giving up on it (~3 s).
+const RESENDS: usize = 10;
 
 async fn exhausted(run: &Run, kind: Kind) -> TransactionResult {
     run.stats(kind).note("invitations exhausted (waited)");
