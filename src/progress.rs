@@ -175,15 +175,15 @@ pub async fn read(sources: Sources<'_>, campaign: &Campaign) -> anyhow::Result<P
     let signals = (crate::public::signals::ALL.iter())
         .map(|name| (*name, stored.get(*name).copied().unwrap_or(0)))
         .collect();
-    let limits = &sources.gate.limits;
+    let [own, all] = sources.gate.limits.sms_budgets(campaign);
     // Hot state may be gone (flushed, restarting): the budget then reads 0, nothing fails.
     let count = |key: String| async move { sources.hot.count(&key).await.unwrap_or(0) };
     let sms = SmsBudget {
-        sent_this_hour: count(format!("sms:{}", campaign.id)).await,
-        per_hour: campaign.definition.public.sms_per_hour.unwrap_or(limits.sms_per_campaign_per_hour),
+        sent_this_hour: count(own.key).await,
+        per_hour: own.per_hour,
         campaign_per_hour: campaign.definition.public.sms_per_hour,
-        all_campaigns_this_hour: count("sms:all".into()).await,
-        all_campaigns_per_hour: limits.sms_global_per_hour,
+        all_campaigns_this_hour: count(all.key).await,
+        all_campaigns_per_hour: all.per_hour,
     };
     let by_district = by_district(campaign, store.public_by_district(campaign.id).await?);
     let definition = &campaign.definition;

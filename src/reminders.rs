@@ -25,8 +25,8 @@ const CONCURRENCY: usize = 8;
 /// further try would only wait for its timeout.
 const FAILURES_IN_A_ROW: usize = 10;
 
-/// Only members of this segment and district (absent or empty: any), as on the
-/// non-responder list. Matched against the roster as imported, not the file.
+/// Only members of this segment and district (absent or empty: any): the filter of both the
+/// non-responder list and reminder batches. Matched against the roster as imported.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub segment: Option<String>,
@@ -34,7 +34,7 @@ pub struct Filter {
 }
 
 impl Filter {
-    fn admits(&self, segment: &str, district: &str) -> bool {
+    pub fn admits(&self, segment: &str, district: &str) -> bool {
         let wanted = |value: &str, filter: &Option<String>| {
             filter.as_deref().is_none_or(|f| f.is_empty() || f == value)
         };
@@ -153,20 +153,12 @@ enum Outcome {
 }
 
 impl Sender<'_> {
-    /// The hour's budgets, as the public channel counts them: the campaign's, and the
-    /// deployment's over every campaign.
-    fn budgets(&self, campaign: &Campaign) -> [(String, u64); 2] {
-        let per_campaign =
-            campaign.definition.public.sms_per_hour.unwrap_or(self.limits.sms_per_campaign_per_hour);
-        [(format!("sms:{}", campaign.id), per_campaign), ("sms:all".into(), self.limits.sms_global_per_hour)]
-    }
-
     /// How many more SMS the hour's budgets allow now.
     pub async fn budget_left(&self, campaign: &Campaign) -> u64 {
         let mut left = u64::MAX;
-        for (key, max) in self.budgets(campaign) {
-            let used = self.hot.count(&key).await.unwrap_or(0);
-            left = left.min(max.saturating_sub(used));
+        for budget in self.limits.sms_budgets(campaign) {
+            let used = self.hot.count(&budget.key).await.unwrap_or(0);
+            left = left.min(budget.per_hour.saturating_sub(used));
         }
         left
     }
@@ -174,8 +166,8 @@ impl Sender<'_> {
     /// Counts one message against both budgets; `false` past either, or when hot state
     /// cannot count (the budget is a cost guard: without it, nothing is sent).
     async fn charge(&self, campaign: &Campaign) -> bool {
-        for (key, max) in self.budgets(campaign) {
-            match charge(self.hot, &key, 3600, max, LimitKind::SmsBudget).await {
+        for budget in self.limits.sms_budgets(campaign) {
+            match charge(self.hot, &budget.key, 3600, budget.per_hour, LimitKind::SmsBudget).await {
                 Ok(Ok(())) => {}
                 Ok(Err(_)) => return false,
                 Err(e) => {

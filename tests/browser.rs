@@ -39,9 +39,18 @@ fn browser_available() -> bool {
 
 /// A real server's state with the demo campaign and a panel of `panel`, in its own data directory.
 async fn demo_server(panel: usize) -> (tempfile::TempDir, AppState, Settings) {
+    demo_server_with(panel, |_| {}).await
+}
+
+/// [`demo_server`] with settings of the test's own.
+async fn demo_server_with(
+    panel: usize,
+    configure: impl FnOnce(&mut Settings),
+) -> (tempfile::TempDir, AppState, Settings) {
     let dir = tempfile::tempdir().unwrap();
-    let settings =
+    let mut settings =
         Settings { bind: "127.0.0.1:0".into(), data_dir: dir.path().to_path_buf(), ..Settings::default() };
+    configure(&mut settings);
     let state = AppState::open(&settings).await.unwrap();
     minping::demo::ensure(state.store.as_ref(), &state.secret, dir.path(), "http://test", panel)
         .await
@@ -144,14 +153,12 @@ async fn public_flow_in_a_browser() {
     if !browser_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let mut settings =
-        Settings { bind: "127.0.0.1:0".into(), data_dir: dir.path().to_path_buf(), ..Settings::default() };
     // Load-test mode shows the script the captcha answers; codes go to the outbox file.
-    settings.load_test = true;
-    settings.limits.otp_cooldown_secs = 5;
-    let state = AppState::open(&settings).await.unwrap();
-    minping::demo::ensure(state.store.as_ref(), &state.secret, dir.path(), "http://test", 10).await.unwrap();
+    let (dir, state, settings) = demo_server_with(10, |s| {
+        s.load_test = true;
+        s.limits.otp_cooldown_secs = 5;
+    })
+    .await;
     let outbox = dir.path().join(minping::public::sms::OUTBOX_NAME);
     // Demo member P0001's number.
     let args = vec![outbox.display().to_string(), "19900000001".into()];

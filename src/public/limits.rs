@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::Campaign;
 use crate::hot::{HotError, HotState};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -89,10 +90,28 @@ impl Limits {
         }
     }
 
+    /// The hour's SMS budgets a message to a campaign counts against, as hot-state counter
+    /// keys and their limits: the campaign's own (or the default), then the deployment's
+    /// over every campaign. Codes, reminders and the live view all count by these.
+    pub fn sms_budgets(&self, campaign: &Campaign) -> [SmsBudget; 2] {
+        let own = campaign.definition.public.sms_per_hour.unwrap_or(self.sms_per_campaign_per_hour);
+        [
+            SmsBudget { key: format!("sms:{}", campaign.id), per_hour: own },
+            SmsBudget { key: "sms:all".into(), per_hour: self.sms_global_per_hour },
+        ]
+    }
+
     /// The fastest plausible time to fill in a ballot rating `units` units.
     pub fn fast_ballot_floor_ms(&self, units: usize) -> i64 {
         ((self.fast_ballot_min_secs + self.fast_ballot_secs_per_unit * units as f64) * 1000.0) as i64
     }
+}
+
+/// One hourly SMS budget: its counter in hot state and its limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmsBudget {
+    pub key: String,
+    pub per_hour: u64,
 }
 
 /// A limit was reached: what, and when to try again.

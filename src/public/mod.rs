@@ -172,9 +172,9 @@ impl Gate {
             LimitKind::OtpNumberDaily,
         )
         .await?;
-        let budget = campaign.definition.public.sms_per_hour.unwrap_or(limits.sms_per_campaign_per_hour);
-        self.charge(deps.hot, id, &format!("sms:{id}"), 3600, budget, LimitKind::SmsBudget).await?;
-        self.charge(deps.hot, id, "sms:all", 3600, limits.sms_global_per_hour, LimitKind::SmsBudget).await?;
+        for budget in limits.sms_budgets(campaign) {
+            self.charge(deps.hot, id, &budget.key, 3600, budget.per_hour, LimitKind::SmsBudget).await?;
+        }
 
         let code = Codes { hot: deps.hot, secret: deps.secret, limits }.issue(id, &key).await?;
         let text = self.sms_settings.text(&code, limits.otp_ttl_secs);

@@ -7,6 +7,7 @@ use serde_json::json;
 use super::{campaign, failed};
 use crate::error::ApiError;
 use crate::export::tables::{self, defuse};
+use crate::reminders::Filter;
 use crate::staff::session::Staff;
 use crate::startup::AppState;
 
@@ -27,11 +28,10 @@ pub async fn non_responders(
     _staff: Staff,
 ) -> Result<HttpResponse, ApiError> {
     let campaign = campaign(&state, &slug).await?;
-    let wanted =
-        |value: &str, filter: &Option<String>| filter.as_deref().is_none_or(|f| f.is_empty() || f == value);
+    let filter = Filter { segment: query.segment.clone(), district: query.district.clone() };
     let members: Vec<_> = (state.store.non_responders(campaign.id).await?)
         .into_iter()
-        .filter(|m| wanted(&m.segment, &query.segment) && wanted(&m.district, &query.district))
+        .filter(|m| filter.admits(&m.segment, &m.district))
         .collect();
     if query.format.as_deref() == Some("csv") {
         let mut body = "\u{feff}".as_bytes().to_vec();
