@@ -6,11 +6,11 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 use crate::domain::ballot::BallotError;
+use crate::guard::limits::Limited;
+use crate::identity::captcha::CaptchaError;
+use crate::identity::otp::OtpError;
 use crate::identity::PhoneError;
-use crate::public::captcha::CaptchaError;
-use crate::public::limits::Limited;
-use crate::public::otp::OtpError;
-use crate::public::PublicError;
+use crate::intake::gate::PublicError;
 use crate::store::{StoreError, WriteError};
 
 #[derive(Debug, Serialize)]

@@ -1,27 +1,21 @@
 //! minping (民评): public review surveys for municipal performance evaluation.
-//! Code tour: README.md.
+//! Code tour: README.md; the parts and which may use which: docs/ARCHITECTURE.md.
 
-pub mod catalog;
+pub mod campaign;
 pub mod cli;
-pub mod config;
-pub mod demo;
+pub mod clock;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod guard;
 pub mod hot;
 pub mod identity;
 pub mod intake;
-pub mod lifecycle;
-pub mod progress;
-pub mod public;
-pub mod reminders;
-pub mod results;
-pub mod roster;
+pub mod panel;
 pub mod routes;
 pub mod scoring;
+pub mod server;
+pub mod sms;
 pub mod spreadsheet;
 pub mod staff;
-pub mod startup;
 pub mod store;
-pub mod telemetry;
-pub mod unit_list;

@@ -9,8 +9,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use minping::config::Settings;
-use minping::startup::{AppState, Application};
+use minping::server::config::Settings;
+use minping::server::{AppState, Application};
 
 fn missing_tool() -> Option<String> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -52,14 +52,14 @@ async fn demo_server_with(
         Settings { bind: "127.0.0.1:0".into(), data_dir: dir.path().to_path_buf(), ..Settings::default() };
     configure(&mut settings);
     let state = AppState::open(&settings).await.unwrap();
-    minping::demo::ensure(state.store.as_ref(), &state.secret, dir.path(), "http://test", panel)
+    minping::cli::demo::ensure(state.store.as_ref(), &state.secret, dir.path(), "http://test", panel)
         .await
         .unwrap();
     (dir, state, settings)
 }
 
 fn invitations(dir: &Path) -> Vec<csv::StringRecord> {
-    let mut reader = csv::Reader::from_path(dir.join(minping::demo::CSV_NAME)).unwrap();
+    let mut reader = csv::Reader::from_path(dir.join(minping::cli::demo::CSV_NAME)).unwrap();
     reader.records().map(Result::unwrap).collect()
 }
 
@@ -159,7 +159,7 @@ async fn public_flow_in_a_browser() {
         s.limits.otp_cooldown_secs = 5;
     })
     .await;
-    let outbox = dir.path().join(minping::public::sms::OUTBOX_NAME);
+    let outbox = dir.path().join(minping::sms::OUTBOX_NAME);
     // Demo member P0001's number.
     let args = vec![outbox.display().to_string(), "19900000001".into()];
     run_script(&settings, state, "public.mjs", args, "public-360.png").await;

@@ -6,10 +6,10 @@ use anyhow::Context;
 use clap::Subcommand;
 
 use super::{actor, open_store, DataArgs};
-use crate::config::Settings;
+use crate::campaign::lifecycle;
 use crate::domain::formula::Formula;
 use crate::domain::{CampaignDefinition, PublicMode};
-use crate::lifecycle;
+use crate::server::config::Settings;
 
 #[derive(Subcommand)]
 pub enum CampaignCommand {
@@ -91,19 +91,21 @@ impl CampaignCommand {
                 let bytes =
                     std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
                 let definition = match (slug, title) {
-                    (Some(slug), Some(title)) => match crate::unit_list::parse(&bytes, &slug, &title) {
-                        Ok(definition) => definition,
-                        Err(errors) => {
-                            for e in &errors {
-                                eprintln!("row {} {}: {}", e.row, e.column, e.reason);
+                    (Some(slug), Some(title)) => {
+                        match crate::campaign::unit_list::parse(&bytes, &slug, &title) {
+                            Ok(definition) => definition,
+                            Err(errors) => {
+                                for e in &errors {
+                                    eprintln!("row {} {}: {}", e.row, e.column, e.reason);
+                                }
+                                anyhow::bail!(
+                                    "{} has {} faults; nothing was created",
+                                    file.display(),
+                                    errors.len()
+                                );
                             }
-                            anyhow::bail!(
-                                "{} has {} faults; nothing was created",
-                                file.display(),
-                                errors.len()
-                            );
                         }
-                    },
+                    }
                     (None, None) => {
                         let text = String::from_utf8(bytes).context("a campaign file is UTF-8 text")?;
                         CampaignDefinition::from_toml(&text)
@@ -147,7 +149,7 @@ impl CampaignCommand {
                 let progress = indicatif::ProgressBar::new_spinner()
                     .with_message(format!("closing `{slug}`: recounting its ballots"));
                 progress.enable_steady_tick(std::time::Duration::from_millis(120));
-                let report = crate::results::close(store.as_ref(), &slug, &actor()).await;
+                let report = crate::campaign::results::close(store.as_ref(), &slug, &actor()).await;
                 progress.finish_and_clear();
                 let report = report?;
                 println!(

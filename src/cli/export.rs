@@ -7,8 +7,8 @@ use anyhow::Context;
 use clap::{ArgGroup, Args, ValueEnum};
 
 use super::{actor, open_store, DataArgs};
-use crate::config::Settings;
 use crate::export::{ballots, tables, verify};
+use crate::server::config::Settings;
 use crate::store::AuditEntry;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -87,7 +87,7 @@ impl ExportArgs {
     ) -> anyhow::Result<String> {
         Ok(match (self.format, self.ballots) {
             (Some(format), _) => {
-                let report = crate::results::report(store, campaign).await?;
+                let report = crate::campaign::results::report(store, campaign).await?;
                 match format {
                     Format::Csv => tables::write_csv(&report, w)?,
                     Format::Json => tables::write_json(&report, w)?,

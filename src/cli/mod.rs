@@ -3,6 +3,7 @@
 //! `serve`, and works while servers are running.
 
 mod campaign;
+pub mod demo;
 mod export;
 mod roster;
 mod user;
@@ -11,8 +12,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::Settings;
-use crate::startup::{AppState, Application};
+use crate::server::config::Settings;
+use crate::server::{AppState, Application};
 
 #[derive(Parser)]
 #[command(
@@ -104,7 +105,7 @@ impl Cli {
             Command::Demo(demo) => {
                 demo.serve.apply(&mut settings);
                 let state = AppState::open(&settings).await?;
-                let info = crate::demo::ensure(
+                let info = crate::cli::demo::ensure(
                     state.store.as_ref(),
                     &state.secret,
                     &settings.data_dir,
@@ -120,10 +121,10 @@ impl Cli {
                     None => println!("  (the invitation list {} is missing)", info.csv_path.display()),
                 }
                 println!("  all {} invitations: {}", info.invitations, info.csv_path.display());
-                if settings.sms.gateway == crate::public::sms::GatewayKind::Outbox {
+                if settings.sms.gateway == crate::sms::GatewayKind::Outbox {
                     println!(
                         "  public (phone):     SMS codes go to {} (member P0001's number is 199 0000 0001)",
-                        settings.data_dir.join(crate::public::sms::OUTBOX_NAME).display()
+                        settings.data_dir.join(crate::sms::OUTBOX_NAME).display()
                     );
                 }
                 println!(
@@ -162,8 +163,8 @@ impl ServeArgs {
             // Every simulated person comes from loopback and no SMS is sent: per-address
             // limits and SMS budgets would only measure themselves.
             settings.limits = settings.limits.clone().for_load_tests();
-            if settings.sms.gateway == crate::public::sms::GatewayKind::Outbox {
-                settings.sms.gateway = crate::public::sms::GatewayKind::Loadtest;
+            if settings.sms.gateway == crate::sms::GatewayKind::Outbox {
+                settings.sms.gateway = crate::sms::GatewayKind::Loadtest;
             }
         }
     }

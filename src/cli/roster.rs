@@ -6,9 +6,9 @@ use anyhow::Context;
 use clap::Subcommand;
 
 use super::{actor, open_store, DataArgs};
-use crate::config::Settings;
-use crate::reminders::{self, Filter, Sender};
-use crate::roster;
+use crate::panel::reminders::{self, Filter, Sender};
+use crate::panel::roster;
+use crate::server::config::Settings;
 use crate::store::AuditEntry;
 
 #[derive(Subcommand)]
@@ -145,11 +145,11 @@ impl RosterCommand {
                     &settings.public_base(),
                 )
                 .await?;
-                let sms = crate::public::sms::open(&settings.sms, &settings.data_dir, settings.load_test)?;
+                let sms = crate::sms::open(&settings.sms, &settings.data_dir, settings.load_test)?;
                 let hot = crate::hot::open(settings.redis_url.as_deref(), &settings.redis_prefix)
                     .await
                     .context("cannot connect to Redis")?;
-                let signals = crate::public::signals::Signals::default();
+                let signals = crate::guard::signals::Signals::default();
                 let sender = Sender {
                     hot: hot.as_ref(),
                     sms: sms.as_ref(),
@@ -206,7 +206,7 @@ async fn open(
 {
     let store = open_store(settings).await?;
     let campaign = store.campaign(slug).await?.with_context(|| format!("there is no campaign `{slug}`"))?;
-    Ok((store, campaign, crate::startup::load_secret(settings)?))
+    Ok((store, campaign, crate::server::load_secret(settings)?))
 }
 
 async fn audit(

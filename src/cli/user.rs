@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::Subcommand;
 
 use super::{actor, open_store, DataArgs};
-use crate::config::Settings;
+use crate::server::config::Settings;
 use crate::staff::{password, valid_name, Role};
 use crate::store::AuditEntry;
 

@@ -6,8 +6,8 @@ use std::io::Write;
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
+use crate::campaign::results::Report;
 use crate::domain::Campaign;
-use crate::results::Report;
 use crate::scoring::UnitResult;
 use crate::store::Store;
 

@@ -1,7 +1,10 @@
 //! Who may take part: credentials in, a respondent key out.
 //! Tokens and phone numbers are never stored in clear, only as keyed hashes.
 
+pub mod captcha;
+pub mod device;
 pub mod invitation;
+pub mod otp;
 pub mod phone;
 pub mod secret;
 

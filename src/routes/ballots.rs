@@ -7,11 +7,11 @@ use serde_json::json;
 
 use crate::domain::{Ballot, BallotInput, Campaign, CampaignStatus, Receipt, RespondentClass};
 use crate::error::ApiError;
+use crate::guard::signals;
+use crate::identity::device::{self, Device};
 use crate::identity::{self, IdentifyError, Respondent};
 use crate::intake::{Intake, IntakeError};
-use crate::public::device::{self, Device};
-use crate::public::signals;
-use crate::startup::AppState;
+use crate::server::AppState;
 
 /// `POST /api/v1/campaigns/{slug}/ballots`: answers 201 with a receipt once the ballot is committed.
 pub async fn submit(

@@ -1,7 +1,7 @@
 use actix_web::{web, HttpResponse};
 
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::server::AppState;
 
 /// `GET /api/v1/campaigns/{slug}`: what the survey page renders.
 pub async fn get(state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {

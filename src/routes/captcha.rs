@@ -4,10 +4,11 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::error::ApiError;
-use crate::public::captcha::Size;
-use crate::public::limits::{charge, LimitKind};
-use crate::public::{address, PublicError};
-use crate::startup::AppState;
+use crate::guard::address;
+use crate::guard::limits::{charge, LimitKind};
+use crate::identity::captcha::Size;
+use crate::intake::gate::PublicError;
+use crate::server::AppState;
 
 #[derive(Deserialize)]
 pub struct Query {

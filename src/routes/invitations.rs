@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::ballots::panel_member;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::server::AppState;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -14,7 +14,7 @@ mod receipts;
 use actix_web::{web, HttpResponse};
 
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::server::AppState;
 
 pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {

@@ -5,8 +5,8 @@ use serde_json::json;
 
 use crate::domain::RespondentClass;
 use crate::error::ApiError;
-use crate::public::{CodeRequest, Deps};
-use crate::startup::AppState;
+use crate::intake::gate::{CodeRequest, Deps};
+use crate::server::AppState;
 
 /// `POST /api/v1/campaigns/{slug}/otp`: sends an SMS code, behind a captcha and limits.
 pub async fn send(

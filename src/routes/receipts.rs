@@ -4,7 +4,7 @@ use serde_json::json;
 
 use crate::domain::Receipt;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::server::AppState;
 
 /// `GET /api/v1/receipts/{receipt}`: whether a ballot with this receipt is counted — and
 /// nothing about what it says.

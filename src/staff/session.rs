@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use super::Role;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::server::AppState;
 
 pub const COOKIE: &str = "minping_staff";
 /// Sessions end after this long, however active.

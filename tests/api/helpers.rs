@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use actix_web::web;
-use minping::config::Settings;
-use minping::startup::{AppState, Application};
+use minping::server::config::Settings;
+use minping::server::{AppState, Application};
 use serde_json::{json, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -115,10 +115,10 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settin
         database = Some(name);
     }
     let state = AppState::open(&settings).await.expect("the app opens its store");
-    minping::demo::ensure(state.store.as_ref(), &state.secret, &settings.data_dir, "http://test", PANEL)
+    minping::cli::demo::ensure(state.store.as_ref(), &state.secret, &settings.data_dir, "http://test", PANEL)
         .await
         .expect("the demo campaign is created");
-    let invites = read_invites(&settings.data_dir.join(minping::demo::CSV_NAME));
+    let invites = read_invites(&settings.data_dir.join(minping::cli::demo::CSV_NAME));
     let mut app = TestApp {
         backend,
         address: String::new(),
@@ -302,7 +302,7 @@ impl TestApp {
 
     /// The SMS codes the outbox gateway sent to a masked number, oldest first.
     pub fn codes_sent_to(&self, masked: &str) -> Vec<String> {
-        let path = self.settings.data_dir.join(minping::public::sms::OUTBOX_NAME);
+        let path = self.settings.data_dir.join(minping::sms::OUTBOX_NAME);
         let text = std::fs::read_to_string(path).unwrap_or_default();
         (text.lines())
             .map(|line| serde_json::from_str::<Value>(line).unwrap())

@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use crate::both_backends;
 use crate::helpers::{spawn_app_with, Backend, TestApp};
-use minping::config::Settings;
+use minping::server::config::Settings;
 
 /// Ballots in tests are sent at once: without this, every one would be "too fast".
 fn unhurried(settings: &mut Settings) {
@@ -70,7 +70,7 @@ async fn a_member_of_the_public_takes_part_once(backend: Backend) {
 /// The hot-state key of a number, as the server derives it.
 fn number_key(app: &TestApp, phone: &str) -> String {
     let number = minping::identity::PhoneNumber::parse(phone).unwrap();
-    minping::public::otp::NumberKey::new(&number.keyed_hash(&app.state.secret)).as_str().to_owned()
+    minping::identity::otp::NumberKey::new(&number.keyed_hash(&app.state.secret)).as_str().to_owned()
 }
 
 async fn the_sixth_try_is_refused_even_when_right_and_codes_cool_down(backend: Backend) {
@@ -132,8 +132,7 @@ async fn captchas_work_once_and_a_script_without_answers_sends_no_sms(backend: B
     }
     let body = json!({ "phone": "13600136000", "captcha_id": "0".repeat(32), "captcha_answer": "AAAAA" });
     assert_eq!(app.post_with(&app.address, otp, &body, &[], "").await.1["error"], "captcha_expired");
-    let outbox =
-        std::fs::read_to_string(app.settings.data_dir.join(minping::public::sms::OUTBOX_NAME)).unwrap();
+    let outbox = std::fs::read_to_string(app.settings.data_dir.join(minping::sms::OUTBOX_NAME)).unwrap();
     assert_eq!(outbox.lines().count(), 1, "only the solved captcha sent an SMS");
     assert_eq!(app.signals().await.get("captcha_failed"), Some(&22));
     app.finish().await;
@@ -336,7 +335,7 @@ async fn limits_hold_across_two_instances_sharing_redis() {
 
 /// A second campaign, open, that takes the public by device.
 async fn device_campaign(app: &TestApp) {
-    let mut definition = minping::demo::definition();
+    let mut definition = minping::cli::demo::definition();
     definition.slug = "kiosk".into();
     definition.public.mode = minping::domain::PublicMode::Device;
     let status = minping::domain::CampaignStatus::Open;
@@ -429,7 +428,7 @@ async fn fake_provider(statuses: Vec<u16>) -> (String, std::sync::Arc<std::sync:
 async fn a_webhook_gateway_reaches_the_provider_and_retries() {
     let (url, seen) = fake_provider(vec![503, 200]).await;
     let Some(app) = app(Backend::Embedded, |s| {
-        s.sms.gateway = minping::public::sms::GatewayKind::Webhook;
+        s.sms.gateway = minping::sms::GatewayKind::Webhook;
         s.sms.webhook_url = Some(url);
         s.sms.webhook_headers.insert("X-Api-Key".into(), "k-123".into());
     })
@@ -451,7 +450,7 @@ async fn a_webhook_gateway_reaches_the_provider_and_retries() {
 async fn a_failing_gateway_is_reported_and_counted() {
     let (url, seen) = fake_provider(vec![500]).await;
     let Some(app) = app(Backend::Embedded, |s| {
-        s.sms.gateway = minping::public::sms::GatewayKind::Webhook;
+        s.sms.gateway = minping::sms::GatewayKind::Webhook;
         s.sms.webhook_url = Some(url);
         s.sms.webhook_retries = 1;
     })
@@ -499,7 +498,7 @@ async fn guessing_invitations_is_slowed_down(backend: Backend) {
 /// The live view's public ballots per district, as staff see them.
 async fn public_by_district(app: &TestApp) -> Vec<(String, i64)> {
     let campaign = app.state.store.campaign("demo").await.unwrap().unwrap();
-    let progress = minping::progress::read(app.state.sources(), &campaign).await.unwrap();
+    let progress = minping::campaign::progress::read(app.state.sources(), &campaign).await.unwrap();
     progress.public.by_district.into_iter().map(|d| (d.name, d.ballots)).collect()
 }
 

@@ -45,7 +45,7 @@ async fn get(app: &TestApp, who: &(String, String), path: &str) -> (u16, Vec<u8>
 
 /// The demo panel's invitation list by member code: segment, district, token, short code, url.
 fn demo_members(app: &TestApp) -> HashMap<String, Vec<String>> {
-    let path = app.settings.data_dir.join(minping::demo::CSV_NAME);
+    let path = app.settings.data_dir.join(minping::cli::demo::CSV_NAME);
     let mut reader = csv::Reader::from_path(path).unwrap();
     (reader.records())
         .map(|r| {
@@ -57,7 +57,7 @@ fn demo_members(app: &TestApp) -> HashMap<String, Vec<String>> {
 
 /// The outbox gateway's messages: (masked number, text), in the order written.
 fn outbox(app: &TestApp) -> Vec<(String, String)> {
-    let path = app.settings.data_dir.join(minping::public::sms::OUTBOX_NAME);
+    let path = app.settings.data_dir.join(minping::sms::OUTBOX_NAME);
     (std::fs::read_to_string(path).unwrap_or_default().lines())
         .map(|line| serde_json::from_str::<Value>(line).unwrap())
         .map(|e| (e["to"].as_str().unwrap().to_owned(), e["text"].as_str().unwrap().to_owned()))

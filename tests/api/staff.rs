@@ -349,7 +349,7 @@ async fn staff_watch_the_public_channel_and_weigh_flagged_ballots(backend: Backe
     assert_eq!(live["public"]["sms"]["per_hour"], 20_000);
     // The public ballot named no district: the demo's districts at 0, then 未填写.
     let by_district = live["public"]["by_district"].as_array().unwrap();
-    assert_eq!(by_district.len(), minping::demo::data::DISTRICTS.len() + 1, "{by_district:?}");
+    assert_eq!(by_district.len(), minping::cli::demo::data::DISTRICTS.len() + 1, "{by_district:?}");
     assert_eq!((&by_district[0]["name"], &by_district[0]["ballots"]), (&json!("城关区"), &json!(0)));
     assert_eq!(by_district.last().unwrap(), &json!({ "name": "未填写", "ballots": 1 }));
 

@@ -4,13 +4,13 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{audit as record, campaign, failed};
+use crate::campaign::lifecycle::{self, LifecycleError};
 use crate::domain::formula::Formula;
 use crate::domain::CampaignStatus;
 use crate::error::ApiError;
 use crate::export::{ballots, tables};
-use crate::lifecycle::{self, LifecycleError};
+use crate::server::AppState;
 use crate::staff::session::Staff;
-use crate::startup::AppState;
 
 /// `GET /api/v1/admin/campaigns`: every campaign with its ballots so far.
 pub async fn list(state: web::Data<AppState>, _staff: Staff) -> Result<HttpResponse, ApiError> {
@@ -38,9 +38,9 @@ pub async fn results(
     let campaign = campaign(&state, &slug).await?;
     let store = state.store.as_ref();
     let report = match query.flagged.as_deref() {
-        None => crate::results::report(store, &campaign).await,
-        Some("include") => crate::results::what_if_flagged(store, &campaign, true).await,
-        Some("exclude") => crate::results::what_if_flagged(store, &campaign, false).await,
+        None => crate::campaign::results::report(store, &campaign).await,
+        Some("include") => crate::campaign::results::what_if_flagged(store, &campaign, true).await,
+        Some("exclude") => crate::campaign::results::what_if_flagged(store, &campaign, false).await,
         Some(_) => {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -74,7 +74,7 @@ pub async fn export(
     let mut body = Vec::new();
     let content_type = match file.as_str() {
         "results.csv" | "results.json" | "results.xlsx" => {
-            let report = crate::results::report(store, &campaign).await.map_err(failed)?;
+            let report = crate::campaign::results::report(store, &campaign).await.map_err(failed)?;
             match file.as_str() {
                 "results.csv" => tables::write_csv(&report, &mut body).map_err(failed)?,
                 "results.json" => tables::write_json(&report, &mut body).map_err(failed)?,
@@ -155,7 +155,7 @@ pub async fn create_from_units(
 ) -> Result<HttpResponse, ApiError> {
     staff.require_admin()?;
     let bytes = crate::routes::body::read_bytes(&req, body, 5 * 1024 * 1024).await?;
-    let definition = crate::unit_list::parse(&bytes, &query.slug, &query.title)
+    let definition = crate::campaign::unit_list::parse(&bytes, &query.slug, &query.title)
         .map_err(|errors| super::invalid_rows(errors, "单位名单", "unit list"))?;
     let id = lifecycle::create(state.store.as_ref(), &definition, false, &staff.actor(), "a unit list")
         .await
@@ -168,7 +168,7 @@ pub async fn units_template(_staff: Staff) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header(("Content-Disposition", "attachment; filename=\"units-template.csv\""))
-        .body(crate::unit_list::template_csv())
+        .body(crate::campaign::unit_list::template_csv())
 }
 
 /// `PUT /api/v1/admin/campaigns/{slug}` (admin): replaces a draft with a new version of its
@@ -268,7 +268,8 @@ pub async fn close(
             "This campaign has not opened",
         ));
     }
-    let report = crate::results::close(state.store.as_ref(), &slug, &staff.actor()).await.map_err(failed)?;
+    let report =
+        crate::campaign::results::close(state.store.as_ref(), &slug, &staff.actor()).await.map_err(failed)?;
     Ok(HttpResponse::Ok().json(report))
 }
 

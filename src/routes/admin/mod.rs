@@ -11,8 +11,8 @@ use actix_web::web;
 
 use crate::domain::Campaign;
 use crate::error::ApiError;
+use crate::server::AppState;
 use crate::staff::session::Staff;
-use crate::startup::AppState;
 use crate::store::AuditEntry;
 
 pub fn scope() -> actix_web::Scope {

@@ -7,9 +7,9 @@ use serde_json::json;
 use super::{campaign, failed};
 use crate::error::ApiError;
 use crate::export::tables::{self, defuse};
-use crate::reminders::Filter;
+use crate::panel::reminders::Filter;
+use crate::server::AppState;
 use crate::staff::session::Staff;
-use crate::startup::AppState;
 
 #[derive(Deserialize)]
 pub struct NonResponderQuery {

@@ -4,8 +4,8 @@ use actix_web::web::Bytes;
 use actix_web::{web, HttpResponse};
 
 use crate::error::ApiError;
+use crate::server::AppState;
 use crate::staff::session::Staff;
-use crate::startup::AppState;
 
 /// Seconds between two updates of the live stream.
 const EVERY: Duration = Duration::from_secs(3);
@@ -74,9 +74,9 @@ async fn next_event(state: &AppState, slug: &str) -> String {
 pub async fn outbox(state: web::Data<AppState>, staff: Staff) -> Result<HttpResponse, ApiError> {
     staff.require_admin()?;
     let gateway = match state.gate.sms.kind() {
-        crate::public::sms::GatewayKind::Outbox => "outbox",
-        crate::public::sms::GatewayKind::Webhook => "webhook",
-        crate::public::sms::GatewayKind::Loadtest => "loadtest",
+        crate::sms::GatewayKind::Outbox => "outbox",
+        crate::sms::GatewayKind::Webhook => "webhook",
+        crate::sms::GatewayKind::Loadtest => "loadtest",
     };
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))

@@ -7,10 +7,10 @@ use serde_json::json;
 use super::{audit, campaign, failed};
 use crate::domain::{Campaign, CampaignStatus};
 use crate::error::ApiError;
-use crate::reminders::{self, Filter, Sender};
-use crate::roster::{self, InvitationLine, IssueError};
+use crate::panel::reminders::{self, Filter, Sender};
+use crate::panel::roster::{self, InvitationLine, IssueError};
+use crate::server::AppState;
 use crate::staff::session::Staff;
-use crate::startup::AppState;
 
 /// `GET /api/v1/admin/roster-template.csv`.
 pub async fn template(_staff: Staff) -> HttpResponse {

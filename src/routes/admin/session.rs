@@ -4,9 +4,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::error::ApiError;
+use crate::server::AppState;
 use crate::staff::session::{self, Staff};
 use crate::staff::{password, Role};
-use crate::startup::AppState;
 use crate::store::AuditEntry;
 
 #[derive(Deserialize)]
@@ -28,7 +28,7 @@ pub async fn sign_in(
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let input: SignIn = crate::routes::body::read_json(&req, body, 4096).await?;
-    let address = crate::public::address::limit_key(state.gate.proxies.of_request(&req));
+    let address = crate::guard::address::limit_key(state.gate.proxies.of_request(&req));
     let by_name = state.hot.count(&format!("signin-fail:name:{}", input.name)).await.unwrap_or(0);
     let by_address = state.hot.count(&format!("signin-fail:addr:{address}")).await.unwrap_or(0);
     if by_name >= PER_NAME || by_address >= PER_ADDRESS {

@@ -11,12 +11,12 @@ use futures_util::StreamExt;
 use serde::Serialize;
 
 use crate::domain::Campaign;
+use crate::guard::limits::{charge, LimitKind, Limits};
+use crate::guard::signals::{self, Signals};
 use crate::hot::HotState;
 use crate::identity::{PhoneNumber, Secret};
-use crate::public::limits::{charge, LimitKind, Limits};
-use crate::public::signals::{self, Signals};
-use crate::public::sms::SmsGateway;
-use crate::roster::{self, InvitationLine, RosterRow};
+use crate::panel::roster::{self, InvitationLine, RosterRow};
+use crate::sms::SmsGateway;
 use crate::store::{Store, StoreError};
 
 /// Messages handed to the gateway at once.

@@ -7,7 +7,7 @@ use rand::Rng;
 use crate::hot::{HotError, HotState};
 use crate::identity::Secret;
 
-use super::limits::Limits;
+use crate::guard::limits::Limits;
 
 /// A number's key in hot state and in the claims table: a keyed hash, never the number.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,7 +86,7 @@ impl Codes<'_> {
             }
             return Err(OtpError::Wrong { tries_left: max - tries.count });
         }
-        let now = crate::store::now_unix_ms();
+        let now = crate::clock::now_unix_ms();
         let record = format!("{nonce}.{hash}.{now}");
         self.hot.put(&verified, &record, self.limits.verified_ttl_secs).await?;
         self.hot.delete(&key).await?;

@@ -87,7 +87,7 @@ pub async fn report(store: &dyn Store, campaign: &Campaign) -> anyhow::Result<Re
         status: "provisional".into(),
         ballots: store.ballot_count(campaign.id).await? as u64,
         fingerprint: None,
-        computed_at: crate::store::now_unix(),
+        computed_at: crate::clock::now_unix(),
         formula: campaign.definition.formula.clone(),
         scale: scale_labels(campaign),
         results,
@@ -113,7 +113,7 @@ pub async fn what_if_flagged(
         status: "what_if".into(),
         ballots: store.ballot_count(campaign.id).await? as u64,
         fingerprint: None,
-        computed_at: crate::store::now_unix(),
+        computed_at: crate::clock::now_unix(),
         formula,
         scale: scale_labels(campaign),
         results,
@@ -187,7 +187,7 @@ pub async fn close(store: &dyn Store, slug: &str, actor: &str) -> anyhow::Result
         fingerprint: fingerprint.finish(),
         ballots: recount.ballots as i64,
         results: serde_json::to_string(&counters)?,
-        frozen_at: crate::store::now_unix(),
+        frozen_at: crate::clock::now_unix(),
     };
     store.save_final_results(campaign.id, &frozen).await?;
     let entry = AuditEntry {

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use ipnet::IpNet;
 
-use crate::public::limits::Limits;
-use crate::public::sms::{GatewayKind, SmsSettings};
+use crate::guard::limits::Limits;
+use crate::sms::{GatewayKind, SmsSettings};
 use crate::store::writer::WriterConfig;
 
 #[derive(Clone, Deserialize, Serialize)]

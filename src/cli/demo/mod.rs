@@ -13,7 +13,7 @@ use crate::domain::campaign::{CategoryDefinition, UnitDefinition};
 use crate::domain::scale::default_scale;
 use crate::domain::{CampaignDefinition, CampaignStatus};
 use crate::identity::{PhoneNumber, Secret};
-use crate::roster::{self, RosterRow};
+use crate::panel::roster::{self, RosterRow};
 use crate::store::Store;
 
 pub const SLUG: &str = "demo";

@@ -103,7 +103,7 @@ impl Captchas {
         let mut raw = [0u8; 16];
         rand::rng().fill_bytes(&mut raw);
         let id = hex::encode(raw);
-        let value = format!("{}.{}", drawn.answer, crate::store::now_unix_ms());
+        let value = format!("{}.{}", drawn.answer, crate::clock::now_unix_ms());
         hot.put(&key(&id), &value, self.ttl_secs).await?;
         Ok(Issued { id, png: drawn.png, answer: drawn.answer })
     }

@@ -3,14 +3,6 @@
 //! per-address limits. Limits live in hot state, so they hold across instances; the
 //! claims table stays the final guard against counting anyone twice.
 
-pub mod address;
-pub mod captcha;
-pub mod device;
-pub mod limits;
-pub mod otp;
-pub mod signals;
-pub mod sms;
-
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
@@ -23,13 +15,13 @@ use crate::hot::{HotError, HotState};
 use crate::identity::{invitation, PhoneError, PhoneNumber, Respondent, Secret};
 use crate::store::{InvitationLookup, Store, StoreError};
 
-use self::address::TrustedProxies;
-use self::captcha::{CaptchaError, Captchas};
-use self::device::Device;
-use self::limits::{charge, LimitKind, Limited, Limits};
-use self::otp::{Codes, NumberKey, OtpError};
-use self::signals::Signals;
-use self::sms::{GatewayKind, SmsGateway, SmsSettings};
+use crate::guard::address::{self, TrustedProxies};
+use crate::guard::limits::{charge, LimitKind, Limited, Limits};
+use crate::guard::signals::{self, Signals};
+use crate::identity::captcha::{CaptchaError, Captchas};
+use crate::identity::device::Device;
+use crate::identity::otp::{Codes, NumberKey, OtpError};
+use crate::sms::{GatewayKind, SmsGateway, SmsSettings};
 
 /// Everything the public channel keeps between requests, built once at start.
 pub struct Gate {
@@ -350,7 +342,7 @@ impl Gate {
             self.signals.record(campaign_id, signals::HONEYPOT);
             flagged = true;
         }
-        let took_ms = crate::store::now_unix_ms() - began_ms;
+        let took_ms = crate::clock::now_unix_ms() - began_ms;
         if took_ms < self.limits.fast_ballot_floor_ms(ballot.rated().count()) {
             self.signals.record(campaign_id, signals::FAST_BALLOT);
             flagged = true;

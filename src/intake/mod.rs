@@ -2,6 +2,8 @@
 //! ballot — or a clear refusal. Hot state turns most duplicates away before they reach
 //! the database; the database's constraint decides the rest.
 
+pub mod gate;
+
 use std::sync::Arc;
 
 use crate::domain::{Ballot, Campaign, Receipt};
@@ -68,7 +70,7 @@ impl Intake<'_> {
             district: respondent.district,
             receipt: receipt.clone(),
             ballot,
-            hour: crate::store::now_unix() / 3600,
+            hour: crate::clock::now_unix() / 3600,
             flagged,
         };
         let outcome = self.writer.submit(pending).await;

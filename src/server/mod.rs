@@ -1,5 +1,8 @@
 //! Builds the application from settings: store, hot state, writer, HTTP server.
 
+pub mod config;
+pub mod telemetry;
+
 use std::net::TcpListener;
 use std::sync::Arc;
 
@@ -8,11 +11,13 @@ use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 
-use crate::catalog::Catalog;
-use crate::config::Settings;
+use crate::campaign::catalog::Catalog;
+use crate::guard::{address::TrustedProxies, signals::Signals};
 use crate::hot::{self, HotState};
+use crate::identity::captcha::Captchas;
 use crate::identity::Secret;
-use crate::public::{self, address::TrustedProxies, captcha::Captchas, signals::Signals, Gate};
+use crate::intake::gate::Gate;
+use crate::server::config::Settings;
 use crate::store::{self, BallotWriter, Store};
 
 /// What every handler shares.
@@ -25,7 +30,7 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// Staff cookies carry `Secure` when the service is reached over HTTPS.
     pub secure_cookies: bool,
-    pub progress: crate::progress::ProgressCache,
+    pub progress: crate::campaign::progress::ProgressCache,
     /// The address people reach the service at, for invitation links.
     pub public_base: String,
     /// The public channel: captchas, SMS codes, limits, abuse signals.
@@ -52,11 +57,11 @@ impl AppState {
     ) -> anyhow::Result<Self> {
         settings.check()?;
         // Install the metrics recorder before anything records.
-        crate::telemetry::metrics_handle();
+        crate::server::telemetry::metrics_handle();
         let gate = Gate {
             limits: settings.limits.clone(),
             captchas: Captchas::new(settings.limits.captcha_ttl_secs),
-            sms: public::sms::open(&settings.sms, &settings.data_dir, settings.load_test)?,
+            sms: crate::sms::open(&settings.sms, &settings.data_dir, settings.load_test)?,
             sms_settings: settings.sms.clone(),
             signals: Signals::default(),
             proxies: TrustedProxies::new(settings.trusted_proxies.clone()),
@@ -82,8 +87,12 @@ impl AppState {
     }
 
     /// Where the live figures are read from.
-    pub fn sources(&self) -> crate::progress::Sources<'_> {
-        crate::progress::Sources { store: self.store.as_ref(), hot: self.hot.as_ref(), gate: &self.gate }
+    pub fn sources(&self) -> crate::campaign::progress::Sources<'_> {
+        crate::campaign::progress::Sources {
+            store: self.store.as_ref(),
+            hot: self.hot.as_ref(),
+            gate: &self.gate,
+        }
     }
 
     /// Commits every queued ballot and the last abuse signals, then closes the database.
@@ -146,7 +155,7 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(Compress::default())
-                .wrap(from_fn(crate::telemetry::observe))
+                .wrap(from_fn(crate::server::telemetry::observe))
                 .configure(crate::routes::configure(app_state.clone()))
         })
         // Without it, a compressed body written after its headers waits for the client's

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::domain::Campaign;
 use crate::export::ballots::CampaignLayout;
 use crate::hot::HotState;
-use crate::public::Gate;
+use crate::intake::gate::Gate;
 use crate::store::Store;
 
 const FRESH_FOR: Duration = Duration::from_secs(2);
@@ -157,7 +157,7 @@ pub async fn read(sources: Sources<'_>, campaign: &Campaign) -> anyhow::Result<P
     panel.by_segment = groups(segments);
     panel.by_district = groups(districts);
 
-    let tallies = crate::results::tallies(campaign, &store.tallies(campaign.id).await?)?;
+    let tallies = crate::campaign::results::tallies(campaign, &store.tallies(campaign.id).await?)?;
     let layout = CampaignLayout::of(campaign).layout();
     let results = crate::scoring::compute(&layout, &campaign.definition.formula, &tallies);
     let category_names: HashMap<&str, &str> =
@@ -172,7 +172,7 @@ pub async fn read(sources: Sources<'_>, campaign: &Campaign) -> anyhow::Result<P
         })
         .collect();
     let stored: HashMap<String, i64> = store.signals(campaign.id).await?.into_iter().collect();
-    let signals = (crate::public::signals::ALL.iter())
+    let signals = (crate::guard::signals::ALL.iter())
         .map(|name| (*name, stored.get(*name).copied().unwrap_or(0)))
         .collect();
     let [own, all] = sources.gate.limits.sms_budgets(campaign);
@@ -196,7 +196,7 @@ pub async fn read(sources: Sources<'_>, campaign: &Campaign) -> anyhow::Result<P
         slug: campaign.slug().to_owned(),
         title: campaign.definition.title.clone(),
         status: campaign.status.as_str(),
-        at: crate::store::now_unix(),
+        at: crate::clock::now_unix(),
         ballots: by_hour.iter().map(|h| h.ballots).sum(),
         by_hour,
         panel,
