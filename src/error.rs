@@ -6,11 +6,16 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 use crate::domain::ballot::BallotError;
+use crate::domain::receipt::BadReceipt;
+use crate::domain::NotOpen;
 use crate::guard::limits::Limited;
+use crate::guard::GuardError;
 use crate::identity::captcha::CaptchaError;
 use crate::identity::otp::OtpError;
 use crate::identity::PhoneError;
+use crate::intake::admit::{AdmitError, Credential};
 use crate::intake::gate::PublicError;
+use crate::intake::IntakeError;
 use crate::store::{StoreError, WriteError};
 
 #[derive(Debug, Serialize)]
@@ -26,7 +31,7 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
     /// More about the refusal when one field is not enough, e.g. every bad row of an import.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub details: Option<serde_json::Value>,
+    pub details: Option<Box<serde_json::Value>>,
 }
 
 impl std::fmt::Display for ApiError {
@@ -291,7 +296,7 @@ impl From<PublicError> for ApiError {
                     &format!("Wrong code; {tries_left} tries left"),
                     "otp",
                 );
-                e.details = Some(serde_json::json!({ "tries_left": tries_left }));
+                e.details = Some(Box::new(serde_json::json!({ "tries_left": tries_left })));
                 e
             }
             PublicError::Otp(OtpError::Expired) => unprocessable(
@@ -327,6 +332,71 @@ impl From<PublicError> for ApiError {
                 e
             }
             PublicError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<NotOpen> for ApiError {
+    fn from(e: NotOpen) -> Self {
+        match e {
+            NotOpen::Closed => Self::closed(),
+            NotOpen::Draft => Self::new(
+                StatusCode::CONFLICT,
+                "not_open",
+                "本次评议尚未开始",
+                "This campaign has not opened yet",
+            ),
+        }
+    }
+}
+
+impl From<BadReceipt> for ApiError {
+    fn from(_: BadReceipt) -> Self {
+        Self::bad_receipt()
+    }
+}
+
+impl From<GuardError> for ApiError {
+    fn from(e: GuardError) -> Self {
+        PublicError::from(e).into()
+    }
+}
+
+impl From<AdmitError> for ApiError {
+    fn from(e: AdmitError) -> Self {
+        match e {
+            AdmitError::Mixed => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "mixed_credentials",
+                "一份评价只能使用一种参与方式（邀请码、手机号或设备验证）",
+                "A ballot carries one credential: an invitation, a phone number, or a device captcha",
+            )
+            .field("invitation"),
+            AdmitError::Missing => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "missing_invitation",
+                "请提供邀请链接或邀请码",
+                "An invitation token or short code is required",
+            )
+            .field("invitation"),
+            AdmitError::UnknownInvitation => Self::unknown_invitation(),
+            AdmitError::Public(e) => e.into(),
+            AdmitError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<IntakeError> for ApiError {
+    fn from(e: IntakeError) -> Self {
+        match e {
+            IntakeError::AlreadyTaken(Credential::Invitation) => Self::already_used(),
+            IntakeError::AlreadyTaken(Credential::Phone) => Self::already_taken_part("phone"),
+            IntakeError::AlreadyTaken(Credential::Device) => Self::already_taken_part("device"),
+            IntakeError::InFlight => Self::in_flight(),
+            IntakeError::ReceiptTaken => Self::receipt_taken(),
+            IntakeError::Closed => Self::closed(),
+            IntakeError::Write(e) => e.into(),
+            IntakeError::Store(e) => e.into(),
         }
     }
 }

@@ -2,6 +2,6 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    minping::server::telemetry::init_logging();
+    minping::cli::init_logging();
     minping::cli::Cli::parse().run().await
 }

@@ -9,6 +9,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use minping::intake::admit::{Admitted, Credential};
 use minping::server::config::Settings;
 use minping::server::{AppState, Application};
 
@@ -112,11 +113,7 @@ async fn staff_watch_a_campaign_live_and_close_it() {
     // Ballots already in before staff look, through the same intake as the API.
     let rows = invitations(dir.path());
     let campaign = std::sync::Arc::new(state.store.campaign("demo").await.unwrap().unwrap());
-    let intake = minping::intake::Intake {
-        store: state.store.as_ref(),
-        hot: state.hot.as_ref(),
-        writer: &state.writer,
-    };
+    let intake = state.intake();
     for row in &rows[..34] {
         let input = minping::domain::BallotInput {
             invitation: Some(row[3].to_owned()),
@@ -128,7 +125,8 @@ async fn staff_watch_a_campaign_live_and_close_it() {
             minping::identity::panel_member(state.store.as_ref(), &state.secret, campaign.id, Some(&row[3]))
                 .await
                 .unwrap();
-        intake.submit(campaign.clone(), respondent, ballot, None, false).await.unwrap();
+        let admitted = Admitted::unflagged(respondent, Credential::Invitation);
+        intake.submit(campaign.clone(), admitted, ballot, None).await.unwrap();
     }
     // And one from the public, with the district they chose (the phone check is tested apart).
     let input = minping::domain::BallotInput {
@@ -143,7 +141,8 @@ async fn staff_watch_a_campaign_live_and_close_it() {
         segment: None,
         district: ballot.district.clone(),
     };
-    intake.submit(campaign.clone(), respondent, ballot, None, false).await.unwrap();
+    let admitted = Admitted::unflagged(respondent, Credential::Phone);
+    intake.submit(campaign.clone(), admitted, ballot, None).await.unwrap();
     let args = ["zhang", "zhang-secret-1", "li", "li-secret-123", &rows[35][3]].map(String::from).to_vec();
     run_script(&settings, state, "console.mjs", args, "console-live.png").await;
 }

@@ -12,8 +12,8 @@ use serde::Serialize;
 
 use crate::domain::Campaign;
 use crate::export::ballots::CampaignLayout;
+use crate::guard::Guard;
 use crate::hot::HotState;
-use crate::intake::gate::Gate;
 use crate::store::Store;
 
 const FRESH_FOR: Duration = Duration::from_secs(2);
@@ -97,7 +97,7 @@ pub struct SmsBudget {
 pub struct Sources<'a> {
     pub store: &'a dyn Store,
     pub hot: &'a dyn HotState,
-    pub gate: &'a Gate,
+    pub guard: &'a Guard,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -175,7 +175,7 @@ pub async fn read(sources: Sources<'_>, campaign: &Campaign) -> anyhow::Result<P
     let signals = (crate::guard::signals::ALL.iter())
         .map(|name| (*name, stored.get(*name).copied().unwrap_or(0)))
         .collect();
-    let [own, all] = sources.gate.limits.sms_budgets(campaign);
+    let [own, all] = sources.guard.limits.sms_budgets(campaign);
     // Hot state may be gone (flushed, restarting): the budget then reads 0, nothing fails.
     let count = |key: String| async move { sources.hot.count(&key).await.unwrap_or(0) };
     let sms = SmsBudget {

@@ -136,7 +136,7 @@ impl Target {
             Self::File { path, partial, writer } => {
                 let file = writer.take().expect("finished once").into_inner().map_err(|e| e.into_error())?;
                 file.sync_all()?;
-                std::fs::rename(&partial, &path)
+                std::fs::rename(partial, &path)
                     .with_context(|| format!("cannot write {}", path.display()))?;
             }
         }

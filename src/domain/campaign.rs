@@ -1,9 +1,8 @@
 //! A campaign: its units, grouped in categories, and the scale they are rated on.
 
-use std::collections::HashMap;
-
-use actix_web::web::Bytes;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::channel::{CampaignSettings, PublicChannel, SettingsError};
 use super::formula::{Formula, FormulaError};
@@ -126,6 +125,15 @@ pub enum DefinitionError {
     DuplicateDistrict(String),
 }
 
+/// Why a campaign takes no ballots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NotOpen {
+    #[error("this campaign has not opened yet")]
+    Draft,
+    #[error("this campaign has closed")]
+    Closed,
+}
+
 /// Ballots store ratings compactly, one character per unit; see [`crate::domain::ballot`].
 pub const MAX_UNITS: usize = 1000;
 
@@ -146,8 +154,9 @@ pub struct Campaign {
     pub units: Vec<Unit>,
     unit_index: HashMap<String, usize>,
     option_index: HashMap<String, usize>,
-    /// The public JSON of `GET /api/v1/campaigns/{slug}`, rendered once.
-    pub public_json: Bytes,
+    /// The public JSON of `GET /api/v1/campaigns/{slug}` (see [`super::survey_view`]),
+    /// rendered once: every phone asks for it.
+    pub public_json: Arc<[u8]>,
 }
 
 impl Campaign {
@@ -167,14 +176,21 @@ impl Campaign {
             .collect();
         let unit_index = units.iter().enumerate().map(|(i, u)| (u.code.clone(), i)).collect();
         let option_index = (definition.scale.iter().enumerate()).map(|(i, o)| (o.code.clone(), i)).collect();
-        let public_json = serde_json::to_vec(&PublicCampaign::of(&definition, status))
-            .expect("a campaign serialises to JSON")
-            .into();
+        let public_json = super::survey_view::render(&definition, status).into();
         Ok(Self { id, status, definition, units, unit_index, option_index, public_json })
     }
 
     pub fn slug(&self) -> &str {
         &self.definition.slug
+    }
+
+    /// Whether ballots may be taken now.
+    pub fn ensure_open(&self) -> Result<(), NotOpen> {
+        match self.status {
+            CampaignStatus::Open => Ok(()),
+            CampaignStatus::Closed => Err(NotOpen::Closed),
+            CampaignStatus::Draft => Err(NotOpen::Draft),
+        }
     }
 
     pub fn unit_index(&self, code: &str) -> Option<usize> {
@@ -284,73 +300,6 @@ fn check_districts(districts: &[String]) -> Result<(), DefinitionError> {
         }
     }
     Ok(())
-}
-
-/// The campaign as the survey page sees it: no points, no formula.
-#[derive(Serialize)]
-struct PublicCampaign<'a> {
-    slug: &'a str,
-    title: &'a str,
-    title_en: Option<&'a str>,
-    status: &'static str,
-    require_all: bool,
-    limits: PublicLimits,
-    public: PublicChannelView,
-    opens_on: Option<&'a str>,
-    closes_on: Option<&'a str>,
-    /// Offered to the public as an optional question; empty when the campaign asks none.
-    districts: &'a [String],
-    scale: Vec<PublicOption<'a>>,
-    categories: &'a [CategoryDefinition],
-}
-
-/// The public channel as the page needs it: the mode, not the SMS budget.
-#[derive(Serialize)]
-struct PublicChannelView {
-    mode: &'static str,
-}
-
-#[derive(Serialize)]
-struct PublicLimits {
-    reason_max_chars: usize,
-    suggestion_max_chars: usize,
-}
-
-#[derive(Serialize)]
-struct PublicOption<'a> {
-    code: &'a str,
-    label: &'a str,
-    label_en: Option<&'a str>,
-    asks_reason: bool,
-}
-
-impl<'a> PublicCampaign<'a> {
-    fn of(d: &'a CampaignDefinition, status: CampaignStatus) -> Self {
-        Self {
-            slug: &d.slug,
-            title: &d.title,
-            title_en: d.title_en.as_deref(),
-            status: status.as_str(),
-            require_all: d.require_all,
-            limits: PublicLimits {
-                reason_max_chars: d.reason_max_chars,
-                suggestion_max_chars: d.suggestion_max_chars,
-            },
-            public: PublicChannelView { mode: d.public.mode.as_str() },
-            opens_on: d.opens_on.as_deref(),
-            closes_on: d.closes_on.as_deref(),
-            districts: &d.districts,
-            scale: (d.scale.iter())
-                .map(|o| PublicOption {
-                    code: &o.code,
-                    label: &o.label,
-                    label_en: o.label_en.as_deref(),
-                    asks_reason: o.asks_reason,
-                })
-                .collect(),
-            categories: &d.categories,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -7,9 +7,10 @@ pub mod channel;
 pub mod formula;
 pub mod receipt;
 pub mod scale;
+pub mod survey_view;
 pub mod text;
 
 pub use ballot::{Ballot, BallotInput, RespondentClass};
-pub use campaign::{Campaign, CampaignDefinition, CampaignStatus};
+pub use campaign::{Campaign, CampaignDefinition, CampaignStatus, NotOpen};
 pub use channel::{CampaignSettings, PublicChannel, PublicMode};
 pub use receipt::Receipt;

@@ -12,7 +12,17 @@ const LEN: usize = 16;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Receipt(String);
 
+/// A receipt the client proposed is not one.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("a receipt is 16 characters of 0-9 and A-Z without I, L, O, U")]
+pub struct BadReceipt;
+
 impl Receipt {
+    /// A receipt drawn by the client (for a safe retry), or why it is not one.
+    pub fn parse_proposed(raw: &str) -> Result<Self, BadReceipt> {
+        Self::parse(raw).ok_or(BadReceipt)
+    }
+
     /// 80 random bits.
     pub fn generate() -> Self {
         Self(random_code(LEN))

@@ -233,35 +233,6 @@ impl Recount {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn days_are_in_china_standard_time() {
-        // 2026-11-27 16:00 UTC is 2026-11-28 00:00 in Beijing.
-        let hour = time::macros::datetime!(2026-11-27 16:00 UTC).unix_timestamp() / 3600;
-        assert_eq!(china_day(hour), "2026-11-28");
-        assert_eq!(china_day(hour - 1), "2026-11-27");
-    }
-
-    #[test]
-    fn a_line_serialises_in_a_fixed_form() {
-        let line = BallotLine {
-            class: "panel".into(),
-            segment: Some("人大代表".into()),
-            district: None,
-            day: "2026-11-28".into(),
-            flagged: false,
-            ratings: "01-3".into(),
-        };
-        assert_eq!(
-            line.to_line(),
-            r#"{"class":"panel","segment":"人大代表","district":null,"day":"2026-11-28","flagged":false,"ratings":"01-3"}"#
-        );
-    }
-}
-
 /// Writes the anonymised export of a closed, frozen campaign. While writing it recomputes the
 /// fingerprint, and fails if the stored ballots no longer match the frozen one.
 pub async fn write(
@@ -323,4 +294,33 @@ pub async fn write_receipts(
         })
         .await?;
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_in_china_standard_time() {
+        // 2026-11-27 16:00 UTC is 2026-11-28 00:00 in Beijing.
+        let hour = time::macros::datetime!(2026-11-27 16:00 UTC).unix_timestamp() / 3600;
+        assert_eq!(china_day(hour), "2026-11-28");
+        assert_eq!(china_day(hour - 1), "2026-11-27");
+    }
+
+    #[test]
+    fn a_line_serialises_in_a_fixed_form() {
+        let line = BallotLine {
+            class: "panel".into(),
+            segment: Some("人大代表".into()),
+            district: None,
+            day: "2026-11-28".into(),
+            flagged: false,
+            ratings: "01-3".into(),
+        };
+        assert_eq!(
+            line.to_line(),
+            r#"{"class":"panel","segment":"人大代表","district":null,"day":"2026-11-28","flagged":false,"ratings":"01-3"}"#
+        );
+    }
 }

@@ -3,39 +3,28 @@
 //! per-address limits. Limits live in hot state, so they hold across instances; the
 //! claims table stays the final guard against counting anyone twice.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
-use sha2::{Digest, Sha256};
-
-use crate::domain::{Ballot, Campaign, PublicMode, RespondentClass};
+use crate::domain::{Campaign, PublicMode, RespondentClass};
+use crate::guard::address;
+use crate::guard::limits::{LimitKind, Limited};
+use crate::guard::signals;
+use crate::guard::{Guard, GuardError};
 use crate::hot::{HotError, HotState};
-use crate::identity::{invitation, PhoneError, PhoneNumber, Respondent, Secret};
-use crate::store::{InvitationLookup, Store, StoreError};
-
-use crate::guard::address::{self, TrustedProxies};
-use crate::guard::limits::{charge, LimitKind, Limited, Limits};
-use crate::guard::signals::{self, Signals};
 use crate::identity::captcha::{CaptchaError, Captchas};
 use crate::identity::device::Device;
 use crate::identity::otp::{Codes, NumberKey, OtpError};
+use crate::identity::{invitation, PhoneError, PhoneNumber, Respondent, Secret};
 use crate::sms::{GatewayKind, SmsGateway, SmsSettings};
+use crate::store::{InvitationLookup, Store, StoreError};
 
-/// Everything the public channel keeps between requests, built once at start.
+/// The public channel's own parts, built once at start: captchas and the SMS gateway.
 pub struct Gate {
-    pub limits: Limits,
     pub captchas: Captchas,
     pub sms: Box<dyn SmsGateway>,
     pub sms_settings: SmsSettings,
-    pub signals: Signals,
-    pub proxies: TrustedProxies,
     /// A loopback-only load-test server: captcha answers and codes are shown to the client.
     pub load_test: bool,
-    /// Addresses this instance has seen past the invitation-failure limit, and until when:
-    /// a cache of the shared counter's verdict, so that valid invitations never wait on it.
-    pub guessers: Mutex<HashMap<String, Instant>>,
 }
 
 /// What the public channel's checks need from the running service.
@@ -44,6 +33,7 @@ pub struct Deps<'a> {
     pub hot: &'a dyn HotState,
     pub store: &'a dyn Store,
     pub secret: &'a Secret,
+    pub guard: &'a Guard,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +56,15 @@ pub enum PublicError {
     Hot(#[from] HotError),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<GuardError> for PublicError {
+    fn from(e: GuardError) -> Self {
+        match e {
+            GuardError::Limited(limited) => Self::Limited(limited),
+            GuardError::Hot(e) => Self::Hot(e),
+        }
+    }
 }
 
 /// A code was sent (or, to a bot that filled the honeypot, seemed to be).
@@ -92,32 +91,16 @@ impl Gate {
         }
     }
 
-    /// Refuses, and counts as an abuse signal, past a limit.
-    async fn charge(
-        &self,
-        hot: &dyn HotState,
-        campaign_id: i64,
-        key: &str,
-        window_secs: u64,
-        max: u64,
-        what: LimitKind,
-    ) -> Result<(), PublicError> {
-        charge(hot, key, window_secs, max, what).await?.map_err(|limited| {
-            self.signals.record(campaign_id, signals::RATE_LIMITED);
-            PublicError::Limited(limited)
-        })
-    }
-
     async fn check_captcha(
         &self,
-        hot: &dyn HotState,
+        deps: Deps<'_>,
         campaign_id: i64,
         id: &str,
         answer: &str,
     ) -> Result<i64, PublicError> {
-        self.captchas.check(hot, id, answer).await.map_err(|e| {
+        self.captchas.check(deps.hot, id, answer).await.map_err(|e| {
             if !matches!(e, CaptchaError::Hot(_)) {
-                self.signals.record(campaign_id, signals::CAPTCHA_FAILED);
+                deps.guard.signals.record(campaign_id, signals::CAPTCHA_FAILED);
             }
             PublicError::Captcha(e)
         })
@@ -133,51 +116,48 @@ impl Gate {
         client: Option<IpAddr>,
     ) -> Result<CodeSent, PublicError> {
         Self::ensure_mode(campaign, PublicMode::Phone)?;
-        let (id, limits) = (campaign.id, &self.limits);
+        let (id, limits) = (campaign.id, &deps.guard.limits);
         let address = address::limit_key(client);
-        self.charge(
-            deps.hot,
-            id,
-            &format!("otp-addr:{address}"),
-            3600,
-            limits.otp_per_address_per_hour,
-            LimitKind::OtpAddress,
-        )
-        .await?;
+        deps.guard
+            .charge(
+                deps.hot,
+                id,
+                &format!("otp-addr:{address}"),
+                3600,
+                limits.otp_per_address_per_hour,
+                LimitKind::OtpAddress,
+            )
+            .await?;
         let number = PhoneNumber::parse(&request.phone)?;
-        self.check_captcha(deps.hot, id, &request.captcha_id, &request.captcha_answer).await?;
+        self.check_captcha(deps, id, &request.captcha_id, &request.captcha_answer).await?;
         if request.homepage.as_deref().is_some_and(|h| !h.trim().is_empty()) {
             // A bot: let it believe it worked, and send nothing.
-            self.signals.record(id, signals::HONEYPOT);
+            deps.guard.signals.record(id, signals::HONEYPOT);
             return Ok(CodeSent { masked: number.masked(), test_code: None });
         }
         let key = NumberKey::new(&number.keyed_hash(deps.secret));
         let cooldown = format!("otp-cool:{id}:{}", key.as_str());
-        self.charge(deps.hot, id, &cooldown, limits.otp_cooldown_secs, 1, LimitKind::OtpCooldown).await?;
+        deps.guard
+            .charge(deps.hot, id, &cooldown, limits.otp_cooldown_secs, 1, LimitKind::OtpCooldown)
+            .await?;
         let daily = format!("otp-day:{}", key.as_str());
-        self.charge(
-            deps.hot,
-            id,
-            &daily,
-            24 * 3600,
-            limits.otp_per_number_per_day,
-            LimitKind::OtpNumberDaily,
-        )
-        .await?;
+        deps.guard
+            .charge(deps.hot, id, &daily, 24 * 3600, limits.otp_per_number_per_day, LimitKind::OtpNumberDaily)
+            .await?;
         for budget in limits.sms_budgets(campaign) {
-            self.charge(deps.hot, id, &budget.key, 3600, budget.per_hour, LimitKind::SmsBudget).await?;
+            deps.guard.charge(deps.hot, id, &budget.key, 3600, budget.per_hour, LimitKind::SmsBudget).await?;
         }
 
         let code = Codes { hot: deps.hot, secret: deps.secret, limits }.issue(id, &key).await?;
         let text = self.sms_settings.text(&code, limits.otp_ttl_secs);
         if let Err(e) = self.sms.send(&number, &text, &code).await {
             tracing::warn!(error = %e, "an SMS code was not sent");
-            self.signals.record(id, signals::SMS_FAILED);
+            deps.guard.signals.record(id, signals::SMS_FAILED);
             // Not the person's fault: let them ask again at once.
             let _ = deps.hot.delete(&cooldown).await;
             return Err(PublicError::SmsFailed);
         }
-        self.signals.record(id, signals::SMS_SENT);
+        deps.guard.signals.record(id, signals::SMS_SENT);
         let test_code = (self.load_test && self.sms.kind() == GatewayKind::Loadtest).then_some(code);
         Ok(CodeSent { masked: number.masked(), test_code })
     }
@@ -196,10 +176,10 @@ impl Gate {
         let number = PhoneNumber::parse(phone)?;
         let hash = number.keyed_hash(deps.secret);
         let key = NumberKey::new(&hash);
-        let codes = Codes { hot: deps.hot, secret: deps.secret, limits: &self.limits };
+        let codes = Codes { hot: deps.hot, secret: deps.secret, limits: &deps.guard.limits };
         let began_ms = codes.verify(campaign.id, &key, code).await.map_err(|e| {
             if !matches!(e, OtpError::Hot(_)) {
-                self.signals.record(campaign.id, signals::OTP_FAILED);
+                deps.guard.signals.record(campaign.id, signals::OTP_FAILED);
             }
             PublicError::Otp(e)
         })?;
@@ -232,12 +212,12 @@ impl Gate {
         client: Option<IpAddr>,
     ) -> Result<Admitted, PublicError> {
         Self::ensure_mode(campaign, PublicMode::Device)?;
-        let began_ms = self.check_captcha(deps.hot, campaign.id, captcha_id, captcha_answer).await?;
+        let began_ms = self.check_captcha(deps, campaign.id, captcha_id, captcha_answer).await?;
         let device =
             cookie.and_then(|c| Device::from_cookie(deps.secret, c)).unwrap_or_else(Device::new_random);
         let key = format!("dev-addr:{}:{}", campaign.id, address::limit_key(client));
-        let max = self.limits.device_ballots_per_address_per_hour;
-        self.charge(deps.hot, campaign.id, &key, 3600, max, LimitKind::DeviceAddress).await?;
+        let max = deps.guard.limits.device_ballots_per_address_per_hour;
+        deps.guard.charge(deps.hot, campaign.id, &key, 3600, max, LimitKind::DeviceAddress).await?;
         let respondent = Respondent {
             key: device.respondent_key(deps.secret),
             class: RespondentClass::Device,
@@ -255,108 +235,10 @@ impl Gate {
         key: &str,
     ) -> Result<(), PublicError> {
         if deps.store.is_claimed(campaign.id, key).await? {
-            self.signals.record(campaign.id, signals::DUPLICATE_REFUSED);
+            deps.guard.signals.record(campaign.id, signals::DUPLICATE_REFUSED);
             return Err(PublicError::AlreadyTaken);
         }
         Ok(())
-    }
-
-    /// Refuses an address that recently tried too many unknown invitations (checked in
-    /// memory: no round trip for the panel's ballots).
-    pub fn check_guessing(&self, campaign_id: i64, client: Option<IpAddr>) -> Result<(), PublicError> {
-        let address = address::limit_key(client);
-        let mut guessers = self.guessers.lock().expect("guessers lock");
-        match guessers.get(&address) {
-            Some(until) if *until > Instant::now() => {
-                let retry_after = until.saturating_duration_since(Instant::now()).as_secs().max(1);
-                drop(guessers);
-                self.signals.record(campaign_id, signals::RATE_LIMITED);
-                Err(PublicError::Limited(Limited { what: LimitKind::InvitationGuesses, retry_after }))
-            }
-            Some(_) => {
-                guessers.remove(&address);
-                Ok(())
-            }
-            None => Ok(()),
-        }
-    }
-
-    /// Counts an unknown invitation against the address (shared across instances); past the
-    /// limit the address is refused until the window ends.
-    pub async fn invitation_failed(
-        &self,
-        hot: &dyn HotState,
-        campaign_id: i64,
-        client: Option<IpAddr>,
-    ) -> Result<(), PublicError> {
-        let address = address::limit_key(client);
-        let max = self.limits.invitation_failures_per_address_per_hour;
-        let hit = hot.hit(&format!("inv-fail:{address}"), 3600).await?;
-        if hit.count <= max {
-            return Ok(());
-        }
-        let until = Instant::now() + Duration::from_secs(hit.resets_in);
-        let mut guessers = self.guessers.lock().expect("guessers lock");
-        if guessers.len() > 100_000 {
-            let now = Instant::now();
-            guessers.retain(|_, until| *until > now);
-        }
-        guessers.insert(address, until);
-        drop(guessers);
-        self.signals.record(campaign_id, signals::RATE_LIMITED);
-        Err(PublicError::Limited(Limited { what: LimitKind::InvitationGuesses, retry_after: hit.resets_in }))
-    }
-
-    /// Public ballots per address per minute.
-    pub async fn charge_submit(
-        &self,
-        hot: &dyn HotState,
-        campaign_id: i64,
-        client: Option<IpAddr>,
-    ) -> Result<(), PublicError> {
-        let key = format!("submit:{}", address::limit_key(client));
-        self.charge(
-            hot,
-            campaign_id,
-            &key,
-            60,
-            self.limits.submits_per_address_per_minute,
-            LimitKind::SubmitRate,
-        )
-        .await
-    }
-
-    /// Whether a public ballot looks scripted by how it arrived — never by what it says —
-    /// counting each reason as a signal. Flagged ballots are stored and counted apart.
-    pub async fn suspicious(
-        &self,
-        hot: &dyn HotState,
-        campaign_id: i64,
-        ballot: &Ballot,
-        began_ms: i64,
-        honeypot: Option<&str>,
-        client: Option<IpAddr>,
-    ) -> Result<bool, HotError> {
-        let mut flagged = false;
-        if honeypot.is_some_and(|h| !h.trim().is_empty()) {
-            self.signals.record(campaign_id, signals::HONEYPOT);
-            flagged = true;
-        }
-        let took_ms = crate::clock::now_unix_ms() - began_ms;
-        if took_ms < self.limits.fast_ballot_floor_ms(ballot.rated().count()) {
-            self.signals.record(campaign_id, signals::FAST_BALLOT);
-            flagged = true;
-        }
-        let pattern = hex::encode(&Sha256::digest(ballot.encode_ratings().as_bytes())[..8]);
-        let key = format!("burst:{campaign_id}:{}:{pattern}", address::block_key(client));
-        if hot.hit(&key, self.limits.burst_window_secs).await?.count > self.limits.burst_threshold {
-            self.signals.record(campaign_id, signals::PATTERN_BURST);
-            flagged = true;
-        }
-        if flagged {
-            self.signals.record(campaign_id, signals::FLAGGED_BALLOT);
-        }
-        Ok(flagged)
     }
 }
 

@@ -1,20 +1,25 @@
-//! Ballot intake: from a parsed ballot and a checked respondent to a committed, counted
-//! ballot — or a clear refusal. Hot state turns most duplicates away before they reach
-//! the database; the database's constraint decides the rest.
+//! Ballot intake, the ballot's way in: [`admit`] turns its credential into a respondent
+//! (the public channel's checks in [`gate`]); [`Intake::submit`] claims the respondent and
+//! hands the ballot to the writer, answering once it is committed — or refusing clearly.
+//! Hot state turns most duplicates away before they reach the database; the database's
+//! constraint decides the rest.
 
+pub mod admit;
 pub mod gate;
 
 use std::sync::Arc;
 
+use self::admit::{Admitted, Credential};
+
 use crate::domain::{Ballot, Campaign, Receipt};
+use crate::guard::signals::{self, Signals};
 use crate::hot::{ClaimAttempt, HotState};
-use crate::identity::Respondent;
 use crate::store::{BallotWriter, Commit, PendingBallot, Store, StoreError, WriteError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IntakeError {
     #[error("the respondent has already taken part")]
-    AlreadyTaken,
+    AlreadyTaken(Credential),
     #[error("another ballot of the respondent is being committed")]
     InFlight,
     #[error("the proposed receipt belongs to another ballot")]
@@ -32,6 +37,8 @@ pub struct Intake<'a> {
     pub store: &'a dyn Store,
     pub hot: &'a dyn HotState,
     pub writer: &'a BallotWriter,
+    /// Refused duplicates are counted as an abuse signal.
+    pub signals: &'a Signals,
 }
 
 impl Intake<'_> {
@@ -44,17 +51,19 @@ impl Intake<'_> {
     pub async fn submit(
         &self,
         campaign: Arc<Campaign>,
-        respondent: Respondent,
+        admitted: Admitted,
         ballot: Ballot,
         proposed: Option<Receipt>,
-        flagged: bool,
     ) -> Result<Receipt, IntakeError> {
+        let Admitted { respondent, flagged, credential, .. } = admitted;
         let campaign_id = campaign.id;
         let key = respondent.key.clone();
         match self.hot.try_claim(campaign_id, &key).await {
             Ok(ClaimAttempt::Acquired) => {}
             Ok(ClaimAttempt::InFlight) => return Err(IntakeError::InFlight),
-            Ok(ClaimAttempt::Taken) => return self.replay(&campaign, proposed, "duplicate_hot").await,
+            Ok(ClaimAttempt::Taken) => {
+                return self.replay(&campaign, proposed, credential, "duplicate_hot").await
+            }
             // Without hot state the database still refuses duplicates; carry on.
             Err(e) => {
                 metrics::counter!("minping_hot_state_errors_total").increment(1);
@@ -86,7 +95,7 @@ impl Intake<'_> {
                 metrics::counter!("minping_ballots_accepted_total").increment(1);
                 Ok(receipt)
             }
-            Commit::Duplicate => self.replay(&campaign, proposed, "duplicate_db").await,
+            Commit::Duplicate => self.replay(&campaign, proposed, credential, "duplicate_db").await,
             Commit::ReceiptTaken => Err(IntakeError::ReceiptTaken),
             Commit::Closed => Err(IntakeError::Closed),
         }
@@ -98,6 +107,7 @@ impl Intake<'_> {
         &self,
         campaign: &Campaign,
         proposed: Option<Receipt>,
+        credential: Credential,
         reason: &'static str,
     ) -> Result<Receipt, IntakeError> {
         if let Some(receipt) = proposed {
@@ -107,6 +117,7 @@ impl Intake<'_> {
             }
         }
         metrics::counter!("minping_ballots_refused_total", "reason" => reason).increment(1);
-        Err(IntakeError::AlreadyTaken)
+        self.signals.record(campaign.id, signals::DUPLICATE_REFUSED);
+        Err(IntakeError::AlreadyTaken(credential))
     }
 }

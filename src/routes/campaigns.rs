@@ -1,13 +1,13 @@
-use actix_web::{web, HttpResponse};
+//! `GET /api/v1/campaigns/{slug}`: what the survey page renders.
 
-use crate::error::ApiError;
-use crate::server::AppState;
+use actix_web::web::Bytes;
+use actix_web::HttpResponse;
 
-/// `GET /api/v1/campaigns/{slug}`: what the survey page renders.
-pub async fn get(state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let campaign = state.catalog.get(&slug).await?.ok_or_else(ApiError::unknown_campaign)?;
-    Ok(HttpResponse::Ok()
+use super::extract::KnownCampaign;
+
+pub async fn get(campaign: KnownCampaign) -> HttpResponse {
+    HttpResponse::Ok()
         .content_type("application/json")
         .insert_header(("Cache-Control", "public, max-age=5"))
-        .body(campaign.public_json.clone()))
+        .body(Bytes::from_owner(campaign.public_json.clone()))
 }

@@ -8,7 +8,7 @@ use crate::guard::address;
 use crate::guard::limits::{charge, LimitKind};
 use crate::identity::captcha::Size;
 use crate::intake::gate::PublicError;
-use crate::server::AppState;
+use crate::routes::state::AppState;
 
 #[derive(Deserialize)]
 pub struct Query {
@@ -22,8 +22,8 @@ pub async fn issue(
     query: web::Query<Query>,
 ) -> Result<HttpResponse, ApiError> {
     let gate = &state.gate;
-    let client = address::limit_key(gate.proxies.of_request(&req));
-    let per_minute = gate.limits.captchas_per_address_per_minute;
+    let client = address::limit_key(state.guard.proxies.of_request(&req));
+    let per_minute = state.guard.limits.captchas_per_address_per_minute;
     let limited =
         charge(state.hot.as_ref(), &format!("captcha-addr:{client}"), 60, per_minute, LimitKind::CaptchaRate)
             .await
@@ -38,5 +38,6 @@ pub async fn issue(
     if gate.load_test {
         response.insert_header(("X-Minping-Captcha-Answer", issued.answer));
     }
-    Ok(response.json(json!({ "id": issued.id, "image": image, "expires_in": gate.limits.captcha_ttl_secs })))
+    Ok(response
+        .json(json!({ "id": issued.id, "image": image, "expires_in": state.guard.limits.captcha_ttl_secs })))
 }

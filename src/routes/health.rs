@@ -1,7 +1,7 @@
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
-use crate::server::AppState;
+use crate::routes::state::AppState;
 
 /// Liveness: the process answers.
 pub async fn healthz() -> HttpResponse {
@@ -27,5 +27,5 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 pub async fn metrics() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(crate::server::telemetry::metrics_handle().render())
+        .body(crate::routes::telemetry::metrics_handle().render())
 }

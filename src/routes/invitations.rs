@@ -1,10 +1,14 @@
+//! `POST /api/v1/campaigns/{slug}/invitations/status`: whether an invitation can still be
+//! used. Only looks: opening a link (as SMS apps and link scanners do) never uses it up.
+//! A POST, so the token travels in the body and never in a URL or an access log.
+
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::ballots::panel_member;
+use super::extract::KnownCampaign;
+use super::state::AppState;
 use crate::error::ApiError;
-use crate::server::AppState;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -12,19 +16,15 @@ pub struct StatusQuery {
     invitation: Option<String>,
 }
 
-/// `POST /api/v1/campaigns/{slug}/invitations/status`: whether an invitation can still be
-/// used. Only looks: opening a link (as SMS apps and link scanners do) never uses it up.
-/// A POST, so the token travels in the body and never in a URL or an access log.
 pub async fn status(
+    campaign: KnownCampaign,
     state: web::Data<AppState>,
-    slug: web::Path<String>,
     req: HttpRequest,
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let campaign = state.catalog.get(&slug).await?.ok_or_else(ApiError::unknown_campaign)?;
     let query: StatusQuery = super::body::read_json(&req, body, 4096).await?;
-    let client = state.gate.proxies.of_request(&req);
-    let respondent = panel_member(&state, campaign.id, query.invitation.as_deref(), client).await?;
+    let client = state.guard.proxies.of_request(&req);
+    let respondent = state.admission().panel_member(campaign.id, query.invitation.as_deref(), client).await?;
     let used = state.store.is_claimed(campaign.id, &respondent.key).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))

@@ -5,16 +5,19 @@ mod ballots;
 pub(crate) mod body;
 mod campaigns;
 mod captcha;
+pub mod extract;
 mod health;
 mod invitations;
 mod otp;
 mod pages;
 mod receipts;
+pub mod state;
+pub mod telemetry;
 
 use actix_web::{web, HttpResponse};
 
+use self::state::AppState;
 use crate::error::ApiError;
-use crate::server::AppState;
 
 pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {

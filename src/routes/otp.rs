@@ -1,25 +1,26 @@
+//! `POST …/otp` and `POST …/otp/verify`: the public channel's SMS codes.
+
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::extract::OpenCampaign;
+use super::state::AppState;
 use crate::domain::RespondentClass;
 use crate::error::ApiError;
-use crate::intake::gate::{CodeRequest, Deps};
-use crate::server::AppState;
+use crate::intake::gate::CodeRequest;
 
 /// `POST /api/v1/campaigns/{slug}/otp`: sends an SMS code, behind a captcha and limits.
 pub async fn send(
+    campaign: OpenCampaign,
     state: web::Data<AppState>,
-    slug: web::Path<String>,
     req: HttpRequest,
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let campaign = state.catalog.get(&slug).await?.ok_or_else(ApiError::unknown_campaign)?;
-    super::ballots::ensure_open(&campaign)?;
     let input: CodeRequest = super::body::read_json(&req, body, 4096).await?;
-    let client = state.gate.proxies.of_request(&req);
-    let sent = state.gate.send_code(deps(&state), &campaign, &input, client).await?;
+    let client = state.guard.proxies.of_request(&req);
+    let sent = state.gate.send_code(state.deps(), &campaign, &input, client).await?;
     let mut response = HttpResponse::build(StatusCode::ACCEPTED);
     response.insert_header(("Cache-Control", "no-store"));
     if let Some(code) = sent.test_code {
@@ -27,8 +28,8 @@ pub async fn send(
     }
     Ok(response.json(json!({
         "sent": true,
-        "resend_after": state.gate.limits.otp_cooldown_secs,
-        "expires_in": state.gate.limits.otp_ttl_secs,
+        "resend_after": state.guard.limits.otp_cooldown_secs,
+        "expires_in": state.guard.limits.otp_ttl_secs,
         "masked": sent.masked,
     })))
 }
@@ -45,15 +46,13 @@ pub struct VerifyRequest {
 /// `POST /api/v1/campaigns/{slug}/otp/verify`: checks the code before the person rates, so
 /// that someone who has already taken part learns it before filling in sixty units.
 pub async fn verify(
+    campaign: OpenCampaign,
     state: web::Data<AppState>,
-    slug: web::Path<String>,
     req: HttpRequest,
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let campaign = state.catalog.get(&slug).await?.ok_or_else(ApiError::unknown_campaign)?;
-    super::ballots::ensure_open(&campaign)?;
     let input: VerifyRequest = super::body::read_json(&req, body, 4096).await?;
-    let deps = deps(&state);
+    let deps = state.deps();
     let admitted = state.gate.admit_number(deps, &campaign, &input.phone, &input.otp).await?;
     state.gate.ensure_not_taken(deps, &campaign, &admitted.respondent.key).await?;
     let class = match admitted.respondent.class {
@@ -63,10 +62,6 @@ pub async fn verify(
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(json!({
         "verified": true,
         "class": class,
-        "valid_for": state.gate.limits.verified_ttl_secs,
+        "valid_for": state.guard.limits.verified_ttl_secs,
     })))
-}
-
-pub fn deps(state: &AppState) -> Deps<'_> {
-    Deps { hot: state.hot.as_ref(), store: state.store.as_ref(), secret: &state.secret }
 }

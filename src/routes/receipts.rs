@@ -4,7 +4,7 @@ use serde_json::json;
 
 use crate::domain::Receipt;
 use crate::error::ApiError;
-use crate::server::AppState;
+use crate::routes::state::AppState;
 
 /// `GET /api/v1/receipts/{receipt}`: whether a ballot with this receipt is counted — and
 /// nothing about what it says.

@@ -1,7 +1,7 @@
-//! Builds the application from settings: store, hot state, writer, HTTP server.
+//! Builds the application from settings: store, hot state, writer, HTTP server; the
+//! housekeeping task; shutdown that drains the writer.
 
 pub mod config;
-pub mod telemetry;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -11,32 +11,15 @@ use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 
-use crate::campaign::catalog::Catalog;
-use crate::guard::{address::TrustedProxies, signals::Signals};
+use crate::campaign::Catalog;
+use crate::guard::{address::TrustedProxies, signals::Signals, Guard};
 use crate::hot::{self, HotState};
 use crate::identity::captcha::Captchas;
 use crate::identity::Secret;
 use crate::intake::gate::Gate;
+pub use crate::routes::state::AppState;
 use crate::server::config::Settings;
 use crate::store::{self, BallotWriter, Store};
-
-/// What every handler shares.
-pub struct AppState {
-    pub store: Arc<dyn Store>,
-    pub hot: Arc<dyn HotState>,
-    pub writer: BallotWriter,
-    pub catalog: Catalog,
-    pub secret: Secret,
-    pub max_body_bytes: usize,
-    /// Staff cookies carry `Secure` when the service is reached over HTTPS.
-    pub secure_cookies: bool,
-    pub progress: crate::campaign::progress::ProgressCache,
-    /// The address people reach the service at, for invitation links.
-    pub public_base: String,
-    /// The public channel: captchas, SMS codes, limits, abuse signals.
-    pub gate: Gate,
-    housekeeping: tokio::task::JoinHandle<()>,
-}
 
 impl AppState {
     /// Opens everything the settings name, running migrations.
@@ -57,22 +40,21 @@ impl AppState {
     ) -> anyhow::Result<Self> {
         settings.check()?;
         // Install the metrics recorder before anything records.
-        crate::server::telemetry::metrics_handle();
+        crate::routes::telemetry::metrics_handle();
+        let guard =
+            Guard::new(settings.limits.clone(), TrustedProxies::new(settings.trusted_proxies.clone()));
         let gate = Gate {
-            limits: settings.limits.clone(),
             captchas: Captchas::new(settings.limits.captcha_ttl_secs),
             sms: crate::sms::open(&settings.sms, &settings.data_dir, settings.load_test)?,
             sms_settings: settings.sms.clone(),
-            signals: Signals::default(),
-            proxies: TrustedProxies::new(settings.trusted_proxies.clone()),
             load_test: settings.load_test,
-            guessers: Default::default(),
         };
         if settings.load_test {
             tracing::warn!("load-test mode: captcha answers and SMS codes are handed to clients");
         }
         Ok(Self {
-            housekeeping: spawn_housekeeping(store.clone(), gate.signals.clone()),
+            housekeeping: spawn_housekeeping(store.clone(), guard.signals.clone()),
+            guard,
             gate,
             writer: BallotWriter::spawn(store.clone(), settings.writer()),
             catalog: Catalog::new(store.clone()),
@@ -86,20 +68,11 @@ impl AppState {
         })
     }
 
-    /// Where the live figures are read from.
-    pub fn sources(&self) -> crate::campaign::progress::Sources<'_> {
-        crate::campaign::progress::Sources {
-            store: self.store.as_ref(),
-            hot: self.hot.as_ref(),
-            gate: &self.gate,
-        }
-    }
-
     /// Commits every queued ballot and the last abuse signals, then closes the database.
     pub async fn shutdown(&self) {
         self.writer.shutdown().await;
         self.housekeeping.abort();
-        self.gate.signals.flush(self.store.as_ref()).await;
+        self.guard.signals.flush(self.store.as_ref()).await;
         self.store.close().await;
     }
 }
@@ -155,7 +128,7 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(Compress::default())
-                .wrap(from_fn(crate::server::telemetry::observe))
+                .wrap(from_fn(crate::routes::telemetry::observe))
                 .configure(crate::routes::configure(app_state.clone()))
         })
         // Without it, a compressed body written after its headers waits for the client's

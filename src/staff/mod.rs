@@ -1,4 +1,5 @@
-//! Staff of the evaluation offices: users with a role, passwords, sessions.
+//! Staff of the evaluation offices: users with a role, passwords, sessions (their HTTP
+//! side is in `routes/admin/`).
 //!
 //! - `admin` (作风办 lead): everything, including configuration and closing.
 //! - `monitor` (作风办 staff): sees and exports.

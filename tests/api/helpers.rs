@@ -339,7 +339,7 @@ impl TestApp {
 
     /// Flushes the abuse signals and reads them back for the demo campaign.
     pub async fn signals(&self) -> std::collections::HashMap<String, i64> {
-        self.state.gate.signals.flush(self.state.store.as_ref()).await;
+        self.state.guard.signals.flush(self.state.store.as_ref()).await;
         self.state.store.signals(self.campaign_id().await).await.unwrap().into_iter().collect()
     }
 

@@ -6,13 +6,14 @@ mod panel;
 mod progress;
 mod roster;
 mod session;
+pub mod staff;
 
 use actix_web::web;
 
+use self::staff::Staff;
 use crate::domain::Campaign;
 use crate::error::ApiError;
-use crate::server::AppState;
-use crate::staff::session::Staff;
+use crate::routes::state::AppState;
 use crate::store::AuditEntry;
 
 pub fn scope() -> actix_web::Scope {
@@ -77,7 +78,7 @@ fn invalid_rows(errors: Vec<crate::spreadsheet::RowError>, what_zh: &str, what_e
         format!("{what_zh}有 {n} 处错误，未作任何改动，请修改后重新上传"),
         format!("The {what_en} has {n} faults; nothing was changed"),
     );
-    e.details = Some(serde_json::json!({ "rows": errors }));
+    e.details = Some(Box::new(serde_json::json!({ "rows": errors })));
     e
 }
 

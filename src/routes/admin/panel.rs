@@ -4,12 +4,12 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::staff::Staff;
 use super::{campaign, failed};
 use crate::error::ApiError;
 use crate::export::tables::{self, defuse};
 use crate::panel::reminders::Filter;
-use crate::server::AppState;
-use crate::staff::session::Staff;
+use crate::routes::state::AppState;
 
 #[derive(Deserialize)]
 pub struct NonResponderQuery {

@@ -3,9 +3,9 @@ use std::time::Duration;
 use actix_web::web::Bytes;
 use actix_web::{web, HttpResponse};
 
+use super::staff::Staff;
 use crate::error::ApiError;
-use crate::server::AppState;
-use crate::staff::session::Staff;
+use crate::routes::state::AppState;
 
 /// Seconds between two updates of the live stream.
 const EVERY: Duration = Duration::from_secs(3);

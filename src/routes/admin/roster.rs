@@ -4,13 +4,13 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
+use super::staff::Staff;
 use super::{audit, campaign, failed};
 use crate::domain::{Campaign, CampaignStatus};
 use crate::error::ApiError;
 use crate::panel::reminders::{self, Filter, Sender};
 use crate::panel::roster::{self, InvitationLine, IssueError};
-use crate::server::AppState;
-use crate::staff::session::Staff;
+use crate::routes::state::AppState;
 
 /// `GET /api/v1/admin/roster-template.csv`.
 pub async fn template(_staff: Staff) -> HttpResponse {
@@ -43,7 +43,7 @@ pub async fn import(
                     format!("{} 名成员已有邀请，未导入任何成员", members.len()),
                     format!("{} members already have an invitation; nothing was imported", members.len()),
                 );
-                e.details = Some(json!({ "members": members }));
+                e.details = Some(Box::new(json!({ "members": members })));
                 e
             }
             IssueError::Store(s) => s.into(),
@@ -207,8 +207,8 @@ pub async fn remind(
     let sender = Sender {
         hot: state.hot.as_ref(),
         sms: state.gate.sms.as_ref(),
-        signals: &state.gate.signals,
-        limits: &state.gate.limits,
+        signals: &state.guard.signals,
+        limits: &state.guard.limits,
     };
     if query.dry_run {
         let c = &plan.counts;

@@ -1,11 +1,14 @@
+//! Signing in and out of the staff console.
+
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::staff::{self, Staff};
 use crate::error::ApiError;
-use crate::server::AppState;
-use crate::staff::session::{self, Staff};
+use crate::routes::state::AppState;
+use crate::staff::session::{self, LIFETIME_SECS};
 use crate::staff::{password, Role};
 use crate::store::AuditEntry;
 
@@ -28,7 +31,7 @@ pub async fn sign_in(
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let input: SignIn = crate::routes::body::read_json(&req, body, 4096).await?;
-    let address = crate::guard::address::limit_key(state.gate.proxies.of_request(&req));
+    let address = crate::guard::address::limit_key(state.guard.proxies.of_request(&req));
     let by_name = state.hot.count(&format!("signin-fail:name:{}", input.name)).await.unwrap_or(0);
     let by_address = state.hot.count(&format!("signin-fail:addr:{address}")).await.unwrap_or(0);
     if by_name >= PER_NAME || by_address >= PER_ADDRESS {
@@ -64,7 +67,10 @@ pub async fn sign_in(
         }
     };
     let role = Role::parse(&user.role).ok_or_else(ApiError::internal)?;
-    let (session, cookie) = session::start(&state, user.id, &user.name, role).await?;
+    let (session, id) = session::start(state.hot.as_ref(), user.id, &user.name, role)
+        .await
+        .map_err(|_| ApiError::unavailable())?;
+    let cookie = staff::cookie(&state, id, LIFETIME_SECS);
     let entry = AuditEntry {
         actor: format!("staff:{}", user.name),
         action: "staff.sign_in".into(),
@@ -93,7 +99,10 @@ pub async fn sign_out(
     req: HttpRequest,
     staff: Staff,
 ) -> Result<HttpResponse, ApiError> {
-    let cookie = session::end(&state, &req).await;
+    if let Some(id) = req.cookie(staff::COOKIE) {
+        session::end(state.hot.as_ref(), id.value()).await;
+    }
+    let cookie = staff::cookie(&state, String::new(), 0);
     let entry = AuditEntry {
         actor: staff.actor(),
         action: "staff.sign_out".into(),

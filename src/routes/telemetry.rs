@@ -1,4 +1,4 @@
-//! Logs and metrics. Request logs name the route pattern (`/api/v1/receipts/{receipt}`),
+//! Request logs and metrics. Request logs name the route pattern (`/api/v1/receipts/{receipt}`),
 //! never the path as sent, so no token, receipt or phone number reaches a log line.
 
 use std::sync::OnceLock;
@@ -8,12 +8,6 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use tracing_subscriber::EnvFilter;
-
-pub fn init_logging() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
-}
 
 /// The process-wide Prometheus recorder, installed on first use.
 pub fn metrics_handle() -> &'static PrometheusHandle {

@@ -1,0 +1,61 @@
+//! What every handler shares: the running service's parts, built by `server` at start.
+//! Handlers hand each service only the parts it needs.
+
+use std::sync::Arc;
+
+use crate::campaign::progress::{ProgressCache, Sources};
+use crate::campaign::Catalog;
+use crate::guard::Guard;
+use crate::hot::HotState;
+use crate::identity::Secret;
+use crate::intake::admit::Admission;
+use crate::intake::gate::{Deps, Gate};
+use crate::intake::Intake;
+use crate::store::{BallotWriter, Store};
+
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub hot: Arc<dyn HotState>,
+    pub writer: BallotWriter,
+    pub catalog: Catalog,
+    pub secret: Secret,
+    pub max_body_bytes: usize,
+    /// Staff cookies carry `Secure` when the service is reached over HTTPS.
+    pub secure_cookies: bool,
+    pub progress: ProgressCache,
+    /// The address people reach the service at, for invitation links.
+    pub public_base: String,
+    /// Limits, abuse signals, trusted proxies.
+    pub guard: Guard,
+    /// The public channel: captchas and SMS codes.
+    pub gate: Gate,
+    /// The background task `server` started; stopped at shutdown.
+    pub(crate) housekeeping: tokio::task::JoinHandle<()>,
+}
+
+impl AppState {
+    /// Where the live figures are read from.
+    pub fn sources(&self) -> Sources<'_> {
+        Sources { store: self.store.as_ref(), hot: self.hot.as_ref(), guard: &self.guard }
+    }
+
+    /// What the public channel's checks need.
+    pub fn deps(&self) -> Deps<'_> {
+        Deps { hot: self.hot.as_ref(), store: self.store.as_ref(), secret: &self.secret, guard: &self.guard }
+    }
+
+    /// What turns a credential into a respondent.
+    pub fn admission(&self) -> Admission<'_> {
+        Admission { deps: self.deps(), gate: &self.gate }
+    }
+
+    /// The way from an admitted ballot to a committed one.
+    pub fn intake(&self) -> Intake<'_> {
+        Intake {
+            store: self.store.as_ref(),
+            hot: self.hot.as_ref(),
+            writer: &self.writer,
+            signals: &self.guard.signals,
+        }
+    }
+}
