@@ -15,8 +15,7 @@
 // Prints `ok N - …` per check passed and a last line `N passed, 0 failed`; on the first failure
 // prints `FAIL …` and exits 1.
 import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { apiClient, check } from './harness.mjs';
+import { apiClient, check, launch, ok, run, step } from './harness.mjs';
 
 const [base0, adminName, adminPass, monName, monPass, token] = process.argv.slice(2);
 if (!base0 || !adminName || !adminPass || !monName || !monPass) {
@@ -35,25 +34,9 @@ const SIGNAL_LABELS = ['重复提交被拒', '图形验证码错误', '短信验
   '已标记可疑票', '短信已发送', '短信发送失败'];
 const UNITS_SLUG = 'units-demo';
 
-let browser = null;
-let current = 'setup';
-let passed = 0;
 const problems = []; // JS errors and CSP violations seen in the page
 let aborting = false; // while the test itself breaks the event stream
 
-async function finish(code, msg) {
-  if (msg) console.log(msg);
-  if (code) console.log(`${passed} passed, 1 failed`);
-  const closing = browser ? browser.close().catch(() => {}) : null;
-  if (closing) await Promise.race([closing, new Promise((r) => setTimeout(r, 3000))]);
-  process.exit(code);
-}
-const overall = setTimeout(() => finish(1, `FAIL [${current}]: the whole test took longer than ${TOTAL / 1000} s`), TOTAL);
-
-function ok(what) {
-  passed += 1;
-  console.log(`ok ${passed} - ${what}`);
-}
 const api = apiClient(base, WAIT);
 // polls fn() until it returns something truthy
 async function until(fn, what, ms = WAIT) {
@@ -107,19 +90,14 @@ async function openDemo(page) {
 }
 
 async function main() {
-  current = 'campaign API';
+  step('campaign API');
   const c = await api('GET', `/api/v1/campaigns/${SLUG}`);
   check(c.status === 200 && c.data && Array.isArray(c.data.categories), `GET /api/v1/campaigns/${SLUG} answered ${c.status}`);
   const campaign = c.data;
   check(campaign.status === 'open', `the ${SLUG} campaign must be open (it is ${campaign.status})`);
   const units = campaign.categories.flatMap((cat) => cat.units);
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: WAIT,
-  });
+  const browser = await launch(WAIT);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', acceptDownloads: true });
   context.setDefaultTimeout(WAIT);
   const page = await context.newPage();
@@ -132,7 +110,7 @@ async function main() {
   page.on('console', (m) => { if (m.type() === 'error' && !/status of 401/.test(m.text()) && !(aborting && /ERR_FAILED/.test(m.text())) && !provoked(m)) problems.push(`console: ${m.text()} (${m.location().url})`); });
 
   // ---- wrong password ----
-  current = 'sign-in form';
+  step('sign-in form');
   const first = await page.goto(`${base}/admin/`, { timeout: WAIT });
   check(first && first.status() === 200, `GET /admin/ answered ${first && first.status()}`);
   const csp = first.headers()['content-security-policy'] || '';
@@ -140,7 +118,7 @@ async function main() {
   check(await page.getByLabel('用户名', { exact: true }).isVisible() && await page.getByLabel('密码', { exact: true }).isVisible(), 'the form has no labelled 用户名/密码 fields');
   ok(`the sign-in form shows with labelled fields${csp ? ' (under a CSP)' : ''}`);
 
-  current = 'wrong password';
+  step('wrong password');
   const refused = await signIn(page, monName, 'not-the-password-42');
   check(refused.status() === 401, `a wrong password answered ${refused.status()}`);
   const message = (await refused.json()).message;
@@ -151,7 +129,7 @@ async function main() {
   ok(`a wrong password shows the API's Chinese message: ${shown}`);
 
   // ---- monitor ----
-  current = 'monitor signs in';
+  step('monitor signs in');
   const accepted = await signIn(page, monName, monPass);
   check(accepted.status() === 200, `the monitor's sign-in answered ${accepted.status()}`);
   await visible(page, '#who');
@@ -164,7 +142,7 @@ async function main() {
   check(!(await page.locator('#setup').isVisible()) && await page.locator('#list-table button').count() === 0, 'the monitor is offered campaign setup');
   ok('the monitor signs in: name and role 作风办工作人员 in the header, the demo campaign listed as 进行中, no campaign setup');
 
-  current = 'live tab';
+  step('live tab');
   await openDemo(page);
   check(await page.locator('#t-live').getAttribute('aria-selected') === 'true', 'the live tab is not selected');
   const before = count(await text(page, '#s-ballots'));
@@ -183,7 +161,7 @@ async function main() {
   await until(async () => (await text(page, '#s-conn')).includes('实时推送'), 'the live numbers never came over the event stream');
   ok('the live numbers come over Server-Sent Events (实时推送)');
 
-  current = 'a new ballot';
+  step('a new ballot');
   // the ballot rates one unit with the option that asks for a reason, for the feedback check
   const asking = campaign.scale.find((o) => o.asks_reason);
   const poorUnit = units[1] || units[0];
@@ -204,7 +182,7 @@ async function main() {
     console.log('# skipped the live ballot check: no invitation token given');
   }
 
-  current = 'public channel on the live tab';
+  step('public channel on the live tab');
   const live0 = await getJson(page, `/api/v1/admin/campaigns/${SLUG}/progress`);
   check((await page.locator('#signals li[data-signal] .k').allTextContents()).join() === SIGNAL_LABELS.join(), 'the 异常信号 panel does not list the ten signals in Chinese');
   await until(async () => {
@@ -243,7 +221,7 @@ async function main() {
   check(!(await page.locator('#target-edit').isVisible()), 'the monitor is offered to change the target');
   ok(`the live tab shows ballots by class (评议团 ${live0.by_class.panel}), public ballots by district (${byDistrict.length} rows, ${chosen.name} ${chosen.ballots}), the ten 异常信号 in Chinese, two SMS budget bars, and no target line until one is set`);
 
-  current = 'results (monitor)';
+  step('results (monitor)');
   await page.getByRole('tab', { name: '结果' }).click();
   await until(async () => (await page.locator('#r-cats section[data-category]').count()) === campaign.categories.length, 'the results have no table per category');
   const doc = await page.evaluate((slug) => fetch(`/api/v1/admin/campaigns/${slug}/results`).then((r) => r.json()), SLUG);
@@ -263,7 +241,7 @@ async function main() {
   const ranked = doc.results.units.filter((u) => u.rank != null).length;
   ok(`the results show ${campaign.categories.length} category tables with the ranks of the API (${ranked} units ranked), marked 临时结果`);
 
-  current = 'results with and without flagged ballots';
+  step('results with and without flagged ballots');
   check((await text(page, '#r-viewnote')).includes('按计分规则计算的临时结果'), 'the results do not say they follow the formula');
   const whatIf = page.waitForResponse((r) => r.url().endsWith('/results?flagged=exclude'), { timeout: WAIT });
   await page.locator('#r-view label', { hasText: '不含可疑票' }).click();
@@ -277,7 +255,7 @@ async function main() {
   await until(async () => (await text(page, '#r-badge')).trim() === '临时结果', 'the formula view did not come back');
   ok(`the results toggle to 不含可疑票 (假设结果: “${note.slice(0, 24)}…”) and back to the formula's figures`);
 
-  current = 'monitor limits';
+  step('monitor limits');
   check(!(await page.locator('#r-close').isVisible()) && await page.getByRole('button', { name: '结束评议并封存结果' }).count() === 0, 'the monitor sees the close button');
   check(await page.getByRole('tab', { name: '审计日志' }).count() === 0, 'the monitor sees the audit tab');
   check(await page.getByRole('tab', { name: '评议团名单' }).count() === 0, 'the monitor sees the roster tab');
@@ -298,14 +276,14 @@ async function main() {
   check(await page.locator('#exports a[href$="/export/results.xlsx"]').count() === 1, 'no results.xlsx link');
   ok('the monitor sees no close button, no audit, roster or settings tab (but 催办 and 意见建议); the ballots export waits for the close');
 
-  current = 'sign out';
+  step('sign out');
   await page.getByRole('button', { name: '退出登录' }).click();
   await visible(page, '#signin-form');
   check(await sessionStatus(page) === 401, 'the session still answers after signing out');
   ok('signing out returns to the sign-in form and ends the session');
 
   // ---- admin ----
-  current = 'admin signs in';
+  step('admin signs in');
   const adm = await signIn(page, adminName, adminPass);
   check(adm.status() === 200, `the admin's sign-in answered ${adm.status()}`);
   await until(async () => (await text(page, '#who')).includes('管理员'), 'the header does not show 管理员');
@@ -313,7 +291,7 @@ async function main() {
   if (!(await page.locator('#v-campaign').isVisible())) await openDemo(page);
   ok('the admin signs in (管理员)');
 
-  current = 'audit log';
+  step('audit log');
   await page.getByRole('tab', { name: '审计日志' }).click();
   await until(async () => (await page.locator('#a-table tbody tr[data-action="staff.sign_in"]').count()) >= 2, 'no staff.sign_in entries in the audit log');
   const when = (await page.locator('#a-table tbody tr[data-action="staff.sign_in"] td').first().textContent()).trim();
@@ -325,7 +303,7 @@ async function main() {
   }, 'the filter did not narrow the audit log to sign-outs');
   ok(`the admin sees the audit log with staff.sign_in entries (e.g. at ${when}) and can filter it`);
 
-  current = 'settings form';
+  step('settings form');
   await page.getByRole('tab', { name: '评议设置' }).click();
   await visible(page, '#st-form');
   await until(async () => page.locator('input[name="st-mode"][value="phone"]').isChecked(), 'the public channel mode was not filled in');
@@ -360,7 +338,7 @@ async function main() {
   }, 'the progress data does not carry the new settings');
   ok(`评议设置 shows 结束日期's error (${badBody.message}) next to the field, then saves 2026-12-01–2026-12-20, target 55%, 1 SMS per hour (mode ${live1.public.mode})`);
 
-  current = 'target line from the server';
+  step('target line from the server');
   await page.getByRole('tab', { name: '实时进度' }).click();
   await until(async () => (await text(page, '#target-v')).trim() === '55%', 'the live tab does not show the target 55%');
   const markAt = () => page.locator('#by-segment .mark').first().evaluate((e) => e.style.left);
@@ -370,7 +348,7 @@ async function main() {
   await until(async () => (await text(page, '#target-v')).trim() === '55%' && (await markAt()) === '55%', 'after a reload the target line is not at 55%');
   ok('the target line comes from the server: 55% after the admin saved it, and again after a reload');
 
-  current = 'roster faults';
+  step('roster faults');
   await page.getByRole('tab', { name: '评议团名单' }).click();
   await visible(page, '#p-roster');
   const invitedBefore = await invitedIn(page, SLUG);
@@ -389,7 +367,7 @@ async function main() {
   await shot(page, 'roster-faults');
   ok(`a roster with one bad row lists all ${faults.length} faults (row 3: ${listed.map((l) => l[1]).join('、')}) and imports nothing`);
 
-  current = 'roster of invited members';
+  step('roster of invited members');
   const demoCsv = await get(page, await page.locator('#inv-csv').getAttribute('href'));
   check(demoCsv.status === 200, `the demo invitations answered ${demoCsv.status}`);
   const demoMember = csvLines(demoCsv.text)[1].split(',')[0];
@@ -401,7 +379,7 @@ async function main() {
   check(await invitedIn(page, SLUG) === invitedBefore, 'a refused roster imported members');
   ok(`a roster with a member already invited (${demoMember}) is refused and the member listed`);
 
-  current = 'campaign setup';
+  step('campaign setup');
   await page.getByRole('link', { name: '评议活动', exact: true }).click();
   await visible(page, '#setup');
   const toml = { name: 'campaign.toml', mimeType: 'application/toml', buffer: TOML };
@@ -421,7 +399,7 @@ async function main() {
   await shot(page, 'list');
   ok(`the admin creates ${NEW_SLUG} from examples/campaign.toml (草稿); a second upload and a broken file show the API's messages`);
 
-  current = 'draft from a unit list';
+  step('draft from a unit list');
   await page.getByLabel('活动标识').fill(UNITS_SLUG);
   await page.getByLabel('活动名称').fill('单位名单测试');
   const fromUnits = async (csv) => {
@@ -447,7 +425,7 @@ async function main() {
   check(await page.locator('#uf-tpl').getAttribute('href') === '/api/v1/admin/units-template.csv', 'no unit-list template link');
   ok(`a unit list with bad rows lists its ${unitFaults.length} faults by row and makes nothing; a good one makes the draft ${UNITS_SLUG}`);
 
-  current = 'replace a draft';
+  step('replace a draft');
   await unitsRow.getByRole('link').click();
   await page.getByRole('tab', { name: '评议设置' }).click();
   await visible(page, '#rf-form');
@@ -476,7 +454,7 @@ async function main() {
   await visible(page, '#setup');
   ok(`a draft is replaced from its campaign file (${after.categories.length} categories); another campaign's file is refused with the API's message`);
 
-  current = 'open the new campaign';
+  step('open the new campaign');
   await newRow.getByRole('button', { name: '开始评议' }).click();
   const openDlg = page.getByRole('dialog');
   await openDlg.waitFor({ timeout: WAIT });
@@ -491,7 +469,7 @@ async function main() {
   check(await newRow.locator('button').count() === 0, 'the open campaign still offers 开始评议');
   ok(`开始评议, confirmed in a dialog, opens ${NEW_SLUG}`);
 
-  current = 'roster import';
+  step('roster import');
   await newRow.getByRole('link').click();
   await visible(page, '#p-live');
   await page.getByRole('tab', { name: '评议团名单' }).click();
@@ -513,7 +491,7 @@ async function main() {
   check(await letters.getAttribute('target') === '_blank' && (await letters.getAttribute('href')).endsWith(`/${NEW_SLUG}/letters`), 'the letters link does not open the letters in a new tab');
   ok(`a good roster imports 3 members; the invitations CSV has the header and 3 lines; the letters open in a new tab`);
 
-  current = 'reissue';
+  step('reissue');
   await page.getByLabel('成员编号', { exact: true }).fill('Q002');
   await page.getByRole('button', { name: '补发邀请', exact: true }).click();
   const riDlg = page.getByRole('dialog');
@@ -539,7 +517,7 @@ async function main() {
   check((await text(page, '#ri-err')).includes('NOPE-9') && !(await page.locator('#ri-out').isVisible()), 'an unknown member is not explained');
   ok(`re-issuing Q002 after a confirmation shows a new short code ${oldCode} → ${newCode} and its letter; an unknown member is explained`);
 
-  current = 'non-responders';
+  step('non-responders');
   await page.getByRole('link', { name: '评议活动', exact: true }).click();
   await openDemo(page);
   await page.getByRole('tab', { name: '催办' }).click();
@@ -570,7 +548,7 @@ async function main() {
   await until(async () => count(await text(page, '#nr-n')) === missing[0], 'clearing the filter did not bring the full list back');
   ok(`催办 lists ${missing[0]} non-responders = ${panelNow.invited} invited − ${panelNow.responded} responded; the ${seg.name} filter and its CSV link follow`);
 
-  current = 'reminders';
+  step('reminders');
   await visible(page, '#rm-card');
   const remindCsv = '成员编号,界别,区县,手机号\nP0001,x,y,19900000001\nP0037,x,y,19900000037\nP0038,x,y,199 0000 0038\nP0039,x,y,\nX0001,x,y,13800138000\n';
   await page.getByLabel('评议团名单（.csv 或 .xlsx，含手机号）').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(remindCsv) });
@@ -591,7 +569,7 @@ async function main() {
   await shot(page, 'remind');
   ok(`催办短信: a roster file is checked first (2 to send, 1 SMS left this hour), then sends 1 and reports 1 over the budget`);
 
-  current = 'SMS budget on the live tab';
+  step('SMS budget on the live tab');
   await page.getByRole('tab', { name: '实时进度' }).click();
   const hotMeter = page.locator('#sms-budget [data-meter="campaign"]');
   await until(async () => (await hotMeter.getAttribute('class')).includes('hot') && (await hotMeter.textContent()).includes('已用完'), 'the used-up SMS budget is not highlighted');
@@ -603,7 +581,7 @@ async function main() {
   }
   ok('the live tab highlights the campaign’s used-up SMS budget (1 / 1, 已用完) and counts 短信已发送 1');
 
-  current = 'SMS outbox';
+  step('SMS outbox');
   await page.getByRole('link', { name: '评议活动', exact: true }).click();
   await visible(page, '#outbox');
   const obRow = page.locator('#ob-table tbody tr').first();
@@ -613,7 +591,7 @@ async function main() {
   ok('the SMS outbox (演示用，未真实发送) shows the reminder with the number masked');
   await openDemo(page);
 
-  current = 'feedback';
+  step('feedback');
   await page.getByRole('tab', { name: '意见建议' }).click();
   await visible(page, '#p-feedback');
   if (token) {
@@ -640,7 +618,7 @@ async function main() {
     console.log('# skipped the feedback search: no invitation token given');
   }
 
-  current = 'close';
+  step('close');
   await page.getByRole('tab', { name: '结果' }).click();
   const closeBtn = page.getByRole('button', { name: '结束评议并封存结果' });
   await closeBtn.waitFor({ timeout: WAIT });
@@ -661,7 +639,7 @@ async function main() {
   check(!(await closeBtn.isVisible()), 'the close button is still there');
   ok(`the admin closes the campaign through the dialog: 最终结果, ${fp.slice(0, 20)}…`);
 
-  current = 'ballots export';
+  step('ballots export');
   await page.getByRole('tab', { name: '导出' }).click();
   const link = page.locator('#exports a[href$="/export/ballots.jsonl"]');
   await link.waitFor({ timeout: WAIT });
@@ -673,7 +651,7 @@ async function main() {
   check(download.suggestedFilename() === `${SLUG}-ballots.jsonl`, `the download is named ${download.suggestedFilename()}`);
   ok(`the ballots export link downloads (200, ${download.suggestedFilename()}, same fingerprint)`);
 
-  current = 'polling fallback';
+  step('polling fallback');
   aborting = true;
   await page.route('**/progress/stream', (r) => r.abort());
   await page.getByRole('link', { name: '评议活动', exact: true }).click();
@@ -684,12 +662,9 @@ async function main() {
   await page.unroute('**/progress/stream');
   ok('when the event stream fails the live tab falls back to polling every 5 s');
 
-  current = 'page health';
+  step('page health');
   check(problems.length === 0, `the page reported: ${problems.join(' | ')}`);
   ok('no script errors or CSP violations in the page');
 }
 
-main().then(
-  () => { clearTimeout(overall); console.log(`${passed} passed, 0 failed`); finish(0); },
-  (e) => { clearTimeout(overall); finish(1, `FAIL [${current}]: ${e.message.split('\n')[0]}`); },
-);
+run(main, TOTAL);

@@ -10,8 +10,7 @@
 // Env: CHROMIUM (browser binary, default /usr/bin/chromium), SCREENSHOT (path of a PNG of the phone form).
 // Prints one line per check passed; on the first failure prints what failed and exits 1.
 import fs from 'node:fs';
-import { chromium } from 'playwright-core';
-import { apiClient, check, CHROMIUM_ARGS, phoneContext } from './harness.mjs';
+import { apiClient, check, launch, ok, phoneContext, run, step } from './harness.mjs';
 
 const [base0, outbox, panelPhone] = process.argv.slice(2);
 if (!base0 || !outbox || !panelPhone) {
@@ -25,23 +24,8 @@ const TOTAL = 170_000;
 const PHONE = '13800138000';
 const BAD_PHONE = '1380013';
 
-let browser = null;
-let current = 'setup';
-let passed = 0;
 const jsErrors = [];
 
-async function finish(code, msg) {
-  if (msg) console.error(msg);
-  const closing = browser ? browser.close().catch(() => {}) : null;
-  if (closing) await Promise.race([closing, new Promise((r) => setTimeout(r, 3000))]);
-  process.exit(code);
-}
-const overall = setTimeout(() => finish(1, `FAIL [${current}]: whole test took longer than ${TOTAL / 1000} s`), TOTAL);
-
-function ok(what) {
-  passed += 1;
-  console.log(`ok ${passed} - ${what}`);
-}
 const api = apiClient(base, WAIT);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const digits = (s) => s.replace(/\D/g, '');
@@ -142,7 +126,7 @@ async function verify(page, code) {
 }
 
 async function main() {
-  current = 'campaign API';
+  step('campaign API');
   const c = await api('GET', '/api/v1/campaigns/demo');
   check(c.status === 200 && c.data && Array.isArray(c.data.categories), `GET /api/v1/campaigns/demo answered ${c.status}`);
   const camp = c.data;
@@ -152,16 +136,13 @@ async function main() {
   const district = camp.districts[1];
   const plainOpts = camp.scale.filter((o) => !o.asks_reason);
 
-  current = 'launch chromium';
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: WAIT,
-  });
+  const browser = await launch(WAIT);
   const ctx = await phoneContext(browser, WAIT);
   watchCaptchas(ctx);
   const watch = (p) => p.on('pageerror', (e) => jsErrors.push(String(e)));
 
   // 1. without an invitation the page offers both paths; the public one first
-  current = '1 entry';
+  step('1 entry');
   const page = await ctx.newPage();
   watch(page);
   await page.goto(`${base}/s/demo`);
@@ -185,7 +166,7 @@ async function main() {
   await phone.waitFor();
   ok('no invitation: "市民参与：手机号验证" (chosen) and "评议团成员：输入邀请码" offered, both reachable; phone input type=tel inputmode=numeric autocomplete=tel; code input one-time-code, 6 long, hidden until sent');
 
-  current = '1 honeypot';
+  step('1 honeypot');
   const hp = await page.locator('input[name="homepage"]').evaluate((i) => {
     const r = i.getBoundingClientRect();
     const wrap = i.closest('[aria-hidden="true"]');
@@ -199,7 +180,7 @@ async function main() {
   ok('the honeypot "homepage" is off-screen (not display:none), aria-hidden, tabindex=-1, autocomplete=off, labelled "请勿填写"');
 
   // 2. the picture code: it loads, "换一张" gives a new one, "看不清？换大图" a larger one
-  current = '2 captcha';
+  step('2 captcha');
   const cap1 = await shownCaptcha(page);
   const small = await page.locator('#cap-img').evaluate((i) => i.naturalWidth);
   await page.getByRole('button', { name: '换一张' }).click();
@@ -215,7 +196,7 @@ async function main() {
   ok(`picture code loaded (${small} px wide); "换一张" loaded another (${cap1.id} → ${cap2.id}); "看不清？换大图" a ${big.w} px one, shown ${Math.round(big.shown)} px wide; scrollWidth ${sw}`);
 
   // 3. a wrong picture code: the server's message by the picture, focus there, and a new picture
-  current = '3 wrong captcha';
+  step('3 wrong captcha');
   const wrong = await requestCode(page, '138 0013 8000', { ...cap3, answer: cap3.answer === 'zzzz' ? 'yyyy' : 'zzzz' });
   check(wrong.res.status() === 422 && wrong.data.error === 'bad_captcha', `a wrong picture code answered ${wrong.res.status()} ${JSON.stringify(wrong.data)}`);
   await page.locator('#cap-err').getByText(wrong.data.message).waitFor();
@@ -226,7 +207,7 @@ async function main() {
   ok(`wrong picture code: 422 bad_captcha, "${wrong.data.message}" shown by the picture, focus on its input, new picture ${cap4.id}`);
 
   // 4. a bad number: the server's message by the phone input, focus there, and a new picture
-  current = '4 bad phone';
+  step('4 bad phone');
   const bad = await requestCode(page, BAD_PHONE, cap4);
   check(bad.res.status() === 422 && bad.data.error === 'bad_phone', `number ${BAD_PHONE} answered ${bad.res.status()} ${JSON.stringify(bad.data)}`);
   await page.locator('#phone-err').getByText(bad.data.message).waitFor();
@@ -236,7 +217,7 @@ async function main() {
   ok(`bad number ${BAD_PHONE}: 422 bad_phone, "${bad.data.message}" shown by the phone input, focus there, new picture ${cap5.id}`);
 
   // 5. a good number, written with spaces: a code is sent, the page says where, and counts down to a new one
-  current = '5 send code';
+  step('5 send code');
   const spaced = '138 0013 8000';
   const before = sms(PHONE).length;
   const good = await requestCode(page, spaced, cap5);
@@ -254,7 +235,7 @@ async function main() {
   ok(`code sent for "${spaced}": "验证码已发送至 ${masked(PHONE)}", resend counting down, focus on the code input; the outbox holds code ${code1}`);
 
   // 6. a wrong code, then the right one
-  current = '6 wrong code';
+  step('6 wrong code');
   const wrongCode = code1.slice(0, 5) + String((Number(code1[5]) + 1) % 10);
   const v1 = await verify(page, wrongCode);
   check(v1.res.status() === 422 && v1.data.error === 'bad_otp', `a wrong code answered ${v1.res.status()} ${JSON.stringify(v1.data)}`);
@@ -262,7 +243,7 @@ async function main() {
   await focused(page, 'otp');
   ok(`wrong code: 422 bad_otp, "${(await page.locator('#otp-err').textContent()).trim()}" shown by the code input, focus there`);
 
-  current = '6 verify';
+  step('6 verify');
   const v2 = await verify(page, code1);
   check(v2.res.status() === 200 && v2.data.verified === true && v2.data.class === 'public', `the right code answered ${v2.res.status()} ${JSON.stringify(v2.data)}`);
   await waitForForm(page);
@@ -274,7 +255,7 @@ async function main() {
   ok(`right code: 200 class public, the ${units.length} units shown; phone and code kept in sessionStorage only`);
 
   // 7. rate half, reload: still verified, draft restored; rate the rest and submit
-  current = '7 reload while rating';
+  step('7 reload while rating');
   const half = Math.floor(units.length / 2);
   for (let i = 0; i < half; i++) await radio(page, units[i].code, plainOpts[i % plainOpts.length].label).check();
   await page.locator('#progress').getByText(`已评 ${half} / ${units.length}`).waitFor();
@@ -291,7 +272,7 @@ async function main() {
   check(await distSelect.inputValue() === district, `the chosen district was not kept in the draft: ${await distSelect.inputValue()}`);
   ok(`rated ${half}, chose ${district} under "您所在的区县（选填）" (不填 + ${camp.districts.length} districts), reloaded: the survey shows again without a new code, ${half} ratings and the district restored`);
 
-  current = '7 submit';
+  step('7 submit');
   for (let i = half; i < units.length; i++) await radio(page, units[i].code, plainOpts[i % plainOpts.length].label).check();
   const ballot = page.waitForResponse(api1('/ballots'));
   await page.getByRole('button', { name: '提交评价' }).click();
@@ -305,7 +286,7 @@ async function main() {
   check(rc === (await bres.json()).receipt, `the page shows receipt ${rc}`);
   ok(`ballot sent with phone, code and district ${district} (no invitation, no honeypot): 201, receipt ${rc} shown`);
 
-  current = '7 reload after';
+  step('7 reload after');
   await page.reload();
   await page.locator('#used').getByText('您已参加过本次评议').waitFor();
   await page.locator('#used').getByText(rc).waitFor();
@@ -314,7 +295,7 @@ async function main() {
   ok(`reload after the ballot: "您已参加过本次评议" with receipt ${rc}, no form`);
 
   // 8. "too many requests" (simulated): the message, when to retry, and the button counts down
-  current = '8 rate limited';
+  step('8 rate limited');
   await page.getByRole('button', { name: '使用其他手机号参加' }).click();
   const cap8 = await shownCaptcha(page);
   await page.route('**/api/v1/campaigns/demo/otp', (route) => route.fulfill({
@@ -329,7 +310,7 @@ async function main() {
   await shownCaptcha(page, cap8.id);
   ok('429 (simulated, Retry-After 90): its message shown and focused, "获取验证码" counts down from 90 s, new picture');
 
-  current = '8 English';
+  step('8 English');
   await page.getByRole('button', { name: 'English' }).click();
   await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
   await page.getByLabel('Mobile number', { exact: true }).waitFor();
@@ -342,7 +323,7 @@ async function main() {
   await page.close();
 
   // 9. a panel member's number verifies as panel, and the page says so
-  current = '9 panel phone';
+  step('9 panel phone');
   const ctx3 = await phoneContext(browser, WAIT);
   watchCaptchas(ctx3);
   const p3 = await ctx3.newPage();
@@ -358,7 +339,7 @@ async function main() {
   await ctx3.close();
 
   // 10. the same number in another browser: a new code, and at verifying "already taken part"
-  current = '10 same number again';
+  step('10 same number again');
   const ctx2 = await phoneContext(browser, WAIT);
   watchCaptchas(ctx2);
   const p2 = await ctx2.newPage();
@@ -373,12 +354,9 @@ async function main() {
   ok(`the same number as "${dashed(PHONE)}" in another browser: code sent (no enumeration), verify 409 already_used, "该手机号已参加过本次评议" shown`);
   await ctx2.close();
 
-  current = 'no script errors';
+  step('no script errors');
   check(jsErrors.length === 0, `JavaScript errors on the page: ${jsErrors.join(' | ')}`);
   ok('no JavaScript errors');
 }
 
-main().then(
-  () => { clearTimeout(overall); console.log(`${passed} passed, 0 failed`); return finish(0); },
-  (e) => finish(1, `FAIL [${current}]: ${(e && e.message) || e}${e && e.cause ? ` (${e.cause.code || e.cause})` : ''}\n${passed} passed, 1 failed`),
-);
+run(main, TOTAL);

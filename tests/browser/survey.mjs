@@ -5,8 +5,7 @@
 // <token> and <short_code> must belong to two different unused invitations of the `demo` campaign.
 // Env: CHROMIUM (browser binary, default /usr/bin/chromium), SCREENSHOT (path of a PNG of the filled form).
 // Prints one line per check passed; on the first failure prints what failed and exits 1.
-import { chromium } from 'playwright-core';
-import { apiClient, check } from './harness.mjs';
+import { apiClient, check, launch, ok, phoneContext, run, step } from './harness.mjs';
 
 const [base0, token, shortCode] = process.argv.slice(2);
 if (!base0 || !token || !shortCode) {
@@ -20,23 +19,8 @@ const RECEIPT = /^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/;
 // a receipt drawn by the page: Crockford base32, no I, L, O, U
 const DRAWN = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/;
 
-let browser = null;
-let current = 'setup';
-let passed = 0;
 const jsErrors = [];
 
-async function finish(code, msg) {
-  if (msg) console.error(msg);
-  const closing = browser ? browser.close().catch(() => {}) : null;
-  if (closing) await Promise.race([closing, new Promise((r) => setTimeout(r, 3000))]);
-  process.exit(code);
-}
-const overall = setTimeout(() => finish(1, `FAIL [${current}]: whole test took longer than ${TOTAL / 1000} s`), TOTAL);
-
-function ok(what) {
-  passed += 1;
-  console.log(`ok ${passed} - ${what}`);
-}
 const api = apiClient(base, WAIT);
 const unitBox = (page, code) => page.locator(`fieldset[data-unit="${code}"]`);
 const radio = (page, code, label) => unitBox(page, code).getByLabel(label, { exact: true });
@@ -58,7 +42,7 @@ const isBallotPost = (req) => req.method() === 'POST' && /\/api\/v1\/campaigns\/
 const waitForForm = (page) => page.locator('form#survey fieldset[data-unit]').first().waitFor({ state: 'visible' });
 
 async function main() {
-  current = 'campaign API';
+  step('campaign API');
   const c = await api('GET', '/api/v1/campaigns/demo');
   check(c.status === 200 && c.data && Array.isArray(c.data.categories), `GET /api/v1/campaigns/demo answered ${c.status}`);
   const camp = c.data;
@@ -70,22 +54,12 @@ async function main() {
   const zh = (o, f) => o[f];
   const en = (o, f) => o[f + '_en'] || o[f];
 
-  current = 'launch chromium';
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: WAIT,
-  });
-  const ctx = await browser.newContext({
-    viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: 'zh-CN',
-  });
-  ctx.setDefaultTimeout(WAIT);
-  ctx.setDefaultNavigationTimeout(WAIT);
+  const browser = await launch(WAIT);
+  const ctx = await phoneContext(browser, WAIT);
   const watch = (p) => p.on('pageerror', (e) => jsErrors.push(String(e)));
 
   // 1. the page renders the whole campaign at 360 px without horizontal scrolling
-  current = '1 render';
+  step('1 render');
   const link = `${base}/s/demo#i=${encodeURIComponent(token)}`;
   const page = await ctx.newPage();
   watch(page);
@@ -114,7 +88,7 @@ async function main() {
   ok(`Chinese title, ${camp.categories.length} category headings and ${units.length} units rendered; no horizontal overflow at 360 px (scrollWidth ${sw}), option buttons fit and are >= 44 px high`);
 
   // 2. half the units rated, reload, the draft is restored
-  current = '2 draft';
+  step('2 draft');
   const half = Math.floor(units.length / 2);
   const chosen = {};
   for (let i = 0; i < half; i++) {
@@ -132,7 +106,7 @@ async function main() {
   ok(`rated ${half} units, reloaded: all ${half} ratings restored from the draft`);
 
   // 3. rate the rest (one with a reason), add a suggestion, submit, receipt counted
-  current = '3 submit';
+  step('3 submit');
   const rest = units.slice(half);
   const bad = rest[0];
   await radio(page, bad.code, zh(reasonOpt, 'label')).check();
@@ -165,7 +139,7 @@ async function main() {
   if (process.env.SCREENSHOT) ok(`screenshot of the filled form saved to ${process.env.SCREENSHOT}`);
 
   // 4. the same invitation again: "already used", no form
-  current = '4 already used';
+  step('4 already used');
   const again = await ctx.newPage();
   watch(again);
   await again.goto(link);
@@ -176,7 +150,7 @@ async function main() {
   await again.close();
 
   // 5. short code typed by hand, English switch, submit with nothing rated
-  current = '5 short code';
+  step('5 short code');
   const ctx2 = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
   ctx2.setDefaultTimeout(WAIT);
   ctx2.setDefaultNavigationTimeout(WAIT);
@@ -194,7 +168,7 @@ async function main() {
   check(await p.locator('fieldset[data-unit]').count() === units.length, 'the survey did not appear after entering the short code');
   ok(`short code accepted${camp.public && camp.public.mode !== 'off' ? ' (after choosing "评议团成员：输入邀请码")' : ''}: the survey appears`);
 
-  current = '5 English';
+  step('5 English');
   await p.getByRole('button', { name: 'English' }).click();
   await p.locator('html[lang="en"]').waitFor({ state: 'attached' });
   await p.getByRole('button', { name: 'Submit' }).waitFor();
@@ -207,7 +181,7 @@ async function main() {
   check(bad3.length === 0, `English option buttons overflowing or under 44 px high: ${bad3.join(', ')}`);
   ok('English switch: <html lang="en">, English title, unit names and "Submit" button; English options fit at 360 px');
 
-  current = '5 missing units';
+  step('5 missing units');
   await p.getByRole('button', { name: 'Submit' }).click();
   await p.getByRole('alert').filter({ hasText: `${units.length} units are not rated yet` }).waitFor();
   await p.waitForFunction((code) => {
@@ -218,14 +192,14 @@ async function main() {
   check(st.status === 200 && st.data.status === 'unused', `the short-code invitation is ${JSON.stringify(st.data)} after a refused submit`);
   ok(`submitting with nothing rated: "${units.length} units are not rated yet" shown, focus on the first unit, nothing sent`);
 
-  current = '5 back to Chinese';
+  step('5 back to Chinese');
   await p.getByRole('button', { name: '中文' }).click();
   await p.locator('html[lang="zh-CN"]').waitFor({ state: 'attached' });
   await p.getByRole('alert').filter({ hasText: `还有 ${units.length} 个单位未评价` }).waitFor();
   ok(`switching back to Chinese re-renders the message: "还有 ${units.length} 个单位未评价…"`);
 
   // 6. the answer to a committed ballot is lost: the form stays, and submitting again gets the same receipt
-  current = '6 lost answer';
+  step('6 lost answer');
   const p6 = await ctx2.newPage();
   watch(p6);
   await p6.goto(`${base}/s/demo#i=${encodeURIComponent(shortCode)}`);
@@ -266,7 +240,7 @@ async function main() {
   check(rc6.status === 200 && rc6.data && rc6.data.counted === true, `receipt of the lost answer: ${rc6.status} ${JSON.stringify(rc6.data)}`);
   ok(`answer to the committed ballot lost (connection reset): form kept, "未能确认…" shown, draft keeps receipt ${keptReceipt}, already counted`);
 
-  current = '6 resend';
+  step('6 resend');
   await p6.unroute(ballotsUrl);
   const resent = p6.waitForRequest(isBallotPost, { timeout: WAIT });
   await p6.getByRole('button', { name: '提交评价' }).click();
@@ -283,7 +257,7 @@ async function main() {
 
   // 7. a later visit with the sent draft still stored (the tab was closed after the lost answer):
   //    the page resends it and shows the receipt; a draft with a receipt that was never counted gets "already used"
-  current = '7 reopened';
+  step('7 reopened');
   const reopen = async (receipt) => {
     await p6.evaluate(([k, v]) => localStorage.setItem(k, v), [kept[0].key, JSON.stringify({ ...JSON.parse(kept[0].value), receipt })]);
     const q = await ctx2.newPage();
@@ -305,12 +279,9 @@ async function main() {
   ok(`reopening with the sent draft stored: resent, receipt ${sent.receipt} shown again; with a never-counted receipt: "已使用 / 这次提交没有被计入"`);
   await ctx2.close();
 
-  current = 'no script errors';
+  step('no script errors');
   check(jsErrors.length === 0, `JavaScript errors on the page: ${jsErrors.join(' | ')}`);
   ok('no JavaScript errors');
 }
 
-main().then(
-  () => { clearTimeout(overall); console.log(`${passed} passed, 0 failed`); return finish(0); },
-  (e) => finish(1, `FAIL [${current}]: ${(e && e.message) || e}${e && e.cause ? ` (${e.cause.code || e.cause})` : ''}\n${passed} passed, 1 failed`),
-);
+run(main, TOTAL);
