@@ -16,7 +16,7 @@ pub struct Bare {
 /// Starts the bare server on a free loopback port, serving the demo campaign's JSON (for
 /// the load generator's set-up) and the ballot POST.
 pub fn start() -> anyhow::Result<Bare> {
-    let campaign = Campaign::new(1, CampaignStatus::Open, minping::demo::definition())
+    let campaign = Campaign::new(1, CampaignStatus::Open, minping::cli::demo::definition())
         .context("the demo campaign is not valid")?;
     let json = web::Bytes::from(campaign.public_json.to_vec());
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;

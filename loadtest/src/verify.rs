@@ -12,7 +12,7 @@ use minping::store::Store;
 /// The store the server uses: `DATABASE_URL` (or the configuration) for PostgreSQL, else
 /// the SQLite file in `--data-dir`.
 pub async fn open(data_dir: Option<&Path>) -> anyhow::Result<Arc<dyn Store>> {
-    let mut settings = minping::config::Settings::load(None)?;
+    let mut settings = minping::server::config::Settings::load(None)?;
     if let Some(dir) = data_dir {
         settings.data_dir = dir.to_owned();
     }
