@@ -136,7 +136,7 @@ async fn staff_watch_a_campaign_live_and_close_it() {
     };
     let ballot = minping::domain::Ballot::parse(&campaign, &input).unwrap();
     let respondent = minping::identity::Respondent {
-        key: "public:browser-test".into(),
+        key: minping::identity::RespondentKey::phone("browser-test"),
         class: minping::domain::RespondentClass::Public,
         segment: None,
         district: ballot.district.clone(),

@@ -4,7 +4,7 @@
 
 use rand::RngCore;
 
-use crate::identity::Secret;
+use crate::identity::{RespondentKey, Secret};
 
 pub const COOKIE: &str = "mp_device";
 /// A year: the cookie should outlive any campaign.
@@ -38,8 +38,8 @@ impl Device {
     }
 
     /// The respondent key of this device in every campaign.
-    pub fn respondent_key(&self, secret: &Secret) -> String {
-        format!("device:{}", &hex::encode(secret.keyed_hash("device", &self.id))[..32])
+    pub fn respondent_key(&self, secret: &Secret) -> RespondentKey {
+        RespondentKey::device(&hex::encode(secret.keyed_hash("device", &self.id))[..32])
     }
 }
 

@@ -69,12 +69,6 @@ impl IssuedInvitation {
     }
 }
 
-/// The respondent key a panel member claims: one per member per campaign, whichever code
-/// they used.
-pub fn panel_respondent_key(member_code: &str) -> String {
-    format!("panel:{member_code}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

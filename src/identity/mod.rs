@@ -4,11 +4,13 @@
 pub mod captcha;
 pub mod device;
 pub mod invitation;
+pub mod key;
 pub mod otp;
 pub mod phone;
 pub mod secret;
 
 pub use invitation::{InvitationCode, IssuedInvitation};
+pub use key::RespondentKey;
 pub use phone::{PhoneError, PhoneNumber};
 pub use secret::Secret;
 
@@ -18,7 +20,7 @@ use crate::store::{InvitationLookup, Store, StoreError};
 /// A credential checked and turned into the key that may take part once per campaign.
 #[derive(Debug, Clone)]
 pub struct Respondent {
-    pub key: String,
+    pub key: RespondentKey,
     pub class: RespondentClass,
     pub segment: Option<String>,
     pub district: Option<String>,
@@ -52,7 +54,7 @@ pub async fn panel_member(
     let member =
         (store.find_invitation(campaign_id, lookup).await?).ok_or(IdentifyError::UnknownInvitation)?;
     Ok(Respondent {
-        key: invitation::panel_respondent_key(&member.member_code),
+        key: RespondentKey::panel(&member.member_code),
         class: RespondentClass::Panel,
         segment: Some(member.segment),
         district: Some(member.district),

@@ -5,7 +5,7 @@
 use rand::Rng;
 
 use crate::hot::{HotError, HotState};
-use crate::identity::Secret;
+use crate::identity::{RespondentKey, Secret};
 
 use crate::guard::limits::Limits;
 
@@ -19,8 +19,8 @@ impl NumberKey {
     }
 
     /// The respondent key a member of the public claims with this number.
-    pub fn respondent_key(&self) -> String {
-        format!("phone:{}", self.0)
+    pub fn respondent_key(&self) -> RespondentKey {
+        RespondentKey::phone(&self.0)
     }
 
     pub fn as_str(&self) -> &str {

@@ -14,7 +14,7 @@ use crate::hot::{HotError, HotState};
 use crate::identity::captcha::{CaptchaError, Captchas};
 use crate::identity::device::Device;
 use crate::identity::otp::{Codes, NumberKey, OtpError};
-use crate::identity::{invitation, PhoneError, PhoneNumber, Respondent, Secret};
+use crate::identity::{PhoneError, PhoneNumber, Respondent, RespondentKey, Secret};
 use crate::sms::{GatewayKind, SmsGateway, SmsSettings};
 use crate::store::{InvitationLookup, Store, StoreError};
 
@@ -186,7 +186,7 @@ impl Gate {
         let respondent = match deps.store.find_invitation(campaign.id, InvitationLookup::Phone(&hash)).await?
         {
             Some(member) => Respondent {
-                key: invitation::panel_respondent_key(&member.member_code),
+                key: RespondentKey::panel(&member.member_code),
                 class: RespondentClass::Panel,
                 segment: Some(member.segment),
                 district: Some(member.district),
@@ -232,9 +232,9 @@ impl Gate {
         &self,
         deps: Deps<'_>,
         campaign: &Campaign,
-        key: &str,
+        key: &RespondentKey,
     ) -> Result<(), PublicError> {
-        if deps.store.is_claimed(campaign.id, key).await? {
+        if deps.store.is_claimed(campaign.id, key.as_str()).await? {
             deps.guard.signals.record(campaign.id, signals::DUPLICATE_REFUSED);
             return Err(PublicError::AlreadyTaken);
         }

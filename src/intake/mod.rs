@@ -58,7 +58,7 @@ impl Intake<'_> {
         let Admitted { respondent, flagged, credential, .. } = admitted;
         let campaign_id = campaign.id;
         let key = respondent.key.clone();
-        match self.hot.try_claim(campaign_id, &key).await {
+        match self.hot.try_claim(campaign_id, key.as_str()).await {
             Ok(ClaimAttempt::Acquired) => {}
             Ok(ClaimAttempt::InFlight) => return Err(IntakeError::InFlight),
             Ok(ClaimAttempt::Taken) => {
@@ -73,7 +73,7 @@ impl Intake<'_> {
         let receipt = proposed.clone().unwrap_or_else(Receipt::generate);
         let pending = PendingBallot {
             campaign: campaign.clone(),
-            respondent_key: key.clone(),
+            respondent_key: key.to_string(),
             class: respondent.class,
             segment: respondent.segment,
             district: respondent.district,
@@ -84,8 +84,10 @@ impl Intake<'_> {
         };
         let outcome = self.writer.submit(pending).await;
         let hot_result = match &outcome {
-            Ok(Commit::Counted | Commit::Duplicate) => self.hot.mark_taken(campaign_id, &key).await,
-            Ok(Commit::ReceiptTaken | Commit::Closed) | Err(_) => self.hot.release(campaign_id, &key).await,
+            Ok(Commit::Counted | Commit::Duplicate) => self.hot.mark_taken(campaign_id, key.as_str()).await,
+            Ok(Commit::ReceiptTaken | Commit::Closed) | Err(_) => {
+                self.hot.release(campaign_id, key.as_str()).await
+            }
         };
         if let Err(e) = hot_result {
             tracing::warn!(error = %e, "hot state not updated after a commit");
