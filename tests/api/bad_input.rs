@@ -1,7 +1,7 @@
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend};
+use crate::harness::{spawn_app, Backend};
 
 async fn bad_input_is_refused_with_its_field_and_changes_nothing(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };

@@ -2,7 +2,7 @@ use futures_util::future::join_all;
 use serde_json::json;
 
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend};
+use crate::harness::{database_url_for, spawn_app, Backend};
 
 async fn a_ballot_round_trip(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
@@ -123,22 +123,14 @@ async fn a_resent_ballot_whose_answer_was_lost_gets_the_same_receipt(backend: Ba
 async fn two_instances_sharing_postgres_and_redis_count_each_member_once() {
     let Some(app) = spawn_app(Backend::Scaled).await else { return };
     let (second, handle) = app.second_instance().await;
-    let submit_to = |address: String, ballot: serde_json::Value| {
-        let client = app.client.clone();
-        async move {
-            let url = format!("{address}/api/v1/campaigns/demo/ballots");
-            let response = client.post(url).send_json(&ballot).await.unwrap();
-            response.status().as_u16()
-        }
-    };
+    let ballots: Vec<_> = app.invites[..20].iter().map(|i| app.full_ballot(&i.token)).collect();
     let mut requests = Vec::new();
-    for invite in &app.invites[..20] {
-        let ballot = app.full_ballot(&invite.token);
+    for ballot in &ballots {
         for address in [&app.address, &second, &app.address, &second] {
-            requests.push(submit_to(address.clone(), ballot.clone()));
+            requests.push(app.post_with(address, "/api/v1/campaigns/demo/ballots", ballot, &[], ""));
         }
     }
-    let statuses = join_all(requests).await;
+    let statuses: Vec<u16> = join_all(requests).await.into_iter().map(|(status, _, _)| status).collect();
     assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 20, "{statuses:?}");
     assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 60, "{statuses:?}");
     assert_eq!((app.ballot_count().await, app.claim_count().await), (20, 20));
@@ -158,7 +150,7 @@ both_backends!(
 /// without changing any total, whenever it runs.
 #[actix_rt::test]
 async fn counter_increments_fold_into_the_counters_without_changing_totals() {
-    let Some(app) = crate::helpers::spawn_app(Backend::Scaled).await else { return };
+    let Some(app) = spawn_app(Backend::Scaled).await else { return };
     for invite in &app.invites[..3] {
         assert_eq!(app.submit(&app.full_ballot(&invite.token)).await.0, 201);
     }
@@ -169,8 +161,7 @@ async fn counter_increments_fold_into_the_counters_without_changing_totals() {
     assert_eq!(before, after);
     let codes = app.unit_codes();
     assert_eq!(app.tally(&codes[1], "satisfied").await, 3);
-    let pool =
-        sqlx::PgPool::connect(&crate::helpers::database_url_for(app.database_name().unwrap())).await.unwrap();
+    let pool = sqlx::PgPool::connect(&database_url_for(app.database_name().unwrap())).await.unwrap();
     let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tally_deltas").fetch_one(&pool).await.unwrap();
     let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tallies").fetch_one(&pool).await.unwrap();
     pool.close().await;

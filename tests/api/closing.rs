@@ -2,34 +2,12 @@
 //! through the `minping` command line, while the server runs.
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use futures_util::future::join_all;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend, TestApp};
-
-/// Runs the `minping` binary against the test's data directory or database.
-fn minping(app: &TestApp, args: &[&str]) -> std::process::Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_minping"));
-    command.args(args).env_remove("DATABASE_URL");
-    if args[0] != "verify" {
-        // `verify` needs nothing but its file.
-        command.arg("--data-dir").arg(&app.settings.data_dir);
-    }
-    if let Some(url) = &app.settings.database_url {
-        command.env("DATABASE_URL", url);
-    }
-    command.output().expect("minping runs")
-}
-
-fn ok(output: std::process::Output) -> String {
-    let text =
-        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    assert!(output.status.success(), "minping failed: {text}");
-    text
-}
+use crate::harness::{minping_alone, ok, spawn_app, Backend, TestApp};
 
 fn path(app: &TestApp, name: &str) -> PathBuf {
     app.settings.data_dir.join(name)
@@ -63,16 +41,8 @@ async fn closing_freezes_what_was_acknowledged_and_refuses_the_rest(backend: Bac
         assert_eq!(app.submit(b).await.0, 201);
     }
     // Close from the command line while ballots are still arriving.
-    let data_dir = app.settings.data_dir.clone();
-    let database_url = app.settings.database_url.clone();
-    let closing = actix_web::rt::task::spawn_blocking(move || {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_minping"));
-        command.args(["campaign", "close", "demo", "--data-dir"]).arg(data_dir).env_remove("DATABASE_URL");
-        if let Some(url) = database_url {
-            command.env("DATABASE_URL", url);
-        }
-        command.output().unwrap()
-    });
+    let mut close = app.minping_command(&["campaign", "close", "demo"]);
+    let closing = actix_web::rt::task::spawn_blocking(move || close.output().unwrap());
     let answers = join_all(ballots[10..].iter().map(|b| app.submit(b))).await;
     let closed = ok(closing.await.unwrap());
     assert!(closed.contains("fingerprint sha256:"), "{closed}");
@@ -87,7 +57,7 @@ async fn closing_freezes_what_was_acknowledged_and_refuses_the_rest(backend: Bac
     assert_eq!((status, body["error"].as_str()), (410, Some("closed")), "{body}");
 
     let report: Value =
-        serde_json::from_str(&ok(minping(&app, &["export", "demo", "--format", "json"]))).unwrap();
+        serde_json::from_str(&ok(app.minping(&["export", "demo", "--format", "json"]))).unwrap();
     assert_eq!(report["status"], "final");
     assert_eq!(
         report["ballots"], acknowledged,
@@ -101,7 +71,7 @@ async fn closing_freezes_what_was_acknowledged_and_refuses_the_rest(backend: Bac
     );
 
     // Closing again changes nothing.
-    let again = ok(minping(&app, &["campaign", "close", "demo"]));
+    let again = ok(app.minping(&["campaign", "close", "demo"]));
     assert!(again.contains(report["fingerprint"].as_str().unwrap()), "{again}");
     app.finish().await;
 }
@@ -113,17 +83,17 @@ async fn exports_open_in_their_readers_and_the_ballots_verify(backend: Backend) 
     }
     // Provisional results while open.
     let provisional: Value =
-        serde_json::from_str(&ok(minping(&app, &["export", "demo", "--format", "json"]))).unwrap();
+        serde_json::from_str(&ok(app.minping(&["export", "demo", "--format", "json"]))).unwrap();
     assert_eq!(
         (provisional["status"].as_str(), provisional["fingerprint"].clone()),
         (Some("provisional"), Value::Null)
     );
-    let refused = minping(&app, &["export", "demo", "--ballots"]);
+    let refused = app.minping(&["export", "demo", "--ballots"]);
     assert!(!refused.status.success(), "ballots are published only after the close");
 
-    ok(minping(&app, &["campaign", "close", "demo"]));
+    ok(app.minping(&["campaign", "close", "demo"]));
     let json_path = path(&app, "results.json");
-    ok(minping(&app, &["export", "demo", "--format", "json", "--out", json_path.to_str().unwrap()]));
+    ok(app.minping(&["export", "demo", "--format", "json", "--out", json_path.to_str().unwrap()]));
     let report: Value = serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
     let units = report["results"]["units"].as_array().unwrap();
     assert_eq!(units.len(), 60);
@@ -136,7 +106,7 @@ async fn exports_open_in_their_readers_and_the_ballots_verify(backend: Backend) 
 
     // The anonymised ballots: recount everything, also against the published fingerprint.
     let ballots_path = path(&app, "ballots.jsonl");
-    ok(minping(&app, &["export", "demo", "--ballots", "--out", ballots_path.to_str().unwrap()]));
+    ok(app.minping(&["export", "demo", "--ballots", "--out", ballots_path.to_str().unwrap()]));
     let text = std::fs::read_to_string(&ballots_path).unwrap();
     assert_eq!(text.lines().count(), 32, "a header and 31 ballots");
     assert!(
@@ -145,7 +115,7 @@ async fn exports_open_in_their_readers_and_the_ballots_verify(backend: Backend) 
     );
     let fingerprint = report["fingerprint"].as_str().unwrap();
     let verified =
-        ok(minping(&app, &["verify", ballots_path.to_str().unwrap(), "--fingerprint", fingerprint]));
+        ok(minping_alone(&["verify", ballots_path.to_str().unwrap(), "--fingerprint", fingerprint]));
     assert!(verified.contains("every figure and the fingerprint match"), "{verified}");
 
     // One changed rating is caught.
@@ -156,12 +126,12 @@ async fn exports_open_in_their_readers_and_the_ballots_verify(backend: Backend) 
     lines[5] = format!("{}{changed}{}", &line[..at], &line[at + 1..]);
     let tampered = path(&app, "tampered.jsonl");
     std::fs::write(&tampered, lines.join("\n") + "\n").unwrap();
-    let output = minping(&app, &["verify", tampered.to_str().unwrap()]);
+    let output = minping_alone(&["verify", tampered.to_str().unwrap()]);
     let said = String::from_utf8_lossy(&output.stdout);
     assert!(!output.status.success() && said.contains("MISMATCH"), "{said}");
 
     // The receipts: as many as ballots, sorted, each of them counted.
-    let receipts = String::from_utf8(minping(&app, &["export", "demo", "--receipts"]).stdout).unwrap();
+    let receipts = String::from_utf8(app.minping(&["export", "demo", "--receipts"]).stdout).unwrap();
     let receipts: Vec<&str> = receipts.lines().collect();
     assert_eq!(receipts.len(), 31);
     assert!(receipts.windows(2).all(|w| w[0] < w[1]));
@@ -170,7 +140,7 @@ async fn exports_open_in_their_readers_and_the_ballots_verify(backend: Backend) 
 
 fn check_csv(app: &TestApp, report: &Value) {
     let csv_path = path(app, "results.csv");
-    ok(minping(app, &["export", "demo", "--format", "csv", "--out", csv_path.to_str().unwrap()]));
+    ok(app.minping(&["export", "demo", "--format", "csv", "--out", csv_path.to_str().unwrap()]));
     let bytes = std::fs::read(&csv_path).unwrap();
     assert!(bytes.starts_with("\u{feff}".as_bytes()), "a BOM for Excel");
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
@@ -189,7 +159,7 @@ fn check_csv(app: &TestApp, report: &Value) {
 fn check_xlsx(app: &TestApp, report: &Value) {
     use calamine::{open_workbook, Data, Reader, Xlsx};
     let xlsx_path = path(app, "results.xlsx");
-    ok(minping(app, &["export", "demo", "--format", "xlsx", "--out", xlsx_path.to_str().unwrap()]));
+    ok(app.minping(&["export", "demo", "--format", "xlsx", "--out", xlsx_path.to_str().unwrap()]));
     let mut book: Xlsx<_> = open_workbook(&xlsx_path).unwrap();
     let names = book.sheet_names();
     assert!(names.iter().any(|n| n == "结果-党政综合服务"), "{names:?}");
@@ -224,7 +194,7 @@ fn check_xlsx(app: &TestApp, report: &Value) {
     assert_eq!(seen, 60);
     let rules = book.worksheet_range("计分规则").unwrap();
     assert!(
-        rules.rows().any(|r| r[1].to_string() == report["fingerprint"].as_str().unwrap()),
+        rules.rows().any(|r| r[1] == report["fingerprint"].as_str().unwrap()),
         "the fingerprint is stated"
     );
     // Free text that looks like a formula stays text.
@@ -238,37 +208,41 @@ fn check_xlsx(app: &TestApp, report: &Value) {
 async fn a_campaign_file_goes_from_draft_to_closed_and_its_formula_is_guarded(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/campaign.toml");
-    ok(minping(&app, &["campaign", "create", example]));
+    ok(app.minping(&["campaign", "create", example]));
     let (status, body) = app.get_json("/api/v1/campaigns/2026-city").await;
     assert_eq!((status, body["status"].as_str()), (200, Some("draft")));
 
     // A draft's formula changes freely; a bad one is refused with its field.
     let formula = path(&app, "formula.toml");
     std::fs::write(&formula, "[formula]\nclass_weights = { panel = \"0.7\", public = \"0.3\" }\n").unwrap();
-    ok(minping(&app, &["campaign", "formula", "2026-city", formula.to_str().unwrap()]));
+    ok(app.minping(&["campaign", "formula", "2026-city", formula.to_str().unwrap()]));
     let bad = path(&app, "bad.toml");
     std::fs::write(&bad, "[formula]\nclass_weights = { panel = \"0.7\", public = \"0.2\" }\n").unwrap();
-    let refused = minping(&app, &["campaign", "formula", "2026-city", bad.to_str().unwrap()]);
+    let refused = app.minping(&["campaign", "formula", "2026-city", bad.to_str().unwrap()]);
     let said = String::from_utf8_lossy(&refused.stderr);
     assert!(!refused.status.success() && said.contains("class_weights"), "{said}");
 
-    ok(minping(&app, &["campaign", "open", "2026-city"]));
+    ok(app.minping(&["campaign", "open", "2026-city"]));
     // Open: only with an explicit, logged override.
-    let refused = minping(&app, &["campaign", "formula", "2026-city", formula.to_str().unwrap()]);
+    let refused = app.minping(&["campaign", "formula", "2026-city", formula.to_str().unwrap()]);
     assert!(!refused.status.success());
-    ok(minping(
-        &app,
-        &["campaign", "formula", "2026-city", formula.to_str().unwrap(), "--override", "考评委决定"],
-    ));
+    ok(app.minping(&[
+        "campaign",
+        "formula",
+        "2026-city",
+        formula.to_str().unwrap(),
+        "--override",
+        "考评委决定",
+    ]));
     let id = app.state.store.campaign("2026-city").await.unwrap().unwrap().id;
     let log = app.state.store.audit_log(Some(id)).await.unwrap();
     let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["campaign.create", "campaign.formula", "campaign.open", "campaign.formula"]);
     assert!(log[3].detail.contains("考评委决定"));
 
-    ok(minping(&app, &["campaign", "close", "2026-city"]));
+    ok(app.minping(&["campaign", "close", "2026-city"]));
     let refused =
-        minping(&app, &["campaign", "formula", "2026-city", formula.to_str().unwrap(), "--override", "x"]);
+        app.minping(&["campaign", "formula", "2026-city", formula.to_str().unwrap(), "--override", "x"]);
     assert!(!refused.status.success(), "frozen results never change");
     app.finish().await;
 }

@@ -4,7 +4,7 @@ use futures_util::future::join_all;
 use serde_json::Value;
 
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::harness::{spawn_app, Backend, TestApp};
 
 /// Submits without panicking on a refused connection: the server may be stopping.
 async fn try_submit(app: &TestApp, ballot: &Value) -> Option<(u16, Value)> {

@@ -5,7 +5,7 @@ mod bad_input;
 mod ballots;
 mod closing;
 mod durability;
-mod helpers;
+mod harness;
 mod public;
 mod reminders;
 mod roster;

@@ -1,67 +1,14 @@
 //! Reminder batches (催办短信): from the roster file staff hold, to the members who have not
 //! answered, within the SMS budget; numbers used to send and never kept — by API and CLI.
 
-use std::collections::HashMap;
-use std::process::Command;
-
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{spawn_app, spawn_app_with, Backend, TestApp};
+use crate::harness::{faulty_rows, ok, spawn_app, spawn_app_with, urlencode, Backend, Staff, TestApp};
 
-/// A staff member signed in: the session cookie and the CSRF token.
-async fn signed_in(app: &TestApp, name: &str, role: &str) -> (String, String) {
-    let password = format!("{name}-secret-123");
-    let hash = minping::staff::password::hash(&password).unwrap();
-    app.state.store.add_staff_user(name, role, &hash).await.unwrap();
-    let url = format!("{}/api/v1/admin/session", app.address);
-    let mut response =
-        app.client.post(url).send_json(&json!({ "name": name, "password": password })).await.unwrap();
-    assert_eq!(response.status().as_u16(), 200);
-    let cookie =
-        response.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
-    let csrf = response.json::<Value>().await.unwrap()["csrf"].as_str().unwrap().to_owned();
-    (cookie, csrf)
-}
-
-async fn remind(app: &TestApp, who: &(String, String), query: &str, file: &str) -> (u16, Value) {
-    let url = format!("{}/api/v1/admin/campaigns/demo/reminders{query}", app.address);
-    let mut response = (app.client.post(url))
-        .insert_header(("Cookie", who.0.clone()))
-        .insert_header(("X-CSRF-Token", who.1.clone()))
-        .insert_header(("Content-Type", "text/csv"))
-        .send_body(file.to_owned())
-        .await
-        .unwrap();
-    let body = response.body().limit(1 << 20).await.unwrap();
-    (response.status().as_u16(), serde_json::from_slice(&body).unwrap_or(Value::Null))
-}
-
-async fn get(app: &TestApp, who: &(String, String), path: &str) -> (u16, Vec<u8>) {
-    let url = format!("{}/api/v1/admin{path}", app.address);
-    let mut response = app.client.get(url).insert_header(("Cookie", who.0.clone())).send().await.unwrap();
-    (response.status().as_u16(), response.body().limit(1 << 24).await.unwrap().to_vec())
-}
-
-/// The demo panel's invitation list by member code: segment, district, token, short code, url.
-fn demo_members(app: &TestApp) -> HashMap<String, Vec<String>> {
-    let path = app.settings.data_dir.join(minping::cli::demo::CSV_NAME);
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    (reader.records())
-        .map(|r| {
-            let r = r.unwrap();
-            (r[0].to_owned(), r.iter().skip(1).map(str::to_owned).collect())
-        })
-        .collect()
-}
-
-/// The outbox gateway's messages: (masked number, text), in the order written.
-fn outbox(app: &TestApp) -> Vec<(String, String)> {
-    let path = app.settings.data_dir.join(minping::sms::OUTBOX_NAME);
-    (std::fs::read_to_string(path).unwrap_or_default().lines())
-        .map(|line| serde_json::from_str::<Value>(line).unwrap())
-        .map(|e| (e["to"].as_str().unwrap().to_owned(), e["text"].as_str().unwrap().to_owned()))
-        .collect()
+/// Sends (or, with `?dry_run=true`, plans) a reminder batch for the demo from a roster file.
+async fn remind(app: &TestApp, who: &Staff, query: &str, file: &str) -> (u16, Value) {
+    app.admin_send(who, "POST", &format!("/campaigns/demo/reminders{query}"), file.to_owned()).await
 }
 
 fn counts(
@@ -77,23 +24,10 @@ fn counts(
             "not_invited": not_invited, "filtered_out": filtered, "over_budget": over })
 }
 
-fn minping(app: &TestApp, args: &[&str]) -> std::process::Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_minping"));
-    command.args(args).arg("--data-dir").arg(&app.settings.data_dir);
-    command.env_remove("DATABASE_URL").env_remove("REDIS_URL");
-    if let Some(url) = &app.settings.database_url {
-        command.env("DATABASE_URL", url);
-    }
-    if let Some(url) = &app.settings.redis_url {
-        command.env("REDIS_URL", url).env("MINPING_REDIS_PREFIX", &app.settings.redis_prefix);
-    }
-    command.output().unwrap()
-}
-
 async fn reminders_reach_members_who_have_not_answered(backend: Backend) {
     let Some(mut app) = spawn_app(backend).await else { return };
-    let admin = signed_in(&app, "zhang", "admin").await;
-    let members = demo_members(&app);
+    let admin = app.signed_in("zhang", "admin").await;
+    let members = app.demo_members();
     // P0001 and P0002 have answered.
     for invite in &app.invites[..2] {
         assert_eq!(app.submit(&app.full_ballot(&invite.token)).await.0, 201);
@@ -106,11 +40,11 @@ async fn reminders_reach_members_who_have_not_answered(backend: Backend) {
     assert_eq!(status, 200, "{body}");
     assert_eq!((body["to_send"].as_u64(), body["already_responded"].as_u64()), (Some(2), Some(2)), "{body}");
     assert_eq!(body["budget_left"], 20_000);
-    assert!(outbox(&app).is_empty(), "a dry run sends nothing");
+    assert!(app.outbox().is_empty(), "a dry run sends nothing");
 
     let (status, body) = remind(&app, &admin, "", file).await;
     assert_eq!((status, &body), (200, &counts(2, 0, 2, 1, 1, 0, 0)));
-    let sent = outbox(&app);
+    let sent = app.outbox();
     assert_eq!(sent.len(), 2, "{sent:?}");
     for (member, masked) in [("P0003", "199****0003"), ("P0004", "138****8004")] {
         let (token, short_code) = (&members[member][2], &members[member][3]);
@@ -134,10 +68,10 @@ async fn reminders_reach_members_who_have_not_answered(backend: Backend) {
     let query = format!("?segment={}", urlencode(&segment));
     let (status, body) = remind(&app, &admin, &query, &file).await;
     assert_eq!((status, &body), (200, &counts(1, 0, 0, 0, 0, 1, 0)));
-    assert_eq!(outbox(&app).len(), 3);
+    assert_eq!(app.outbox().len(), 3);
 
     // Nobody's invitation changed: the list is the demo's, and the links still work.
-    let (status, csv) = get(&app, &admin, "/campaigns/demo/invitations.csv").await;
+    let (status, csv) = app.admin_call(Some(&admin), "GET", "/campaigns/demo/invitations.csv", false).await;
     assert_eq!(status, 200);
     let mut reader = csv::Reader::from_reader(&csv[3..]);
     for record in reader.records().map(Result::unwrap) {
@@ -146,7 +80,7 @@ async fn reminders_reach_members_who_have_not_answered(backend: Backend) {
     assert_eq!(app.invitation_status(&members["P0003"][2]).await, (200, json!({ "status": "unused" })));
 
     // The numbers were only sent to: not in the audit log, not in the database file.
-    let (_, log) = get(&app, &admin, "/audit?campaign=demo").await;
+    let (_, log) = app.admin_call(Some(&admin), "GET", "/audit?campaign=demo", false).await;
     let log: Value = serde_json::from_slice(&log).unwrap();
     let entries: Vec<&Value> =
         log.as_array().unwrap().iter().filter(|e| e["action"] == "roster.remind").collect();
@@ -161,11 +95,9 @@ async fn reminders_reach_members_who_have_not_answered(backend: Backend) {
     let path = app.settings.data_dir.join("remind.csv");
     std::fs::write(&path, "成员编号,界别,区县,手机号\nP0003,x,y,\nP0008,x,y,13800138008\nP0001,x,y,\n")
         .unwrap();
-    let output = minping(&app, &["roster", "remind", "demo", path.to_str().unwrap()]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = ok(app.minping(&["roster", "remind", "demo", path.to_str().unwrap()]));
     assert!(stdout.contains("sent 1, failed 0") && stdout.contains("already responded 1"), "{stdout}");
-    let sent = outbox(&app);
+    let sent = app.outbox();
     assert_eq!(sent.last().unwrap().0, "138****8008");
     assert!(sent.last().unwrap().1.contains(&members["P0008"][2]));
     if backend == Backend::Scaled {
@@ -187,13 +119,13 @@ async fn reminders_reach_members_who_have_not_answered(backend: Backend) {
 
 async fn the_sms_budget_stops_a_batch(backend: Backend) {
     let Some(app) = spawn_app_with(backend, |s| s.limits.sms_per_campaign_per_hour = 2).await else { return };
-    let admin = signed_in(&app, "zhang", "admin").await;
+    let admin = app.signed_in("zhang", "admin").await;
     let file: String = std::iter::once("成员编号,界别,区县,手机号\n".to_owned())
         .chain((1..=5).map(|i| format!("P{i:04},x,y,1990000{i:04}\n")))
         .collect();
     let (status, body) = remind(&app, &admin, "", &file).await;
     assert_eq!((status, &body), (200, &counts(2, 0, 0, 0, 0, 0, 3)));
-    assert_eq!(outbox(&app).len(), 2);
+    assert_eq!(app.outbox().len(), 2);
     // The budget is spent for the public channel's codes too.
     let (status, body, _) = app.request_code("13400134000").await;
     assert_eq!((status, body["error"].as_str()), (429, Some("rate_limited")), "{body}");
@@ -204,38 +136,22 @@ async fn the_sms_budget_stops_a_batch(backend: Backend) {
 
 async fn a_bad_file_a_monitor_or_a_closed_campaign_sends_nothing(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
-    let admin = signed_in(&app, "zhang", "admin").await;
-    let monitor = signed_in(&app, "li", "monitor").await;
+    let admin = app.signed_in("zhang", "admin").await;
+    let monitor = app.signed_in("li", "monitor").await;
     let good = "成员编号,界别,区县,手机号\nP0001,x,y,13800138001\n";
     assert_eq!(remind(&app, &monitor, "", good).await.0, 403);
 
     let bad = "成员编号,界别,区县,手机号\nP0001,x,y,13800138001\nP0002,x,y,12345\nP0001,,y,\n";
     let (status, body) = remind(&app, &admin, "", bad).await;
     assert_eq!((status, body["error"].as_str()), (422, Some("invalid_rows")), "{body}");
-    let rows: Vec<(u64, &str)> = (body["details"]["rows"].as_array().unwrap().iter())
-        .map(|r| (r["row"].as_u64().unwrap(), r["column"].as_str().unwrap()))
-        .collect();
-    assert_eq!(rows, [(3, "手机号"), (4, "成员编号"), (4, "界别")]);
-    assert!(outbox(&app).is_empty());
+    assert_eq!(faulty_rows(&body), [(3, "手机号"), (4, "成员编号"), (4, "界别")]);
+    assert!(app.outbox().is_empty());
 
-    let url = format!("{}/api/v1/admin/campaigns/demo/close", app.address);
-    let closed = (app.client.post(url))
-        .insert_header(("Cookie", admin.0.clone()))
-        .insert_header(("X-CSRF-Token", admin.1.clone()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(closed.status().as_u16(), 200);
+    assert_eq!(app.admin_call(Some(&admin), "POST", "/campaigns/demo/close", true).await.0, 200);
     let (status, body) = remind(&app, &admin, "", good).await;
     assert_eq!((status, body["error"].as_str()), (409, Some("closed")), "{body}");
-    assert!(outbox(&app).is_empty());
+    assert!(app.outbox().is_empty());
     app.finish().await;
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
 }
 
 both_backends!(

@@ -1,5 +1,5 @@
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend};
+use crate::harness::{spawn_app, Backend};
 
 async fn health_readiness_and_metrics(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };

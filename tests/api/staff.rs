@@ -1,82 +1,9 @@
 //! The staff API: sign-in, roles enforced on the server, CSRF, the audit trail.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend, TestApp};
-
-fn add_user(app: &TestApp, name: &str, role: &str, password: &str) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_minping"));
-    command.args(["user", "add", name, "--role", role, "--password-stdin", "--data-dir"]);
-    command.arg(&app.settings.data_dir).env_remove("DATABASE_URL");
-    if let Some(url) = &app.settings.database_url {
-        command.env("DATABASE_URL", url);
-    }
-    let mut child =
-        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-}
-
-/// A signed-in staff member: the session cookie and the CSRF token.
-struct Signed {
-    cookie: String,
-    csrf: String,
-}
-
-async fn sign_in(app: &TestApp, name: &str, password: &str) -> Result<Signed, (u16, Value)> {
-    let url = format!("{}/api/v1/admin/session", app.address);
-    let mut response =
-        app.client.post(url).send_json(&json!({ "name": name, "password": password })).await.unwrap();
-    let status = response.status().as_u16();
-    let body: Value = serde_json::from_slice(&response.body().await.unwrap()).unwrap_or(Value::Null);
-    if status != 200 {
-        return Err((status, body));
-    }
-    let set_cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
-    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"), "{set_cookie}");
-    let cookie = set_cookie.split(';').next().unwrap().to_owned();
-    Ok(Signed { cookie, csrf: body["csrf"].as_str().unwrap().to_owned() })
-}
-
-async fn call(app: &TestApp, who: Option<&Signed>, method: &str, path: &str, csrf: bool) -> (u16, Vec<u8>) {
-    let url = format!("{}/api/v1/admin{path}", app.address);
-    let mut request = match method {
-        "GET" => app.client.get(url),
-        "POST" => app.client.post(url),
-        "DELETE" => app.client.delete(url),
-        _ => unreachable!(),
-    };
-    if let Some(who) = who {
-        request = request.insert_header(("Cookie", who.cookie.clone()));
-        if csrf {
-            request = request.insert_header(("X-CSRF-Token", who.csrf.clone()));
-        }
-    }
-    let mut response = request.send().await.unwrap();
-    (response.status().as_u16(), response.body().limit(1 << 24).await.unwrap().to_vec())
-}
-
-async fn send(app: &TestApp, who: &Signed, method: &str, path: &str, body: String) -> (u16, Value) {
-    let url = format!("{}/api/v1/admin{path}", app.address);
-    let request = match method {
-        "POST" => app.client.post(url),
-        "PUT" => app.client.put(url),
-        _ => unreachable!(),
-    };
-    let mut response = request
-        .insert_header(("Cookie", who.cookie.clone()))
-        .insert_header(("X-CSRF-Token", who.csrf.clone()))
-        .send_body(body)
-        .await
-        .unwrap();
-    let bytes = response.body().await.unwrap();
-    (response.status().as_u16(), serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-}
+use crate::harness::{ok, spawn_app, urlencode, Backend};
 
 fn json_of(body: &[u8]) -> Value {
     serde_json::from_slice(body).unwrap()
@@ -84,34 +11,34 @@ fn json_of(body: &[u8]) -> Value {
 
 async fn staff_roles_are_enforced_and_audited(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
-    add_user(&app, "zhang", "admin", "zhang-secret-1");
-    add_user(&app, "li", "monitor", "li-secret-123");
-    add_user(&app, "wang", "auditor", "wang-secret-12");
+    app.add_staff("zhang", "admin", "zhang-secret-1");
+    app.add_staff("li", "monitor", "li-secret-123");
+    app.add_staff("wang", "auditor", "wang-secret-12");
     assert_eq!(app.submit(&app.full_ballot(&app.invites[0].token)).await.0, 201);
 
-    assert_eq!(call(&app, None, "GET", "/campaigns", false).await.0, 401);
-    let (status, body) = sign_in(&app, "zhang", "wrong-password").await.err().unwrap();
+    assert_eq!(app.admin_call(None, "GET", "/campaigns", false).await.0, 401);
+    let (status, body) = app.sign_in("zhang", "wrong-password").await.err().unwrap();
     assert_eq!((status, body["error"].as_str()), (401, Some("bad_credentials")));
-    let (status, _) = sign_in(&app, "nobody", "wrong-password").await.err().unwrap();
+    let (status, _) = app.sign_in("nobody", "wrong-password").await.err().unwrap();
     assert_eq!(status, 401, "an unknown name is refused like a wrong password");
 
-    let admin = sign_in(&app, "zhang", "zhang-secret-1").await.unwrap();
-    let monitor = sign_in(&app, "li", "li-secret-123").await.unwrap();
-    let auditor = sign_in(&app, "wang", "wang-secret-12").await.unwrap();
+    let admin = app.sign_in("zhang", "zhang-secret-1").await.unwrap();
+    let monitor = app.sign_in("li", "li-secret-123").await.unwrap();
+    let auditor = app.sign_in("wang", "wang-secret-12").await.unwrap();
 
-    let (status, body) = call(&app, Some(&monitor), "GET", "/campaigns", false).await;
+    let (status, body) = app.admin_call(Some(&monitor), "GET", "/campaigns", false).await;
     assert_eq!(status, 200);
     assert_eq!(json_of(&body)[0]["slug"], "demo");
     assert_eq!(json_of(&body)[0]["ballots"], 1);
-    let (status, body) = call(&app, Some(&monitor), "GET", "/campaigns/demo/results", false).await;
+    let (status, body) = app.admin_call(Some(&monitor), "GET", "/campaigns/demo/results", false).await;
     assert_eq!((status, json_of(&body)["status"].as_str()), (200, Some("provisional")));
     let (status, body) =
-        call(&app, Some(&monitor), "GET", "/campaigns/demo/export/results.xlsx", false).await;
+        app.admin_call(Some(&monitor), "GET", "/campaigns/demo/export/results.xlsx", false).await;
     assert_eq!(status, 200);
     assert!(body.starts_with(b"PK"), "an XLSX (zip) file");
 
     // The live view: counters, and the same figures as a stream of events.
-    let (status, body) = call(&app, Some(&monitor), "GET", "/campaigns/demo/progress", false).await;
+    let (status, body) = app.admin_call(Some(&monitor), "GET", "/campaigns/demo/progress", false).await;
     assert_eq!(status, 200);
     let progress = json_of(&body);
     assert_eq!((progress["ballots"].as_i64(), progress["panel"]["invited"].as_i64()), (Some(1), Some(60)));
@@ -125,21 +52,18 @@ async fn staff_roles_are_enforced_and_audited(backend: Backend) {
     assert_eq!(segments, 1);
     assert_eq!(progress["units"].as_array().unwrap().len(), 60);
     assert_eq!(progress["by_hour"][0]["ballots"], 1);
-    let url = format!("{}/api/v1/admin/campaigns/demo/progress/stream", app.address);
-    let mut stream =
-        app.client.get(url).insert_header(("Cookie", monitor.cookie.clone())).send().await.unwrap();
+    let stream_path = "/campaigns/demo/progress/stream";
+    let mut stream = app.admin_request(Some(&monitor), "GET", stream_path, false).send().await.unwrap();
     assert_eq!(stream.headers().get("content-type").unwrap(), "text/event-stream");
     let first = futures_util::StreamExt::next(&mut stream).await.unwrap().unwrap();
     let first = String::from_utf8(first.to_vec()).unwrap();
     assert!(first.starts_with("event: progress\ndata: {"), "{first}");
     drop(stream);
     // Signing out ends a stream that is open.
-    let second = sign_in(&app, "li", "li-secret-123").await.unwrap();
-    let url = format!("{}/api/v1/admin/campaigns/demo/progress/stream", app.address);
-    let mut stream =
-        app.client.get(url).insert_header(("Cookie", second.cookie.clone())).send().await.unwrap();
+    let second = app.sign_in("li", "li-secret-123").await.unwrap();
+    let mut stream = app.admin_request(Some(&second), "GET", stream_path, false).send().await.unwrap();
     assert!(futures_util::StreamExt::next(&mut stream).await.is_some());
-    assert_eq!(call(&app, Some(&second), "DELETE", "/session", true).await.0, 204);
+    assert_eq!(app.admin_call(Some(&second), "DELETE", "/session", true).await.0, 204);
     let ended = tokio::time::timeout(std::time::Duration::from_secs(10), async {
         while futures_util::StreamExt::next(&mut stream).await.is_some() {}
     })
@@ -147,21 +71,21 @@ async fn staff_roles_are_enforced_and_audited(backend: Backend) {
     assert!(ended.is_ok(), "the stream ends once its session has");
 
     // Only an admin closes, and only with the CSRF token.
-    assert_eq!(call(&app, Some(&monitor), "POST", "/campaigns/demo/close", true).await.0, 403);
-    assert_eq!(call(&app, Some(&auditor), "POST", "/campaigns/demo/close", true).await.0, 403);
-    let (status, body) = call(&app, Some(&admin), "POST", "/campaigns/demo/close", false).await;
+    assert_eq!(app.admin_call(Some(&monitor), "POST", "/campaigns/demo/close", true).await.0, 403);
+    assert_eq!(app.admin_call(Some(&auditor), "POST", "/campaigns/demo/close", true).await.0, 403);
+    let (status, body) = app.admin_call(Some(&admin), "POST", "/campaigns/demo/close", false).await;
     assert_eq!((status, json_of(&body)["error"].as_str()), (403, Some("csrf_token")));
-    let (status, body) = call(&app, Some(&admin), "POST", "/campaigns/demo/close", true).await;
+    let (status, body) = app.admin_call(Some(&admin), "POST", "/campaigns/demo/close", true).await;
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     assert_eq!(json_of(&body)["status"], "final");
     let (status, body) =
-        call(&app, Some(&monitor), "GET", "/campaigns/demo/export/ballots.jsonl", false).await;
+        app.admin_call(Some(&monitor), "GET", "/campaigns/demo/export/ballots.jsonl", false).await;
     assert_eq!(status, 200);
     assert_eq!(String::from_utf8(body).unwrap().lines().count(), 2);
 
     // The audit log: for admins and auditors, not monitors.
-    assert_eq!(call(&app, Some(&monitor), "GET", "/audit", false).await.0, 403);
-    let (status, body) = call(&app, Some(&auditor), "GET", "/audit", false).await;
+    assert_eq!(app.admin_call(Some(&monitor), "GET", "/audit", false).await.0, 403);
+    let (status, body) = app.admin_call(Some(&auditor), "GET", "/audit", false).await;
     assert_eq!(status, 200);
     let log = json_of(&body);
     let actions: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
@@ -182,91 +106,96 @@ async fn staff_roles_are_enforced_and_audited(backend: Backend) {
         .any(|e| e["action"] == "campaign.close" && e["actor"] == "staff:zhang"));
 
     // Signing out ends the session everywhere.
-    assert_eq!(call(&app, Some(&admin), "DELETE", "/session", true).await.0, 204);
-    assert_eq!(call(&app, Some(&admin), "GET", "/campaigns", false).await.0, 401);
+    assert_eq!(app.admin_call(Some(&admin), "DELETE", "/session", true).await.0, 204);
+    assert_eq!(app.admin_call(Some(&admin), "GET", "/campaigns", false).await.0, 401);
     app.finish().await;
 }
 
 async fn repeated_failed_sign_ins_are_slowed_down(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
-    add_user(&app, "zhao", "monitor", "zhao-secret-12");
+    app.add_staff("zhao", "monitor", "zhao-secret-12");
     for _ in 0..10 {
-        assert_eq!(sign_in(&app, "zhao", "not-the-password").await.err().unwrap().0, 401);
+        assert_eq!(app.sign_in("zhao", "not-the-password").await.err().unwrap().0, 401);
     }
-    let (status, body) = sign_in(&app, "zhao", "zhao-secret-12").await.err().unwrap();
+    let (status, body) = app.sign_in("zhao", "zhao-secret-12").await.err().unwrap();
     assert_eq!((status, body["error"].as_str()), (429, Some("rate_limited")));
     app.finish().await;
 }
 
 async fn staff_set_up_campaigns_and_follow_up_the_panel(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
-    add_user(&app, "qian", "admin", "qian-secret-12");
-    add_user(&app, "sun", "monitor", "sun-secret-123");
-    let admin = sign_in(&app, "qian", "qian-secret-12").await.unwrap();
-    let monitor = sign_in(&app, "sun", "sun-secret-123").await.unwrap();
+    app.add_staff("qian", "admin", "qian-secret-12");
+    app.add_staff("sun", "monitor", "sun-secret-123");
+    let admin = app.sign_in("qian", "qian-secret-12").await.unwrap();
+    let monitor = app.sign_in("sun", "sun-secret-123").await.unwrap();
 
     // A campaign from a campaign file, then opened; a bad file is refused with its reason.
     let file =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/campaign.toml")).unwrap();
-    assert_eq!(send(&app, &monitor, "POST", "/campaigns", file.clone()).await.0, 403);
-    let (status, body) = send(&app, &admin, "POST", "/campaigns", file.clone()).await;
+    assert_eq!(app.admin_send(&monitor, "POST", "/campaigns", file.clone()).await.0, 403);
+    let (status, body) = app.admin_send(&admin, "POST", "/campaigns", file.clone()).await;
     assert_eq!((status, body["status"].as_str()), (201, Some("draft")), "{body}");
-    let (status, body) = send(&app, &admin, "POST", "/campaigns", file.clone()).await;
+    let (status, body) = app.admin_send(&admin, "POST", "/campaigns", file.clone()).await;
     assert_eq!((status, body["error"].as_str()), (409, Some("campaign_exists")));
     let broken = file.replace(
         "class_weights = { panel = \"0.6\", public = \"0.4\" }",
         "class_weights = { panel = \"0.6\" }",
     );
-    let (status, body) = send(&app, &admin, "POST", "/campaigns", broken.replace("2026-city", "other")).await;
+    let (status, body) =
+        app.admin_send(&admin, "POST", "/campaigns", broken.replace("2026-city", "other")).await;
     assert_eq!((status, body["error"].as_str()), (422, Some("invalid_campaign")), "{body}");
     assert!(body["message"].as_str().unwrap().contains("class_weights"), "{body}");
     let twice = file.replace("\"东湖区\"", "\"城关区\"").replace("2026-city", "other");
-    let (status, body) = send(&app, &admin, "POST", "/campaigns", twice).await;
+    let (status, body) = app.admin_send(&admin, "POST", "/campaigns", twice).await;
     assert_eq!((status, body["error"].as_str()), (422, Some("invalid_campaign")), "{body}");
     assert!(body["message"].as_str().unwrap().contains("`城关区` is listed twice"), "{body}");
     // A draft is edited whole: a new title; the slug must match.
     let retitled =
         file.replace("title = \"2026 年度市级机关社会评议\"", "title = \"2026 年度社会评议（修订）\"");
-    assert_eq!(send(&app, &admin, "PUT", "/campaigns/2026-city", retitled.clone()).await.0, 204);
+    assert_eq!(app.admin_send(&admin, "PUT", "/campaigns/2026-city", retitled.clone()).await.0, 204);
     assert_eq!(app.get_json("/api/v1/campaigns/2026-city").await.1["title"], "2026 年度社会评议（修订）");
-    let (status, body) = send(&app, &admin, "PUT", "/campaigns/other", retitled.clone()).await;
+    let (status, body) = app.admin_send(&admin, "PUT", "/campaigns/other", retitled.clone()).await;
     assert_eq!((status, body["error"].as_str()), (422, Some("slug_mismatch")));
-    assert_eq!(send(&app, &admin, "POST", "/campaigns/2026-city/open", String::new()).await.0, 204);
-    let (status, body) = send(&app, &admin, "PUT", "/campaigns/2026-city", retitled).await;
+    assert_eq!(app.admin_send(&admin, "POST", "/campaigns/2026-city/open", String::new()).await.0, 204);
+    let (status, body) = app.admin_send(&admin, "PUT", "/campaigns/2026-city", retitled).await;
     assert_eq!(
         (status, body["error"].as_str()),
         (409, Some("not_draft")),
         "an open campaign's units are fixed"
     );
-    let (status, body) = send(&app, &admin, "POST", "/campaigns/2026-city/open", String::new()).await;
+    let (status, body) = app.admin_send(&admin, "POST", "/campaigns/2026-city/open", String::new()).await;
     assert_eq!((status, body["error"].as_str()), (409, Some("not_draft")));
     // The formula of an open campaign changes only with a reason.
     let formula = json!({ "formula": { "class_weights": { "panel": "0.5", "public": "0.5" } } });
-    let (status, body) = send(&app, &admin, "PUT", "/campaigns/2026-city/formula", formula.to_string()).await;
+    let (status, body) =
+        app.admin_send(&admin, "PUT", "/campaigns/2026-city/formula", formula.to_string()).await;
     assert_eq!((status, body["error"].as_str()), (409, Some("needs_override")));
     let formula = json!({ "formula": { "class_weights": { "panel": "0.5", "public": "0.5" } }, "override_reason": "考评委决定" });
-    assert_eq!(send(&app, &admin, "PUT", "/campaigns/2026-city/formula", formula.to_string()).await.0, 204);
+    assert_eq!(
+        app.admin_send(&admin, "PUT", "/campaigns/2026-city/formula", formula.to_string()).await.0,
+        204
+    );
 
     // A campaign from a unit list: every bad row reported, then a good one.
     let units =
         "类别代码,类别名称,单位代码,单位名称\nA,党政综合服务,A01,市委办公室\nA,党政,A02,市政府办公室\n";
     let (status, body) =
-        send(&app, &admin, "POST", "/campaigns/from-units?slug=units&title=T", units.into()).await;
+        app.admin_send(&admin, "POST", "/campaigns/from-units?slug=units&title=T", units).await;
     assert_eq!((status, body["error"].as_str()), (422, Some("invalid_rows")), "{body}");
     assert_eq!(
         (body["details"]["rows"][0]["row"].as_u64(), body["details"]["rows"][0]["column"].as_str()),
         (Some(3), Some("类别名称"))
     );
-    let (status, template) = call(&app, Some(&admin), "GET", "/units-template.csv", false).await;
+    let (status, template) = app.admin_call(Some(&admin), "GET", "/units-template.csv", false).await;
     assert_eq!(status, 200);
-    let (status, body) = send(
-        &app,
-        &admin,
-        "POST",
-        "/campaigns/from-units?slug=units&title=T",
-        String::from_utf8(template).unwrap(),
-    )
-    .await;
+    let (status, body) = app
+        .admin_send(
+            &admin,
+            "POST",
+            "/campaigns/from-units?slug=units&title=T",
+            String::from_utf8(template).unwrap(),
+        )
+        .await;
     assert_eq!((status, body["slug"].as_str()), (201, Some("units")), "{body}");
     assert_eq!(app.get_json("/api/v1/campaigns/units").await.1["categories"][1]["units"][0]["code"], "B01");
 
@@ -274,7 +203,7 @@ async fn staff_set_up_campaigns_and_follow_up_the_panel(backend: Backend) {
     for i in 0..3 {
         assert_eq!(app.submit(&app.full_ballot(&app.invites[i].token)).await.0, 201);
     }
-    let (status, body) = call(&app, Some(&monitor), "GET", "/campaigns/demo/non-responders", false).await;
+    let (status, body) = app.admin_call(Some(&monitor), "GET", "/campaigns/demo/non-responders", false).await;
     assert_eq!(status, 200);
     let list = json_of(&body);
     assert_eq!(list["count"], 57);
@@ -283,27 +212,21 @@ async fn staff_set_up_campaigns_and_follow_up_the_panel(backend: Backend) {
     assert!(!codes.contains(&"P0001") && codes.contains(&"P0004"), "{codes:?}");
     let segment = list["members"][0]["segment"].as_str().unwrap().to_owned();
     let path = format!("/campaigns/demo/non-responders?format=csv&segment={}", urlencode(&segment));
-    let (status, body) = call(&app, Some(&monitor), "GET", &path, false).await;
+    let (status, body) = app.admin_call(Some(&monitor), "GET", &path, false).await;
     assert_eq!(status, 200);
     assert!(body.starts_with("\u{feff}成员编号".as_bytes()));
     let rows = String::from_utf8(body).unwrap();
     assert!(rows.lines().skip(1).all(|l| l.contains(&segment)), "{rows}");
 
     let (status, body) =
-        call(&app, Some(&monitor), "GET", "/campaigns/demo/feedback?q=%E6%8E%92%E9%98%9F", false).await;
+        app.admin_call(Some(&monitor), "GET", "/campaigns/demo/feedback?q=%E6%8E%92%E9%98%9F", false).await;
     assert_eq!(status, 200);
     let feedback = json_of(&body);
     assert_eq!(feedback["count"], 3, "{feedback}");
     assert_eq!(feedback["items"][0]["text"], "窗口排队时间太长");
-    let (_, body) = call(&app, Some(&monitor), "GET", "/campaigns/demo/feedback", false).await;
+    let (_, body) = app.admin_call(Some(&monitor), "GET", "/campaigns/demo/feedback", false).await;
     assert_eq!(json_of(&body)["count"], 6, "three reasons and three suggestions");
     app.finish().await;
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
 }
 
 both_backends!(
@@ -317,7 +240,7 @@ both_backends!(
 
 async fn staff_watch_the_public_channel_and_weigh_flagged_ballots(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
-    add_user(&app, "li", "monitor", "li-secret-123");
+    app.add_staff("li", "monitor", "li-secret-123");
     // A panel ballot, and a public one sent too fast to have been read: flagged.
     assert_eq!(app.submit(&app.full_ballot(&app.invites[0].token)).await.0, 201);
     assert_eq!(app.request_code("13800138000").await.0, 202);
@@ -326,18 +249,8 @@ async fn staff_watch_the_public_channel_and_weigh_flagged_ballots(backend: Backe
     app.signals().await;
 
     // The names the issue gives: /login and /monitor.
-    let url = format!("{}/api/v1/admin/login", app.address);
-    let mut response =
-        app.client.post(url).send_json(&json!({ "name": "li", "password": "li-secret-123" })).await.unwrap();
-    assert_eq!(response.status().as_u16(), 200);
-    let cookie =
-        response.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
-    let csrf = serde_json::from_slice::<Value>(&response.body().await.unwrap()).unwrap()["csrf"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let monitor = Signed { cookie, csrf };
-    let (status, body) = call(&app, Some(&monitor), "GET", "/campaigns/demo/monitor", false).await;
+    let monitor = app.sign_in_at("/login", "li", "li-secret-123").await.unwrap();
+    let (status, body) = app.admin_call(Some(&monitor), "GET", "/campaigns/demo/monitor", false).await;
     assert_eq!(status, 200);
     let live = json_of(&body);
     assert_eq!(live["by_class"], json!({ "panel": 1, "public": 1 }));
@@ -359,46 +272,47 @@ async fn staff_watch_the_public_channel_and_weigh_flagged_ballots(backend: Backe
         let units = report["results"]["units"].as_array().unwrap();
         units.iter().find(|u| u["code"] == unit.as_str()).unwrap()["valid_n"].as_u64().unwrap()
     };
-    let (_, body) = call(&app, Some(&monitor), "GET", "/campaigns/demo/results", false).await;
+    let (_, body) = app.admin_call(Some(&monitor), "GET", "/campaigns/demo/results", false).await;
     assert_eq!(valid(&json_of(&body)), 2);
-    let (_, body) = call(&app, Some(&monitor), "GET", "/campaigns/demo/results?flagged=exclude", false).await;
+    let (_, body) =
+        app.admin_call(Some(&monitor), "GET", "/campaigns/demo/results?flagged=exclude", false).await;
     let without = json_of(&body);
     assert_eq!((without["status"].as_str(), valid(&without)), (Some("what_if"), 1));
     let (status, body) =
-        call(&app, Some(&monitor), "GET", "/campaigns/demo/results?flagged=maybe", false).await;
+        app.admin_call(Some(&monitor), "GET", "/campaigns/demo/results?flagged=maybe", false).await;
     assert_eq!((status, json_of(&body)["field"].as_str()), (422, Some("flagged")));
-    let (status, _) = call(&app, Some(&monitor), "POST", "/logout", true).await;
+    let (status, _) = app.admin_call(Some(&monitor), "POST", "/logout", true).await;
     assert_eq!(status, 204);
     app.finish().await;
 }
 
 async fn admins_change_a_running_campaigns_settings(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
-    add_user(&app, "zhang", "admin", "zhang-secret-1");
-    add_user(&app, "li", "monitor", "li-secret-123");
-    let admin = sign_in(&app, "zhang", "zhang-secret-1").await.unwrap();
-    let monitor = sign_in(&app, "li", "li-secret-123").await.unwrap();
+    app.add_staff("zhang", "admin", "zhang-secret-1");
+    app.add_staff("li", "monitor", "li-secret-123");
+    let admin = app.sign_in("zhang", "zhang-secret-1").await.unwrap();
+    let monitor = app.sign_in("li", "li-secret-123").await.unwrap();
     let path = "/campaigns/demo/settings";
     let settings = json!({
         "opens_on": "2026-12-01", "closes_on": "2026-12-20", "response_target": 85,
         "public": { "mode": "off" },
     });
-    assert_eq!(send(&app, &monitor, "PUT", path, settings.to_string()).await.0, 403);
+    assert_eq!(app.admin_send(&monitor, "PUT", path, settings.to_string()).await.0, 403);
     for (bad, field) in [
         (json!({ "opens_on": "2026-02-30" }), "opens_on"),
         (json!({ "opens_on": "2026-12-20", "closes_on": "2026-12-01" }), "closes_on"),
         (json!({ "response_target": 120 }), "response_target"),
         (json!({ "public": { "mode": "phone", "sms_per_hour": 0 } }), "public.sms_per_hour"),
     ] {
-        let (status, body) = send(&app, &admin, "PUT", path, bad.to_string()).await;
+        let (status, body) = app.admin_send(&admin, "PUT", path, bad.to_string()).await;
         assert_eq!((status, body["field"].as_str()), (422, Some(field)), "{bad}: {body}");
     }
     let (status, body) =
-        send(&app, &admin, "PUT", path, json!({ "public": { "mode": "sms" } }).to_string()).await;
+        app.admin_send(&admin, "PUT", path, json!({ "public": { "mode": "sms" } }).to_string()).await;
     assert_eq!((status, body["field"].as_str()), (400, Some("public.mode")), "{body}");
     // Nothing changed so far; now the whole set.
     assert_eq!(app.get_json("/api/v1/campaigns/demo").await.1["public"]["mode"], "phone");
-    assert_eq!(send(&app, &admin, "PUT", path, settings.to_string()).await.0, 204);
+    assert_eq!(app.admin_send(&admin, "PUT", path, settings.to_string()).await.0, 204);
     let (_, campaign) = app.get_json("/api/v1/campaigns/demo").await;
     assert_eq!(
         (campaign["public"]["mode"].as_str(), campaign["opens_on"].as_str()),
@@ -406,14 +320,14 @@ async fn admins_change_a_running_campaigns_settings(backend: Backend) {
     );
     let (status, body, _) = app.request_code("13800138000").await;
     assert_eq!((status, body["error"].as_str()), (403, Some("public_closed")));
-    let (_, body) = call(&app, Some(&monitor), "GET", "/campaigns/demo/monitor", false).await;
+    let (_, body) = app.admin_call(Some(&monitor), "GET", "/campaigns/demo/monitor", false).await;
     assert_eq!(json_of(&body)["response_target"], 85);
-    let (_, body) = call(&app, Some(&admin), "GET", "/audit?campaign=demo", false).await;
+    let (_, body) = app.admin_call(Some(&admin), "GET", "/audit?campaign=demo", false).await;
     assert!(json_of(&body).as_array().unwrap().iter().any(|e| e["action"] == "campaign.settings"), "audited");
 
     // The demo's outbox is shown to admins only, masked.
-    assert_eq!(call(&app, Some(&monitor), "GET", "/sms-outbox", false).await.0, 403);
-    let (status, body) = call(&app, Some(&admin), "GET", "/sms-outbox", false).await;
+    assert_eq!(app.admin_call(Some(&monitor), "GET", "/sms-outbox", false).await.0, 403);
+    let (status, body) = app.admin_call(Some(&admin), "GET", "/sms-outbox", false).await;
     assert_eq!((status, json_of(&body)["gateway"].as_str()), (200, Some("outbox")));
     app.finish().await;
 }
@@ -421,22 +335,8 @@ async fn admins_change_a_running_campaigns_settings(backend: Backend) {
 /// `minping campaign settings`: the same change from the command line, next to a server.
 async fn settings_change_from_the_command_line(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
-    let run = |args: &[&str]| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_minping"));
-        command
-            .args(["campaign", "settings", "demo"])
-            .args(args)
-            .arg("--data-dir")
-            .arg(&app.settings.data_dir);
-        command.env_remove("DATABASE_URL");
-        if let Some(url) = &app.settings.database_url {
-            command.env("DATABASE_URL", url);
-        }
-        command.output().unwrap()
-    };
-    let output = run(&["--public", "device", "--response-target", "90"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let shown = String::from_utf8_lossy(&output.stdout);
+    let run = |args: &[&str]| app.minping(&[&["campaign", "settings", "demo"][..], args].concat());
+    let shown = ok(run(&["--public", "device", "--response-target", "90"]));
     assert!(shown.contains("\"device\"") && shown.contains("90"), "{shown}");
     let bad = run(&["--opens-on", "2026-02-30"]);
     assert!(!bad.status.success());
