@@ -6,7 +6,7 @@ use futures_util::future::BoxFuture;
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 
-type Files = &'static [(i64, &'static str, &'static str)];
+pub type Files = &'static [(i64, &'static str, &'static str)];
 
 pub const SQLITE: Files = &[
     (1, "ballot core", include_str!("../../migrations/sqlite/0001_ballot_core.sql")),

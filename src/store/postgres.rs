@@ -1,21 +1,24 @@
 //! The scaled store: PostgreSQL, shared by any number of `minping serve` instances.
 
+use std::str::FromStr;
 use std::time::Duration;
 
-use std::str::FromStr;
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgQueryResult};
+use sqlx::query::Query;
+use sqlx::{ConnectOptions, Postgres, QueryBuilder};
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{ConnectOptions, Postgres};
-
-use super::sql::impl_store;
-use super::*;
+use super::migrations::{self, Files};
+use super::sql::{RowsAffected, SqlStore};
+use super::Result;
 
 pub struct PgStore {
     pool: PgPool,
 }
 
-impl PgStore {
+impl SqlStore for PgStore {
+    type Db = Postgres;
     const BACKEND: &'static str = "postgres";
+    const MIGRATIONS: Files = migrations::POSTGRES;
     /// Shared with other batches, exclusive against the `UPDATE` that closes the campaign.
     const LOCK_CAMPAIGN_FOR_BATCH: &'static str = "SELECT status FROM campaigns WHERE id = $1 FOR SHARE";
     /// Batches committing side by side: one writes while another waits for its fsync.
@@ -36,6 +39,22 @@ impl PgStore {
          DO UPDATE SET count = tallies.count + excluded.count",
     );
 
+    fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    fn build<'q>(q: &'q mut QueryBuilder<'_, Postgres>) -> Query<'q, Postgres, PgArguments> {
+        q.build()
+    }
+}
+
+impl RowsAffected for PgQueryResult {
+    fn rows_affected(&self) -> u64 {
+        PgQueryResult::rows_affected(self)
+    }
+}
+
+impl PgStore {
     pub async fn connect(url: &str) -> Result<Self> {
         // Exports read every ballot in one statement; that is slow by design, not a warning.
         let options = PgConnectOptions::from_str(url)?
@@ -45,15 +64,7 @@ impl PgStore {
             // Short, so that a request waiting for a dead database gets its 503 quickly.
             .acquire_timeout(Duration::from_secs(3))
             .connect_with(options)
-            .await
-            .map_err(StoreError::from_sqlx)?;
+            .await?;
         Ok(Self { pool })
     }
-
-    async fn run_migrations(&self) -> Result<()> {
-        super::migrations::migrator(super::migrations::POSTGRES).await?.run(&self.pool).await?;
-        Ok(())
-    }
 }
-
-impl_store!(PgStore, Postgres);

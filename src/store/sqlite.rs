@@ -5,20 +5,25 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::query::Query;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteQueryResult, SqliteSynchronous,
 };
-use sqlx::{ConnectOptions, Sqlite};
+use sqlx::{ConnectOptions, QueryBuilder, Sqlite};
 
-use super::sql::impl_store;
-use super::*;
+use super::migrations::{self, Files};
+use super::sql::{RowsAffected, SqlStore};
+use super::Result;
 
 pub struct SqliteStore {
     pool: SqlitePool,
 }
 
-impl SqliteStore {
+impl SqlStore for SqliteStore {
+    type Db = Sqlite;
     const BACKEND: &'static str = "sqlite";
+    const MIGRATIONS: Files = migrations::SQLITE;
     /// SQLite has one writer at a time: a second batch would only wait for the lock.
     const PARALLEL_BATCHES: usize = 1;
     /// One writer at a time: counters are updated in place, nothing to fold.
@@ -33,6 +38,22 @@ impl SqliteStore {
     const LOCK_CAMPAIGN_FOR_BATCH: &'static str =
         "UPDATE campaigns SET status = status WHERE id = $1 RETURNING status";
 
+    fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    fn build<'q>(q: &'q mut QueryBuilder<'_, Sqlite>) -> Query<'q, Sqlite, SqliteArguments<'q>> {
+        q.build()
+    }
+}
+
+impl RowsAffected for SqliteQueryResult {
+    fn rows_affected(&self) -> u64 {
+        SqliteQueryResult::rows_affected(self)
+    }
+}
+
+impl SqliteStore {
     pub async fn open(path: &Path) -> Result<Self> {
         Self::with_options(SqliteConnectOptions::new().filename(path)).await
     }
@@ -54,15 +75,7 @@ impl SqliteStore {
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
-            .await
-            .map_err(StoreError::from_sqlx)?;
+            .await?;
         Ok(Self { pool })
     }
-
-    async fn run_migrations(&self) -> Result<()> {
-        super::migrations::migrator(super::migrations::SQLITE).await?.run(&self.pool).await?;
-        Ok(())
-    }
 }
-
-impl_store!(SqliteStore, Sqlite);

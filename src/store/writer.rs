@@ -6,7 +6,7 @@
 //! costs about the same for one ballot as for five hundred, so under load the batches
 //! grow and the cost per ballot falls, while a lone ballot waits a millisecond at most.
 //!
-//! On PostgreSQL a few batches commit side by side (`Store::parallel_batches`): while one
+//! On PostgreSQL a few batches commit side by side (`BallotStore::parallel_batches`): while one
 //! waits for its fsync the next is already written. Batches take their rows in one order
 //! (claims by key, ballots by receipt, counters sorted), so they cannot deadlock. SQLite
 //! has one writer at a time anyway: there, one batch.
@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, watch, Mutex, Semaphore};
 use tokio::task::JoinHandle;
 
-use super::{Commit, PendingBallot, Store, StoreError};
+use super::{BallotStore, Commit, PendingBallot, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct WriterConfig {
@@ -57,7 +57,8 @@ pub struct BallotWriter {
 }
 
 impl BallotWriter {
-    pub fn spawn(store: Arc<dyn Store>, config: WriterConfig) -> Self {
+    /// Starts the writer task. It needs only the ballot role: an `Arc<dyn Store>` coerces.
+    pub fn spawn(store: Arc<dyn BallotStore>, config: WriterConfig) -> Self {
         let (jobs, queue) = mpsc::channel(config.queue);
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(run(store, queue, stopped, config));
@@ -86,7 +87,7 @@ impl BallotWriter {
 }
 
 async fn run(
-    store: Arc<dyn Store>,
+    store: Arc<dyn BallotStore>,
     mut queue: mpsc::Receiver<Job>,
     mut stopped: watch::Receiver<bool>,
     config: WriterConfig,
@@ -136,7 +137,7 @@ async fn stop_requested(stopped: &mut watch::Receiver<bool>) {
     let _ = stopped.wait_for(|&stop| stop).await.map(|_| ());
 }
 
-async fn commit(store: &dyn Store, jobs: Vec<Job>) {
+async fn commit(store: &dyn BallotStore, jobs: Vec<Job>) {
     let (ballots, replies): (Vec<_>, Vec<_>) = jobs.into_iter().map(|j| (j.ballot, j.reply)).unzip();
     let started = Instant::now();
     let result = store.commit_batch(&ballots).await;
@@ -170,10 +171,7 @@ mod tests {
     use crate::domain::campaign::tests::small_definition;
     use crate::domain::*;
     use crate::store::batch::tests::pending;
-    use crate::store::{
-        AuditEntry, AuditRecord, Feedback, FinalResults, Invitation, InvitationLookup, NewInvitation, Result,
-        StoredBallot, TallyRow,
-    };
+    use crate::store::Result;
 
     /// A store that counts commits and can be told to fail.
     #[derive(Default)]
@@ -184,32 +182,7 @@ mod tests {
     }
 
     #[async_trait]
-    impl Store for FakeStore {
-        fn backend(&self) -> &'static str {
-            "fake"
-        }
-        async fn migrate(&self) -> Result<()> {
-            Ok(())
-        }
-        async fn ping(&self) -> Result<()> {
-            Ok(())
-        }
-        async fn close(&self) {}
-        async fn create_campaign(&self, _: &CampaignDefinition, _: CampaignStatus) -> Result<i64> {
-            Ok(1)
-        }
-        async fn campaign(&self, _: &str) -> Result<Option<Campaign>> {
-            Ok(None)
-        }
-        async fn add_invitations(&self, _: i64, _: &[NewInvitation]) -> Result<()> {
-            Ok(())
-        }
-        async fn invitation_count(&self, _: i64) -> Result<i64> {
-            Ok(0)
-        }
-        async fn find_invitation(&self, _: i64, _: InvitationLookup<'_>) -> Result<Option<Invitation>> {
-            Ok(None)
-        }
+    impl BallotStore for FakeStore {
         async fn is_claimed(&self, _: i64, _: &str) -> Result<bool> {
             Ok(false)
         }
@@ -224,96 +197,6 @@ mod tests {
         }
         async fn receipt_campaign(&self, _: &Receipt) -> Result<Option<String>> {
             Ok(None)
-        }
-        async fn tallies(&self, _: i64) -> Result<Vec<TallyRow>> {
-            Ok(vec![])
-        }
-        async fn ballot_count(&self, _: i64) -> Result<i64> {
-            Ok(0)
-        }
-        async fn claim_count(&self, _: i64) -> Result<i64> {
-            Ok(0)
-        }
-        async fn close_campaign(&self, _: i64) -> Result<bool> {
-            Ok(true)
-        }
-        async fn open_campaign(&self, _: i64) -> Result<bool> {
-            Ok(true)
-        }
-        async fn update_definition(&self, _: i64, _: &CampaignDefinition) -> Result<()> {
-            Ok(())
-        }
-        async fn save_final_results(&self, _: i64, _: &FinalResults) -> Result<()> {
-            Ok(())
-        }
-        async fn final_results(&self, _: i64) -> Result<Option<FinalResults>> {
-            Ok(None)
-        }
-        async fn for_each_ballot(
-            &self,
-            _: i64,
-            _: &mut (dyn FnMut(StoredBallot) -> anyhow::Result<()> + Send),
-        ) -> Result<()> {
-            Ok(())
-        }
-        async fn for_each_receipt(
-            &self,
-            _: i64,
-            _: &mut (dyn FnMut(String) -> anyhow::Result<()> + Send),
-        ) -> Result<()> {
-            Ok(())
-        }
-        async fn for_each_feedback(
-            &self,
-            _: i64,
-            _: &mut (dyn FnMut(Feedback) -> anyhow::Result<()> + Send),
-        ) -> Result<()> {
-            Ok(())
-        }
-        async fn append_audit(&self, _: &AuditEntry) -> Result<()> {
-            Ok(())
-        }
-        async fn ballots_by_hour(&self, _: i64) -> Result<Vec<(i64, i64)>> {
-            Ok(vec![])
-        }
-        async fn panel_response(&self, _: i64) -> Result<Vec<crate::store::PanelResponse>> {
-            Ok(vec![])
-        }
-        async fn public_by_district(&self, _: i64) -> Result<Vec<(String, String, i64)>> {
-            Ok(vec![])
-        }
-        async fn invitations(&self, _: i64) -> Result<Vec<crate::store::IssuedRecord>> {
-            Ok(vec![])
-        }
-        async fn reissue_invitation(&self, _: i64, _: &str, _: &NewInvitation) -> Result<bool> {
-            Ok(false)
-        }
-        async fn non_responders(&self, _: i64) -> Result<Vec<Invitation>> {
-            Ok(vec![])
-        }
-        async fn campaigns(&self) -> Result<Vec<crate::store::CampaignSummary>> {
-            Ok(vec![])
-        }
-        async fn add_staff_user(&self, _: &str, _: &str, _: &str) -> Result<i64> {
-            Ok(1)
-        }
-        async fn staff_user(&self, _: &str) -> Result<Option<crate::store::StaffUserRow>> {
-            Ok(None)
-        }
-        async fn audit_log(&self, _: Option<i64>) -> Result<Vec<AuditRecord>> {
-            Ok(vec![])
-        }
-        async fn add_signals(&self, _: &[(i64, &'static str, i64)]) -> Result<()> {
-            Ok(())
-        }
-        async fn signals(&self, _: i64) -> Result<Vec<(String, i64)>> {
-            Ok(vec![])
-        }
-        async fn ballots_by_class(&self, _: i64) -> Result<Vec<(String, i64)>> {
-            Ok(vec![])
-        }
-        async fn fold_tally_deltas(&self) -> Result<()> {
-            Ok(())
         }
     }
 
