@@ -15,8 +15,9 @@ use crate::identity::otp::OtpError;
 use crate::identity::PhoneError;
 use crate::intake::admit::{AdmitError, Credential};
 use crate::intake::gate::PublicError;
+use crate::intake::writer::WriteError;
 use crate::intake::IntakeError;
-use crate::store::{StoreError, WriteError};
+use crate::store::StoreError;
 
 #[derive(Debug, Serialize)]
 pub struct ApiError {

@@ -1,8 +1,8 @@
 //! A campaign's life: created as a draft, opened, its formula guarded, closed (see
 //! `results::close`). Shared by the command line and the staff API; every step is audited.
 
-use crate::domain::formula::Formula;
 use crate::domain::{CampaignDefinition, CampaignSettings, CampaignStatus};
+use crate::scoring::formula::Formula;
 use crate::store::{AuditEntry, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]

@@ -4,9 +4,9 @@
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::formula::Formula;
 use crate::domain::{Campaign, CampaignStatus};
 use crate::export::ballots::{BallotLine, CampaignLayout, Fingerprinter, Preamble, Recount, FORMAT};
+use crate::scoring::formula::Formula;
 use crate::scoring::{self, Results, Tally};
 use crate::store::{AuditEntry, FinalResults, Store, TallyRow};
 

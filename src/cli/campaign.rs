@@ -7,8 +7,8 @@ use clap::Subcommand;
 
 use super::{actor, open_store, DataArgs};
 use crate::campaign::lifecycle;
-use crate::domain::formula::Formula;
 use crate::domain::{CampaignDefinition, PublicMode};
+use crate::scoring::formula::Formula;
 use crate::server::config::Settings;
 
 #[derive(Subcommand)]

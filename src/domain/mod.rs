@@ -4,8 +4,9 @@
 pub mod ballot;
 pub mod campaign;
 pub mod channel;
-pub mod formula;
+pub mod definition;
 pub mod receipt;
+pub mod respondent;
 pub mod scale;
 pub mod survey_view;
 pub mod text;
@@ -14,3 +15,4 @@ pub use ballot::{Ballot, BallotInput, RespondentClass};
 pub use campaign::{Campaign, CampaignDefinition, CampaignStatus, NotOpen};
 pub use channel::{CampaignSettings, PublicChannel, PublicMode};
 pub use receipt::Receipt;
+pub use respondent::RespondentKey;

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::campaign::{CampaignDefinition, CampaignStatus, CategoryDefinition};
+use super::definition::{CampaignDefinition, CampaignStatus, CategoryDefinition};
 
 /// The JSON of `GET /api/v1/campaigns/{slug}`.
 pub fn render(definition: &CampaignDefinition, status: CampaignStatus) -> Vec<u8> {

@@ -19,8 +19,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::domain::formula::Formula;
 use crate::domain::Campaign;
+use crate::scoring::formula::Formula;
 use crate::scoring::{CategoryRef, Layout, Tally, UnitRef};
 use crate::store::StoredBallot;
 

@@ -4,13 +4,12 @@
 pub mod captcha;
 pub mod device;
 pub mod invitation;
-pub mod key;
 pub mod otp;
 pub mod phone;
 pub mod secret;
 
+pub use crate::domain::RespondentKey;
 pub use invitation::{InvitationCode, IssuedInvitation};
-pub use key::RespondentKey;
 pub use phone::{PhoneError, PhoneNumber};
 pub use secret::Secret;
 

@@ -234,7 +234,7 @@ impl Gate {
         campaign: &Campaign,
         key: &RespondentKey,
     ) -> Result<(), PublicError> {
-        if deps.store.is_claimed(campaign.id, key.as_str()).await? {
+        if deps.store.is_claimed(campaign.id, key).await? {
             deps.guard.signals.record(campaign.id, signals::DUPLICATE_REFUSED);
             return Err(PublicError::AlreadyTaken);
         }

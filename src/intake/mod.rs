@@ -6,15 +6,17 @@
 
 pub mod admit;
 pub mod gate;
+pub mod writer;
 
 use std::sync::Arc;
 
 use self::admit::{Admitted, Credential};
 
+use self::writer::{BallotWriter, WriteError};
 use crate::domain::{Ballot, Campaign, Receipt};
 use crate::guard::signals::{self, Signals};
 use crate::hot::{ClaimAttempt, HotState};
-use crate::store::{BallotWriter, Commit, PendingBallot, Store, StoreError, WriteError};
+use crate::store::{Commit, PendingBallot, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IntakeError {
@@ -73,7 +75,7 @@ impl Intake<'_> {
         let receipt = proposed.clone().unwrap_or_else(Receipt::generate);
         let pending = PendingBallot {
             campaign: campaign.clone(),
-            respondent_key: key.to_string(),
+            respondent_key: key.clone(),
             class: respondent.class,
             segment: respondent.segment,
             district: respondent.district,

@@ -25,7 +25,7 @@ pub async fn status(
     let query: StatusQuery = super::body::read_json(&req, body, 4096).await?;
     let client = state.guard.proxies.of_request(&req);
     let respondent = state.admission().panel_member(campaign.id, query.invitation.as_deref(), client).await?;
-    let used = state.store.is_claimed(campaign.id, respondent.key.as_str()).await?;
+    let used = state.store.is_claimed(campaign.id, &respondent.key).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(json!({ "status": if used { "used" } else { "unused" } })))

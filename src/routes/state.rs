@@ -10,8 +10,9 @@ use crate::hot::HotState;
 use crate::identity::Secret;
 use crate::intake::admit::Admission;
 use crate::intake::gate::{Deps, Gate};
+use crate::intake::writer::BallotWriter;
 use crate::intake::Intake;
-use crate::store::{BallotWriter, Store};
+use crate::store::Store;
 
 pub struct AppState {
     pub store: Arc<dyn Store>,

@@ -15,7 +15,7 @@ use super::round::{round_scaled, round_to_string};
 use super::tally::{sum_tallies, UnitTally};
 use super::unit_score::{score_unit, ExactUnit, Scale};
 use super::wilson::{self, wilson};
-use crate::domain::formula::{Formula, Rounding};
+use crate::scoring::formula::{Formula, Rounding};
 
 /// Scores a campaign from its counters. Assumes `formula` was validated against `layout`.
 ///

@@ -1,10 +1,12 @@
-//! Scoring: tallies → satisfaction rates, scores, the score component and ranks. Pure: no
-//! I/O, no clock, and no floating point in any published figure. The rules, with a worked
+//! Scoring: a campaign's [`formula`], and by it tallies → satisfaction rates, scores, the
+//! score component and ranks. Pure: no I/O, no clock, and no floating point in any
+//! published figure; it depends on nothing else in the crate. The rules, with a worked
 //! example an auditor can redo by hand, are in docs/SCORING.md.
 
 mod compute;
 mod exact;
 pub mod flags;
+pub mod formula;
 mod input;
 mod rank;
 mod results;

@@ -9,7 +9,7 @@ use num_rational::BigRational;
 use num_traits::{Signed, ToPrimitive};
 
 use super::exact::{pow10, render_scaled};
-use crate::domain::formula::Rounding;
+use crate::scoring::formula::Rounding;
 
 /// `x` rounded to `places` decimals, as an integer count of `10^-places` (93.40 → 9340).
 /// Half-way cases go away from zero (`HalfUp`, 四舍五入) or to the even neighbour (`HalfEven`).

@@ -3,7 +3,7 @@
 //! scoring around it would publish figures that silently miss ballots.
 
 use super::input::{Layout, Tally};
-use crate::domain::formula::PANEL_CLASS;
+use crate::scoring::formula::PANEL_CLASS;
 
 /// Every unit's ballots: counts per unit, class (or panel segment) and option, in flat
 /// arrays. Class and segment names are few and repeat in every counter, so they are

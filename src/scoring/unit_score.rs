@@ -13,7 +13,7 @@ use super::flags;
 use super::input::Layout;
 use super::tally::UnitTally;
 use super::weights::weighted_mean;
-use crate::domain::formula::{Formula, MissingClass, PANEL_CLASS};
+use crate::scoring::formula::{Formula, MissingClass, PANEL_CLASS};
 
 /// The formula's view of the scale, by option index: points (`None`: not valid) and whether the
 /// option counts as satisfied.

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use ipnet::IpNet;
 
 use crate::guard::limits::Limits;
+use crate::intake::writer::WriterConfig;
 use crate::sms::{GatewayKind, SmsSettings};
-use crate::store::writer::WriterConfig;
 
 #[derive(Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]

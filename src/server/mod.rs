@@ -17,9 +17,10 @@ use crate::hot::{self, HotState};
 use crate::identity::captcha::Captchas;
 use crate::identity::Secret;
 use crate::intake::gate::Gate;
+use crate::intake::writer::BallotWriter;
 pub use crate::routes::state::AppState;
 use crate::server::config::Settings;
-use crate::store::{self, BallotWriter, Store};
+use crate::store::{self, Store};
 
 impl AppState {
     /// Opens everything the settings name, running migrations.

@@ -5,13 +5,14 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::Result;
+use crate::domain::RespondentKey;
 use crate::domain::{Ballot, Campaign, Receipt, RespondentClass};
 
 /// A ballot on its way to the database, with the claim that makes it count once.
 #[derive(Debug, Clone)]
 pub struct PendingBallot {
     pub campaign: Arc<Campaign>,
-    pub respondent_key: String,
+    pub respondent_key: RespondentKey,
     pub class: RespondentClass,
     pub segment: Option<String>,
     pub district: Option<String>,
@@ -42,7 +43,7 @@ pub trait BallotStore: Send + Sync + 'static {
     fn parallel_batches(&self) -> usize {
         1
     }
-    async fn is_claimed(&self, campaign_id: i64, respondent_key: &str) -> Result<bool>;
+    async fn is_claimed(&self, campaign_id: i64, respondent_key: &RespondentKey) -> Result<bool>;
     /// Stores a batch in one transaction: each ballot counts unless its respondent already
     /// has (in the database or earlier in the batch). Outcomes are in the batch's order.
     async fn commit_batch(&self, batch: &[PendingBallot]) -> Result<Vec<Commit>>;

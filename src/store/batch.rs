@@ -35,7 +35,7 @@ pub fn outcomes(
         .collect();
     for &i in offered {
         let p = &batch[i];
-        if accepted.contains(&(p.campaign.id, p.respondent_key.clone())) {
+        if accepted.contains(&(p.campaign.id, p.respondent_key.to_string())) {
             result[i] = Commit::Counted;
         }
     }
@@ -169,9 +169,10 @@ pub(crate) mod tests {
 
     use super::*;
     use crate::domain::campaign::tests::small_definition;
+    use crate::domain::RespondentKey;
     use crate::domain::{Ballot, BallotInput, Campaign, CampaignStatus, Receipt, RespondentClass};
 
-    pub fn pending(campaign: &Arc<Campaign>, key: &str, options: [&str; 3]) -> PendingBallot {
+    pub fn pending(campaign: &Arc<Campaign>, member_code: &str, options: [&str; 3]) -> PendingBallot {
         let input = BallotInput {
             ratings: ["A01", "A02", "B01"]
                 .iter()
@@ -182,7 +183,7 @@ pub(crate) mod tests {
         };
         PendingBallot {
             campaign: campaign.clone(),
-            respondent_key: key.into(),
+            respondent_key: RespondentKey::panel(member_code),
             class: RespondentClass::Panel,
             segment: None,
             district: None,
@@ -197,14 +198,14 @@ pub(crate) mod tests {
     fn a_respondent_twice_in_one_batch_counts_once() {
         let c = Arc::new(Campaign::new(1, CampaignStatus::Open, small_definition()).unwrap());
         let batch = vec![
-            pending(&c, "panel:P1", ["satisfied"; 3]),
-            pending(&c, "panel:P2", ["satisfied"; 3]),
-            pending(&c, "panel:P1", ["dissatisfied"; 3]),
+            pending(&c, "P1", ["satisfied"; 3]),
+            pending(&c, "P2", ["satisfied"; 3]),
+            pending(&c, "P1", ["dissatisfied"; 3]),
         ];
         let offered = first_claims(&batch, &HashSet::new());
         assert_eq!(offered, vec![0, 1]);
         // P2 was already in the database, so only P1's claim was accepted.
-        let accepted = HashSet::from([(1, "panel:P1".to_string())]);
+        let accepted = HashSet::from([(1, RespondentKey::panel("P1").to_string())]);
         let result = outcomes(&batch, &HashSet::new(), &offered, &accepted);
         assert_eq!(result, vec![Commit::Counted, Commit::Duplicate, Commit::Duplicate]);
         let counted = counted_by_receipt(&batch, &result);
@@ -217,20 +218,19 @@ pub(crate) mod tests {
     #[test]
     fn a_taken_receipt_refuses_only_its_ballot() {
         let c = Arc::new(Campaign::new(1, CampaignStatus::Open, small_definition()).unwrap());
-        let batch =
-            vec![pending(&c, "panel:P1", ["satisfied"; 3]), pending(&c, "panel:P2", ["satisfied"; 3])];
+        let batch = vec![pending(&c, "P1", ["satisfied"; 3]), pending(&c, "P2", ["satisfied"; 3])];
         let mut outcomes = vec![Commit::Counted, Commit::Counted];
         let inserted = HashSet::from([batch[1].receipt.as_str().to_owned()]);
         let refused = refuse_taken_receipts(&batch, &mut outcomes, &inserted);
         assert_eq!(outcomes, vec![Commit::ReceiptTaken, Commit::Counted]);
         assert_eq!(refused.len(), 1);
-        assert_eq!(refused[0].respondent_key, "panel:P1");
+        assert_eq!(refused[0].respondent_key, RespondentKey::panel("P1"));
     }
 
     #[test]
     fn ballots_of_a_closed_campaign_are_not_offered() {
         let c = Arc::new(Campaign::new(1, CampaignStatus::Open, small_definition()).unwrap());
-        let batch = vec![pending(&c, "panel:P1", ["satisfied"; 3])];
+        let batch = vec![pending(&c, "P1", ["satisfied"; 3])];
         let closed = HashSet::from([1]);
         let offered = first_claims(&batch, &closed);
         assert!(offered.is_empty());
@@ -251,7 +251,7 @@ pub(crate) mod tests {
             ballot("pub:2", RespondentClass::Public, None),
             ballot("pub:3", RespondentClass::Public, Some("东湖区")),
             ballot("dev:1", RespondentClass::Device, Some("城关区")),
-            ballot("panel:P1", RespondentClass::Panel, Some("城关区")),
+            ballot("P1", RespondentClass::Panel, Some("城关区")),
         ];
         let refs: Vec<&PendingBallot> = batch.iter().collect();
         assert_eq!(
@@ -263,9 +263,8 @@ pub(crate) mod tests {
     #[test]
     fn deltas_sum_per_counter() {
         let c = Arc::new(Campaign::new(1, CampaignStatus::Open, small_definition()).unwrap());
-        let batch: Vec<_> = (0..5)
-            .map(|i| pending(&c, &format!("panel:P{i}"), ["satisfied", "dissatisfied", "unknown"]))
-            .collect();
+        let batch: Vec<_> =
+            (0..5).map(|i| pending(&c, &format!("P{i}"), ["satisfied", "dissatisfied", "unknown"])).collect();
         let refs: Vec<&PendingBallot> = batch.iter().collect();
         let deltas = tally_deltas(&refs);
         assert_eq!(deltas.len(), 3);

@@ -2,11 +2,11 @@
 //!
 //! Callers hold an `Arc<dyn Store>`; [`Store`] is the sum of one trait per role (campaigns,
 //! panel, ballots, counters, exports, staff), so a part that needs one role — the
-//! [`writer`] needs only [`BallotStore`] — can depend on that alone and be tested with a
+//! ballot writer (`intake::writer`) needs only [`BallotStore`] — can depend on that alone and be tested with a
 //! small fake. A SQLite and a PostgreSQL implementation share their SQL (`sql/`).
 
 mod ballots;
-mod batch;
+pub(crate) mod batch;
 mod campaigns;
 mod counters;
 mod error;
@@ -17,7 +17,6 @@ pub mod postgres;
 mod sql;
 pub mod sqlite;
 mod staff;
-pub mod writer;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -31,7 +30,6 @@ pub use error::{Result, StoreError};
 pub use exports::{ExportStore, Feedback, StoredBallot};
 pub use panel::{Invitation, InvitationLookup, IssuedRecord, NewInvitation, PanelResponse, PanelStore};
 pub use staff::{AuditEntry, AuditRecord, StaffStore, StaffUserRow};
-pub use writer::{BallotWriter, WriteError};
 
 /// The connection itself rather than any data: which backend, its schema, whether it answers.
 #[async_trait]
@@ -83,15 +81,4 @@ pub async fn open(database_url: Option<&str>, data_dir: &Path) -> anyhow::Result
     };
     store.migrate().await.context("cannot run the database migrations")?;
     Ok(store)
-}
-
-pub(crate) fn now_unix() -> i64 {
-    now_unix_ms() / 1000
-}
-
-pub(crate) fn now_unix_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
 }

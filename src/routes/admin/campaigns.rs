@@ -6,11 +6,11 @@ use serde_json::json;
 use super::staff::Staff;
 use super::{audit as record, campaign, failed};
 use crate::campaign::lifecycle::{self, LifecycleError};
-use crate::domain::formula::Formula;
 use crate::domain::CampaignStatus;
 use crate::error::ApiError;
 use crate::export::{ballots, tables};
 use crate::routes::state::AppState;
+use crate::scoring::formula::Formula;
 
 /// `GET /api/v1/admin/campaigns`: every campaign with its ballots so far.
 pub async fn list(state: web::Data<AppState>, _staff: Staff) -> Result<HttpResponse, ApiError> {

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::support::{dec, ranks, s, unit, Campaign};
-use crate::domain::formula::{Formula, MissingClass, Rounding};
+use crate::scoring::formula::{Formula, MissingClass, Rounding};
 use crate::scoring::{flags, Results};
 
 const CLOSE: &str = flags::INDISTINGUISHABLE;

@@ -6,7 +6,7 @@ use num_rational::BigRational;
 use proptest::prelude::*;
 
 use super::support::{dec, OPTIONS};
-use crate::domain::formula::{Formula, MissingClass, Rounding};
+use crate::scoring::formula::{Formula, MissingClass, Rounding};
 use crate::scoring::tally::sum_tallies;
 use crate::scoring::unit_score::{points_range, score_unit, ExactUnit, Scale};
 use crate::scoring::{compute, CategoryRef, Dec, Layout, Tally, UnitRef};

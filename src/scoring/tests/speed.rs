@@ -2,7 +2,7 @@
 //! measured by `cargo bench --bench scoring`; these tests check the results at that size.)
 
 use super::support::{dec, OPTIONS};
-use crate::domain::formula::Formula;
+use crate::scoring::formula::Formula;
 use crate::scoring::{compute, CategoryRef, Layout, Results, Tally, UnitRef};
 
 /// 60 units in 4 categories; every key of `keys` (class, segment) rated, flagged and not,

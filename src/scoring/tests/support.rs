@@ -1,7 +1,7 @@
 //! Building campaigns for the tests: the default four-option scale, units by category, and
 //! counters written as `[satisfied, basically_satisfied, dissatisfied, unknown]`.
 
-use crate::domain::formula::Formula;
+use crate::scoring::formula::Formula;
 use crate::scoring::{compute, CategoryRef, Dec, Layout, Results, Tally, UnitRef, UnitResult};
 
 pub const OPTIONS: [&str; 4] = ["satisfied", "basically_satisfied", "dissatisfied", "unknown"];

@@ -8,6 +8,7 @@ use sqlx::{ColumnIndex, Executor, FromRow, IntoArguments, QueryBuilder, Row as _
 
 use super::{Args, Conn, Param, Row, SqlStore, Value, CHUNK_ROWS};
 use crate::domain::Receipt;
+use crate::domain::RespondentKey;
 use crate::store::{batch, BallotStore, Commit, PendingBallot, Result};
 
 #[async_trait]
@@ -27,12 +28,12 @@ where
         S::PARALLEL_BATCHES
     }
 
-    async fn is_claimed(&self, campaign_id: i64, respondent_key: &str) -> Result<bool> {
+    async fn is_claimed(&self, campaign_id: i64, respondent_key: &RespondentKey) -> Result<bool> {
         let row: Option<i64> = sqlx::query_scalar(
             "SELECT campaign_id FROM claims WHERE campaign_id = $1 AND respondent_key = $2",
         )
         .bind(campaign_id)
-        .bind(respondent_key)
+        .bind(respondent_key.as_str())
         .fetch_optional(self.pool())
         .await?;
         Ok(row.is_some())
@@ -63,7 +64,7 @@ where
                 QueryBuilder::<S::Db>::new("INSERT INTO claims (campaign_id, respondent_key, class) ");
             q.push_values(chunk, |mut row, &i| {
                 let p = &batch[i];
-                row.push_bind(p.campaign.id).push_bind(&p.respondent_key).push_bind(p.class.as_str());
+                row.push_bind(p.campaign.id).push_bind(p.respondent_key.as_str()).push_bind(p.class.as_str());
             });
             q.push(" ON CONFLICT DO NOTHING RETURNING campaign_id, respondent_key");
             let claim = |row| <(i64, String)>::from_row(&row);
@@ -102,7 +103,7 @@ where
         for p in batch::refuse_taken_receipts(batch, &mut outcomes, &inserted) {
             sqlx::query("DELETE FROM claims WHERE campaign_id = $1 AND respondent_key = $2")
                 .bind(p.campaign.id)
-                .bind(&p.respondent_key)
+                .bind(p.respondent_key.as_str())
                 .execute(&mut *tx)
                 .await?;
         }

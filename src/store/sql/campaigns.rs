@@ -27,7 +27,7 @@ where
         .bind(&definition.slug)
         .bind(json)
         .bind(status.as_str())
-        .bind(crate::store::now_unix())
+        .bind(crate::clock::now_unix())
         .fetch_optional(self.pool())
         .await?;
         inserted.ok_or_else(|| StoreError::CampaignExists(definition.slug.clone()))

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use sqlx::{ColumnIndex, Executor, IntoArguments, QueryBuilder};
 
 use super::{Args, Conn, Param, Row, RowsAffected as _, SqlStore, Value, CHUNK_ROWS};
+use crate::domain::RespondentKey;
 use crate::store::batch::invited_deltas;
 use crate::store::{
     Invitation, InvitationLookup, IssuedRecord, NewInvitation, PanelResponse, PanelStore, Result,
@@ -128,10 +129,11 @@ where
         let rows: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT i.member_code, i.segment, i.district FROM invitations i \
              WHERE i.campaign_id = $1 AND NOT EXISTS (SELECT 1 FROM claims c \
-             WHERE c.campaign_id = i.campaign_id AND c.respondent_key = 'panel:' || i.member_code) \
+             WHERE c.campaign_id = i.campaign_id AND c.respondent_key = $2 || i.member_code) \
              ORDER BY i.member_code",
         )
         .bind(campaign_id)
+        .bind(RespondentKey::PANEL_PREFIX)
         .fetch_all(self.pool())
         .await?;
         let invitation = |(member_code, segment, district)| Invitation { member_code, segment, district };

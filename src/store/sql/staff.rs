@@ -26,7 +26,7 @@ where
         .bind(name)
         .bind(role)
         .bind(password_hash)
-        .bind(crate::store::now_unix())
+        .bind(crate::clock::now_unix())
         .fetch_optional(self.pool())
         .await?;
         inserted.ok_or_else(|| StoreError::UserExists(name.to_owned()))
@@ -44,7 +44,7 @@ where
         sqlx::query(
             "INSERT INTO audit_log (at, actor, action, campaign_id, detail) VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(crate::store::now_unix())
+        .bind(crate::clock::now_unix())
         .bind(&entry.actor)
         .bind(&entry.action)
         .bind(entry.campaign_id)

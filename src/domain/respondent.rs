@@ -1,6 +1,8 @@
 //! The respondent key: what may take part once per campaign. This file is the only place
 //! its format is written — the claims table, hot state and the store's queries take it
-//! (or [`RespondentKey::PANEL_PREFIX`]) from here.
+//! (or [`RespondentKey::PANEL_PREFIX`]) from here. `identity` makes keys from checked
+//! credentials; it is a domain type so that the store, which `identity` reads, can hold
+//! it without a cycle.
 
 use std::fmt;
 

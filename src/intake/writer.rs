@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, watch, Mutex, Semaphore};
 use tokio::task::JoinHandle;
 
-use super::{BallotStore, Commit, PendingBallot, StoreError};
+use crate::store::{BallotStore, Commit, PendingBallot, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct WriterConfig {
@@ -169,6 +169,7 @@ mod tests {
 
     use super::*;
     use crate::domain::campaign::tests::small_definition;
+    use crate::domain::RespondentKey;
     use crate::domain::*;
     use crate::store::batch::tests::pending;
     use crate::store::Result;
@@ -183,7 +184,7 @@ mod tests {
 
     #[async_trait]
     impl BallotStore for FakeStore {
-        async fn is_claimed(&self, _: i64, _: &str) -> Result<bool> {
+        async fn is_claimed(&self, _: i64, _: &RespondentKey) -> Result<bool> {
             Ok(false)
         }
         async fn commit_batch(&self, batch: &[PendingBallot]) -> Result<Vec<Commit>> {
@@ -210,7 +211,7 @@ mod tests {
         let writer = BallotWriter::spawn(store.clone(), WriterConfig::default());
         let c = campaign();
         let submits = (0..200).map(|i| {
-            let (writer, p) = (writer.clone(), pending(&c, &format!("panel:{i}"), ["satisfied"; 3]));
+            let (writer, p) = (writer.clone(), pending(&c, &format!("{i}"), ["satisfied"; 3]));
             tokio::spawn(async move { writer.submit(p).await })
         });
         for s in futures_util::future::join_all(submits).await {
@@ -225,7 +226,7 @@ mod tests {
     async fn a_failed_commit_answers_every_waiter() {
         let store = Arc::new(FakeStore { fail: true, ..Default::default() });
         let writer = BallotWriter::spawn(store, WriterConfig::default());
-        let result = writer.submit(pending(&campaign(), "panel:1", ["satisfied"; 3])).await;
+        let result = writer.submit(pending(&campaign(), "1", ["satisfied"; 3])).await;
         assert!(matches!(result, Err(WriteError::Store(_))));
         writer.shutdown().await;
     }
@@ -237,7 +238,7 @@ mod tests {
         let c = campaign();
         let waiting: Vec<_> = (0..50)
             .map(|i| {
-                let (writer, p) = (writer.clone(), pending(&c, &format!("panel:{i}"), ["satisfied"; 3]));
+                let (writer, p) = (writer.clone(), pending(&c, &format!("{i}"), ["satisfied"; 3]));
                 tokio::spawn(async move { writer.submit(p).await })
             })
             .collect();
@@ -246,7 +247,7 @@ mod tests {
         let answered = futures_util::future::join_all(waiting).await;
         let counted = answered.iter().filter(|r| matches!(r, Ok(Ok(Commit::Counted)))).count();
         assert_eq!(counted, store.ballots.load(Ordering::SeqCst), "every acknowledged ballot was stored");
-        let late = writer.submit(pending(&c, "panel:late", ["satisfied"; 3])).await;
+        let late = writer.submit(pending(&c, "late", ["satisfied"; 3])).await;
         assert!(matches!(late, Err(WriteError::Stopped)));
     }
 }
