@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod lifecycle;
 pub mod progress;
 pub mod results;
+pub mod tables;
 pub mod unit_list;
 
 pub use catalog::Catalog;

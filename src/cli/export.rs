@@ -7,7 +7,8 @@ use anyhow::Context;
 use clap::{ArgGroup, Args, ValueEnum};
 
 use super::{actor, open_store, DataArgs};
-use crate::export::{ballots, tables, verify};
+use crate::campaign::tables;
+use crate::export::{ballots, verify};
 use crate::server::config::Settings;
 use crate::store::AuditEntry;
 

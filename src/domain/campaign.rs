@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use super::definition::{
-    CampaignDefinition, CampaignStatus, CategoryDefinition, DefinitionError, UnitDefinition,
+    CampaignDefinition, CampaignStatus, CategoryDefinition, DefinitionError, UnitDefinition, MAX_UNITS,
 };
 use super::scale::ScaleOption;
 
@@ -17,9 +17,6 @@ pub enum NotOpen {
     #[error("this campaign has closed")]
     Closed,
 }
-
-/// Ballots store ratings compactly, one character per unit; see [`crate::domain::ballot`].
-pub const MAX_UNITS: usize = 1000;
 
 /// A unit as the rest of the program sees it: its place in the campaign's order is its index.
 #[derive(Debug, Clone)]

@@ -3,10 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::campaign::MAX_UNITS;
 use super::channel::{CampaignSettings, PublicChannel, SettingsError};
 use super::scale::{default_scale, ScaleOption};
 use crate::scoring::formula::{Formula, FormulaError};
+
+/// Ballots store ratings compactly, one character per unit; see [`crate::domain::ballot`].
+pub const MAX_UNITS: usize = 1000;
 
 /// The stored, serialisable description of a campaign (kept as JSON in the database). A
 /// misspelt field in a campaign file is refused, not ignored.

@@ -1,6 +1,6 @@
-//! What leaves minping as files: results tables (CSV, XLSX, JSON), the anonymised ballot
-//! export and its verification, and the receipt list.
+//! The published ballot file: the anonymised ballots with the campaign's layout and
+//! formula, its fingerprint, the receipt list, and the recount anyone can run on it
+//! (`minping verify`). The results tables are in `campaign::tables`.
 
 pub mod ballots;
-pub mod tables;
 pub mod verify;

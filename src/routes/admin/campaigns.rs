@@ -6,9 +6,10 @@ use serde_json::json;
 use super::staff::Staff;
 use super::{audit as record, campaign, failed};
 use crate::campaign::lifecycle::{self, LifecycleError};
+use crate::campaign::tables;
 use crate::domain::CampaignStatus;
 use crate::error::ApiError;
-use crate::export::{ballots, tables};
+use crate::export::ballots;
 use crate::routes::state::AppState;
 use crate::scoring::formula::Formula;
 

@@ -6,8 +6,8 @@ use serde_json::json;
 
 use super::staff::Staff;
 use super::{campaign, failed};
+use crate::campaign::tables::{self, defuse};
 use crate::error::ApiError;
-use crate::export::tables::{self, defuse};
 use crate::panel::reminders::Filter;
 use crate::routes::state::AppState;
 
