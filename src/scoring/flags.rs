@@ -13,6 +13,17 @@ pub fn class_missing(class: &str) -> String {
 pub fn class_unweighted(class: &str) -> String {
     format!("class_unweighted:{class}")
 }
+/// `class_insufficient:<class>`: a weighted class has valid ballots for the unit, but fewer
+/// than `min_class_valid`: it takes no part in the score, as if missing (公众有效票不足，未计入).
+pub fn class_insufficient(class: &str) -> String {
+    format!("class_insufficient:{class}")
+}
+/// `segment_insufficient:<segment>`: with segment weights, a weighted segment has valid panel
+/// ballots for the unit, but fewer than `min_class_valid`; the other segments' weights are
+/// rescaled.
+pub fn segment_insufficient(segment: &str) -> String {
+    format!("segment_insufficient:{}", segment_name(segment))
+}
 /// `segment_missing:<segment>`: with segment weights, a weighted segment has no valid panel
 /// ballot for the unit; the other segments' weights are rescaled.
 pub fn segment_missing(segment: &str) -> String {

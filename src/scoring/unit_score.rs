@@ -47,10 +47,10 @@ impl Scale {
         sum(counts.iter().zip(&self.satisfied).filter(|(_, s)| **s).map(|(c, _)| *c))
     }
 
-    /// Σ(points × count) / valid n; `None` when valid n is 0.
-    pub fn mean(&self, counts: &[u64]) -> Option<BigRational> {
+    /// Σ(points × count) / valid n; `None` when valid n is below `floor` (and always when 0).
+    pub fn mean(&self, counts: &[u64], floor: u64) -> Option<BigRational> {
         let valid = self.valid_n(counts);
-        if valid == 0 {
+        if valid == 0 || valid < floor {
             return None;
         }
         let total: BigInt = (counts.iter().zip(&self.scaled))
@@ -94,8 +94,9 @@ pub(crate) fn score_unit(tally: UnitTally, formula: &Formula, scale: &Scale) -> 
     let valid_n = sum(weighted.keys().map(|c| scale.valid_n(counts(c))));
     let satisfied_n = sum(weighted.keys().map(|c| scale.satisfied_n(counts(c))));
 
+    let floor = formula.min_class_valid;
     let segments = match &formula.segment_weights {
-        Some(weights) if weighted.contains_key(PANEL_CLASS) => score_segments(tally, weights, scale),
+        Some(weights) if weighted.contains_key(PANEL_CLASS) => score_segments(tally, weights, scale, floor),
         _ => BTreeMap::new(),
     };
     let class_scores: BTreeMap<String, Option<BigRational>> = (weighted.keys())
@@ -104,7 +105,7 @@ pub(crate) fn score_unit(tally: UnitTally, formula: &Formula, scale: &Scale) -> 
                 Some(weights) if class == PANEL_CLASS => {
                     weighted_mean(weights, |s| segments[s].score.as_ref())
                 }
-                _ => scale.mean(counts(class)),
+                _ => scale.mean(counts(class), floor),
             };
             (class.clone(), score)
         })
@@ -112,17 +113,33 @@ pub(crate) fn score_unit(tally: UnitTally, formula: &Formula, scale: &Scale) -> 
 
     let mut flags = Vec::new();
     let missing: Vec<&String> = class_scores.iter().filter(|(_, s)| s.is_none()).map(|(c, _)| c).collect();
+    // A class without a score either has no valid ballot, or too few to count
+    // (`min_class_valid`); the flag says which. Under segment weights the panel is short
+    // when a weighted segment has some valid ballots but too few.
+    let short = |valid: u64| valid > 0 && valid < floor;
+    let class_flag = |class: &&String| {
+        let insufficient = if class.as_str() == PANEL_CLASS && !segments.is_empty() {
+            segments.values().any(|s| s.weight.is_some() && short(s.valid_n))
+        } else {
+            short(scale.valid_n(counts(class)))
+        };
+        if insufficient {
+            flags::class_insufficient(class)
+        } else {
+            flags::class_missing(class)
+        }
+    };
     let unit_score = if missing.len() == class_scores.len() {
         // Nothing to weigh. Say "no valid ballots" only when it is true: panel ballots from
         // unweighted segments are valid yet leave the panel without a score.
         if valid_n == 0 {
             flags.push(flags::NO_VALID_BALLOTS.to_string());
         } else {
-            flags.extend(missing.iter().map(|c| flags::class_missing(c)));
+            flags.extend(missing.iter().map(class_flag));
         }
         None
     } else {
-        flags.extend(missing.iter().map(|c| flags::class_missing(c)));
+        flags.extend(missing.iter().map(class_flag));
         match formula.missing_class {
             MissingClass::Missing if !missing.is_empty() => None,
             _ => weighted_mean(weighted, |c| class_scores[c].as_ref()),
@@ -136,7 +153,10 @@ pub(crate) fn score_unit(tally: UnitTally, formula: &Formula, scale: &Scale) -> 
     }
     if let (Some(weights), Some(Some(_))) = (&formula.segment_weights, class_scores.get(PANEL_CLASS)) {
         let absent = weights.keys().filter(|s| segments[*s].score.is_none());
-        flags.extend(absent.map(|s| flags::segment_missing(s)));
+        flags.extend(absent.map(|s| match segments[s].valid_n {
+            0 => flags::segment_missing(s),
+            _ => flags::segment_insufficient(s),
+        }));
     }
     for (segment, result) in &segments {
         if result.weight.is_none() && result.valid_n > 0 {
@@ -160,6 +180,7 @@ fn score_segments(
     tally: UnitTally,
     weights: &BTreeMap<String, Dec>,
     scale: &Scale,
+    floor: u64,
 ) -> BTreeMap<String, ExactSegment> {
     let names: BTreeSet<&str> =
         weights.keys().map(String::as_str).chain(tally.panel_segments().map(|(s, _)| s)).collect();
@@ -169,7 +190,7 @@ fn score_segments(
                 .unwrap_or_else(|| vec![0; scale.points.len()]);
             let segment = ExactSegment {
                 valid_n: scale.valid_n(&counts),
-                score: scale.mean(&counts),
+                score: scale.mean(&counts, floor),
                 weight: weights.get(name).cloned(),
                 counts,
             };

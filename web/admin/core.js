@@ -65,7 +65,9 @@
       case 'no_valid_ballots': return '无有效票';
       case 'class_missing': return `缺少${className(x)}有效票`;
       case 'class_unweighted': return `${className(x)}未设权重`;
+      case 'class_insufficient': return `${className(x)}有效票不足，未计入`;
       case 'segment_missing': return `缺少${seg}有效票`;
+      case 'segment_insufficient': return `${seg}有效票不足，未计入`;
       case 'segment_unweighted': return `${seg}未设权重`;
       case 'flagged_ballots_excluded': return '可疑票未计入';
       case 'below_minimum': return '有效票不足，不排名';

@@ -37,7 +37,13 @@ pub struct Formula {
     /// Units with fewer valid ballots than this (all counted classes together) are flagged
     /// and not ranked.
     pub min_valid: u64,
-    /// What to do when a counted class has no valid ballot for a unit.
+    /// A class (and, under `segment_weights`, a panel segment) takes part in a unit's score
+    /// only with at least this many valid ballots for the unit; with fewer it is treated as
+    /// missing (see `missing_class`) and the unit is flagged. A score moved by one or two
+    /// people would be unfair, and it would be their ballot. The campaign holds it at or
+    /// above its anonymity threshold.
+    pub min_class_valid: u64,
+    /// What to do when a counted class has no valid ballot for a unit, or too few.
     pub missing_class: MissingClass,
     /// Decimals of the published unit score, class scores and score component.
     pub decimals: u32,
@@ -83,6 +89,7 @@ impl Default for Formula {
             segment_weights: None,
             component_points: dec("20"),
             min_valid: 30,
+            min_class_valid: 30,
             missing_class: MissingClass::Renormalise,
             decimals: 2,
             rounding: Rounding::HalfUp,
@@ -128,6 +135,8 @@ pub enum FormulaError {
     Decimals(u32),
     #[error("not_ranked names unit `{0}`, which is not in the campaign")]
     UnknownUnit(String),
+    #[error("min_class_valid must be at least 1")]
+    MinClassValid,
 }
 
 impl FormulaError {
@@ -150,6 +159,7 @@ impl FormulaError {
             Self::ComponentPoints(_) => "component_points".into(),
             Self::Decimals(_) => "decimals".into(),
             Self::UnknownUnit(_) => "not_ranked".into(),
+            Self::MinClassValid => "min_class_valid".into(),
         }
     }
 }
@@ -178,6 +188,9 @@ impl Formula {
         }
         if let Some(unit) = self.not_ranked.iter().find(|u| !unit_codes.contains(&u.as_str())) {
             return Err(FormulaError::UnknownUnit(unit.clone()));
+        }
+        if self.min_class_valid == 0 {
+            return Err(FormulaError::MinClassValid);
         }
         Ok(())
     }

@@ -28,7 +28,13 @@ fn campaign_a() -> Campaign {
 }
 
 fn formula_a(rounding: Rounding) -> Formula {
-    Formula { min_valid: 10, not_ranked: vec!["B4".into()], rounding, ..Formula::default() }
+    Formula {
+        min_valid: 10,
+        min_class_valid: 1,
+        not_ranked: vec!["B4".into()],
+        rounding,
+        ..Formula::default()
+    }
 }
 
 #[test]
@@ -143,7 +149,7 @@ fn campaign_b() -> Campaign {
 }
 
 fn formula_b(missing_class: MissingClass, count_flagged: bool) -> Formula {
-    Formula { min_valid: 5, missing_class, count_flagged, ..Formula::default() }
+    Formula { min_valid: 5, min_class_valid: 1, missing_class, count_flagged, ..Formula::default() }
 }
 
 #[test]
@@ -225,7 +231,7 @@ fn campaign_c() -> Campaign {
 fn formula_c() -> Formula {
     let segments = [("基层群众", "0.5"), ("企业代表", "0.3"), ("人大代表", "0.2")];
     let segment_weights = Some(segments.iter().map(|(k, v)| (k.to_string(), dec(v))).collect());
-    Formula { min_valid: 10, segment_weights, ..Formula::default() }
+    Formula { min_valid: 10, min_class_valid: 1, segment_weights, ..Formula::default() }
 }
 
 #[test]
@@ -283,12 +289,88 @@ fn c_segment_weights_shape_the_panel_score() {
 
 #[test]
 fn c_without_segment_weights_the_panel_is_pooled() {
-    let r = campaign_c().compute(&Formula { min_valid: 10, ..Formula::default() });
+    let r = campaign_c().compute(&Formula { min_valid: 10, min_class_valid: 1, ..Formula::default() });
     // S1 panel (13×100 + 2×80 + 1×0)/16 = 1460/16 = 91.25; unit 0.6×91.25 + 36 = 90.75.
     let s1 = unit(&r, "S1");
     assert_eq!(s1.class_scores["panel"], s("91.25"));
     assert_eq!(s1.unit_score, s("90.75"));
     assert!(s1.segments.is_empty());
+}
+
+/// (d) One ballot must not move a rank: a class counts in a unit's score only with at
+/// least `min_class_valid` valid ballots. 40 panel ballots, all satisfied, on every unit of
+/// a category of 16; one public ballot, dissatisfied, on A02. Default formula (panel 0.6,
+/// public 0.4, renormalise, min_class_valid 30).
+fn campaign_d() -> Campaign {
+    let codes: Vec<String> = (1..=16).map(|i| format!("A{i:02}")).collect();
+    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let mut c = Campaign::new(&[("A", &codes)]);
+    for code in &codes {
+        c.rate(code, "panel", "", [40, 0, 0, 0]);
+    }
+    c.rate("A02", "public", "", [0, 0, 1, 0]);
+    c
+}
+
+#[test]
+fn d_one_public_ballot_does_not_move_a_unit() {
+    let r = campaign_d().compute(&Formula::default());
+    // Before the rule: public 0 × 0.4 + panel 100 × 0.6 = 60, component 12.00, rank 16 of 16.
+    // Now the public class has 1 valid ballot < 30: it is left out like a missing class,
+    // the panel's weight is rescaled to 1, and A02 scores 100 like A01.
+    let (a01, a02) = (unit(&r, "A01"), unit(&r, "A02"));
+    assert_eq!((a02.unit_score.clone(), a02.score_component.clone()), (s("100.00"), s("20.00")));
+    assert_eq!(
+        (a02.unit_score.clone(), a02.score_component.clone()),
+        (a01.unit_score.clone(), a01.score_component.clone())
+    );
+    assert_eq!(a02.rank, a01.rank);
+    assert_eq!(a02.class_scores.get("public"), Some(&None));
+    assert!(a02.flags.contains(&flags::class_insufficient("public")), "{:?}", a02.flags);
+    // The satisfaction rate still counts every valid ballot: 40 of 41.
+    assert_eq!(a02.satisfied_n, 40);
+    assert_eq!(a02.valid_n, 41);
+}
+
+#[test]
+fn d_under_the_missing_rule_a_short_class_leaves_the_unit_without_a_score() {
+    let formula = Formula { missing_class: MissingClass::Missing, ..Formula::default() };
+    let r = campaign_d().compute(&formula);
+    // A02 as A01: A01 has no public ballot (missing), A02 too few (insufficient); under
+    // `missing` neither gets a score.
+    assert_eq!(unit(&r, "A02").unit_score, None);
+    assert_eq!(unit(&r, "A01").unit_score, None);
+    assert!(unit(&r, "A02").flags.contains(&flags::class_insufficient("public")));
+    assert!(unit(&r, "A01").flags.contains(&flags::class_missing("public")));
+}
+
+#[test]
+fn d_a_class_at_the_floor_counts() {
+    let mut c = campaign_d();
+    c.rate("A03", "public", "", [0, 0, 30, 0]);
+    let r = c.compute(&Formula::default());
+    // 30 public ballots, all dissatisfied: 0.6 × 100 + 0.4 × 0 = 60.
+    assert_eq!(unit(&r, "A03").unit_score, s("60.00"));
+    assert!(!unit(&r, "A03").flags.iter().any(|f| f.starts_with("class_insufficient")));
+}
+
+#[test]
+fn d_a_short_segment_is_left_out_of_the_panel_score() {
+    let mut c = Campaign::new(&[("S", &["S1"])]);
+    c.rate("S1", "panel", "委员", [12, 0, 0, 0]).rate("S1", "panel", "群众", [0, 0, 3, 0]);
+    let segment_weights = Some(BTreeMap::from([("委员".into(), dec("0.5")), ("群众".into(), dec("0.5"))]));
+    let formula = Formula {
+        class_weights: BTreeMap::from([("panel".into(), dec("1"))]),
+        segment_weights,
+        min_class_valid: 10,
+        min_valid: 1,
+        ..Formula::default()
+    };
+    let r = c.compute(&formula);
+    // 群众 has 3 valid ballots < 10: its weight goes to 委员, whose 12 ballots score 100.
+    let s1 = unit(&r, "S1");
+    assert_eq!(s1.unit_score, s("100.00"));
+    assert!(s1.flags.contains(&flags::segment_insufficient("群众")), "{:?}", s1.flags);
 }
 
 #[test]

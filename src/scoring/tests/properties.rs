@@ -58,6 +58,9 @@ fn formula() -> impl Strategy<Value = Formula> {
                     count_flagged: flagged,
                     decimals,
                     min_valid,
+                    // The class floor has a property of its own below; the others hold
+                    // without it (tallies here are small).
+                    min_class_valid: 1,
                     not_ranked: if skip_first { vec!["U0".into()] } else { vec![] },
                     component_points: dec("20"),
                     ..Formula::default()
@@ -117,6 +120,35 @@ fn valid(world: &World) {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// A ballot added to a class that stays below `min_class_valid` for the unit moves no
+    /// score: a class that small does not count, whatever it says.
+    #[test]
+    fn a_class_below_the_floor_never_moves_a_score(
+        world in world(),
+        floor in 2u64..40,
+        unit in 0usize..8,
+        class in 0..CLASSES.len(),
+        option in 0..OPTIONS.len(),
+    ) {
+        let mut world = world;
+        world.formula.min_class_valid = floor;
+        // Pooled panel: with segment weights the floor applies per segment (tested by hand).
+        world.formula.segment_weights = None;
+        valid(&world);
+        let unit = unit % world.layout.units.len();
+        let class = CLASSES[class];
+        let mut more = world.clone();
+        more.tallies.push(Tally { unit, option, class: class.into(), segment: String::new(), flagged: false, count: 1 });
+        let after = exact(&more)[unit].clone();
+        let scale = Scale::new(&world.layout, &world.formula);
+        let sums = sum_tallies(&world.layout, world.formula.count_flagged, &more.tallies);
+        let valid_after = sums.unit(unit).counted(class).map_or(0, |c| scale.valid_n(c));
+        prop_assume!(valid_after < floor);
+        let before = exact(&world)[unit].clone();
+        prop_assert_eq!(before.unit_score, after.unit_score);
+        prop_assert_eq!(before.class_scores, after.class_scores);
+    }
 
     #[test]
     fn one_more_top_ballot_never_lowers_a_score(
