@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use minping::domain::formula::Formula;
+use minping::scoring::formula::Formula;
 use minping::scoring::{compute, CategoryRef, Dec, Layout, Tally, UnitRef};
 
 const OPTIONS: [&str; 4] = ["satisfied", "basically_satisfied", "dissatisfied", "unknown"];
