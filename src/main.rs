@@ -1,3 +1,5 @@
+//! The `minping` binary: parses the command line and runs it (`cli`).
+
 use clap::Parser;
 
 #[tokio::main]

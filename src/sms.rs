@@ -97,6 +97,25 @@ pub enum SmsError {
     Outbox(#[from] std::io::Error),
 }
 
+/// Why the configured gateway cannot be used: found at start, before any message.
+#[derive(Debug, thiserror::Error)]
+pub enum GatewayError {
+    #[error("sms.gateway = \"loadtest\" needs a server started with --load-test")]
+    LoadtestWithoutFlag,
+    #[error("sms.gateway = \"webhook\" needs sms.webhook_url")]
+    NoUrl,
+    #[error("sms.webhook_url is not a URL")]
+    BadUrl(#[source] <reqwest::Url as std::str::FromStr>::Err),
+    #[error("sms.webhook_method is not an HTTP method")]
+    BadMethod(#[source] <reqwest::Method as std::str::FromStr>::Err),
+    #[error("sms.webhook_headers: `{0}` is not a header name")]
+    BadHeaderName(String, #[source] reqwest::header::InvalidHeaderName),
+    #[error("sms.webhook_headers: the value of `{0}` is not valid")]
+    BadHeaderValue(String, #[source] reqwest::header::InvalidHeaderValue),
+    #[error("cannot build the SMS HTTP client")]
+    Client(#[source] reqwest::Error),
+}
+
 #[async_trait]
 pub trait SmsGateway: Send + Sync + 'static {
     fn kind(&self) -> GatewayKind;
@@ -107,14 +126,16 @@ pub trait SmsGateway: Send + Sync + 'static {
     }
 }
 
-pub fn open(settings: &SmsSettings, data_dir: &Path, load_test: bool) -> anyhow::Result<Box<dyn SmsGateway>> {
+pub fn open(
+    settings: &SmsSettings,
+    data_dir: &Path,
+    load_test: bool,
+) -> Result<Box<dyn SmsGateway>, GatewayError> {
     Ok(match settings.gateway {
         GatewayKind::Outbox => Box::new(Outbox::new(data_dir.join(OUTBOX_NAME))),
         GatewayKind::Webhook => Box::new(Webhook::new(settings)?),
-        GatewayKind::Loadtest => {
-            anyhow::ensure!(load_test, "sms.gateway = \"loadtest\" needs a server started with --load-test");
-            Box::new(Loadtest)
-        }
+        GatewayKind::Loadtest if load_test => Box::new(Loadtest),
+        GatewayKind::Loadtest => return Err(GatewayError::LoadtestWithoutFlag),
     })
 }
 
@@ -186,26 +207,24 @@ pub struct Webhook {
 }
 
 impl Webhook {
-    pub fn new(settings: &SmsSettings) -> anyhow::Result<Self> {
-        use anyhow::Context;
-        let url =
-            settings.webhook_url.as_deref().context("sms.gateway = \"webhook\" needs sms.webhook_url")?;
-        let url = reqwest::Url::parse(url).context("sms.webhook_url is not a URL")?;
+    pub fn new(settings: &SmsSettings) -> Result<Self, GatewayError> {
+        let url = settings.webhook_url.as_deref().ok_or(GatewayError::NoUrl)?;
+        let url = reqwest::Url::parse(url).map_err(GatewayError::BadUrl)?;
         let method = reqwest::Method::from_bytes(settings.webhook_method.to_uppercase().as_bytes())
-            .context("sms.webhook_method is not an HTTP method")?;
+            .map_err(GatewayError::BadMethod)?;
         let mut headers = reqwest::header::HeaderMap::new();
         for (name, value) in &settings.webhook_headers {
             headers.insert(
                 reqwest::header::HeaderName::from_bytes(name.as_bytes())
-                    .with_context(|| format!("sms.webhook_headers: `{name}` is not a header name"))?,
+                    .map_err(|e| GatewayError::BadHeaderName(name.clone(), e))?,
                 reqwest::header::HeaderValue::from_str(value)
-                    .with_context(|| format!("sms.webhook_headers: the value of `{name}` is not valid"))?,
+                    .map_err(|e| GatewayError::BadHeaderValue(name.clone(), e))?,
             );
         }
         let client = reqwest::Client::builder()
             .timeout(Duration::from_millis(settings.webhook_timeout_ms.max(1)))
             .build()
-            .context("cannot build the SMS HTTP client")?;
+            .map_err(GatewayError::Client)?;
         Ok(Self {
             client,
             url,

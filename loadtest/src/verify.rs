@@ -24,7 +24,7 @@ pub async fn open(data_dir: Option<&Path>) -> anyhow::Result<Arc<dyn Store>> {
             file.display()
         );
     }
-    minping::store::open(settings.database_url.as_deref(), &settings.data_dir).await
+    Ok(minping::store::open(settings.database_url.as_deref(), &settings.data_dir).await?)
 }
 
 pub async fn campaign(store: &dyn Store, slug: &str) -> anyhow::Result<Campaign> {

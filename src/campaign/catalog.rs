@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use super::FindError;
 use crate::domain::Campaign;
 use crate::store::{Store, StoreError};
 
@@ -42,6 +43,11 @@ impl Catalog {
             entries.insert(slug.to_owned(), (campaign.clone(), Instant::now()));
         }
         Ok(campaign)
+    }
+
+    /// The campaign `slug` names, or [`FindError::Unknown`].
+    pub async fn find(&self, slug: &str) -> Result<Arc<Campaign>, FindError> {
+        self.get(slug).await?.ok_or_else(|| FindError::Unknown(slug.to_owned()))
     }
 
     /// Drops a campaign from this instance's cache after a change made here, so the change

@@ -17,6 +17,8 @@ pub enum LifecycleError {
     NeedsOverride(String),
     #[error("campaign `{0}` is closed and its results are frozen: its formula can no longer change")]
     Frozen(String),
+    #[error("the file's slug `{file}` is not `{named}`")]
+    SlugMismatch { file: String, named: String },
     #[error("{0}")]
     Invalid(#[from] crate::domain::campaign::DefinitionError),
     #[error(transparent)]
@@ -63,6 +65,20 @@ pub async fn update_draft(
     store.update_definition(campaign.id, definition).await?;
     let detail = format!("replaced the definition of draft `{slug}` ({} units)", definition.unit_count());
     audit(store, actor, "campaign.update", campaign.id, detail).await
+}
+
+/// [`update_draft`] for a request that names the draft: the file must describe the same
+/// campaign, so a file meant for one draft never replaces another.
+pub async fn replace_draft(
+    store: &dyn Store,
+    named: &str,
+    definition: &CampaignDefinition,
+    actor: &str,
+) -> Result<(), LifecycleError> {
+    if definition.slug != named {
+        return Err(LifecycleError::SlugMismatch { file: definition.slug.clone(), named: named.into() });
+    }
+    update_draft(store, definition, actor).await
 }
 
 /// Replaces the settings that may change while a campaign runs (public channel, dates,

@@ -10,11 +10,21 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::campaign::results::ResultsError;
 use crate::domain::Campaign;
 use crate::export::ballots::CampaignLayout;
 use crate::guard::Guard;
 use crate::hot::HotState;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
+
+/// Why the live figures could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ProgressError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Results(#[from] ResultsError),
+}
 
 const FRESH_FOR: Duration = Duration::from_secs(2);
 
@@ -131,7 +141,7 @@ pub struct UnitProgress {
     pub valid_n: u64,
 }
 
-pub async fn read(sources: Sources<'_>, campaign: &Campaign) -> anyhow::Result<Progress> {
+pub async fn read(sources: Sources<'_>, campaign: &Campaign) -> Result<Progress, ProgressError> {
     let store = sources.store;
     let by_hour: Vec<HourCount> = (store.ballots_by_hour(campaign.id).await?)
         .into_iter()
@@ -219,7 +229,11 @@ impl ProgressCache {
         figures.get(slug).filter(|(read_at, _)| read_at.elapsed() < FRESH_FOR).map(|(_, json)| json.clone())
     }
 
-    pub async fn json(&self, sources: Sources<'_>, campaign: &Campaign) -> anyhow::Result<Arc<String>> {
+    pub async fn json(
+        &self,
+        sources: Sources<'_>,
+        campaign: &Campaign,
+    ) -> Result<Arc<String>, ProgressError> {
         if let Some(json) = self.fresh(campaign.slug()) {
             return Ok(json);
         }
@@ -227,7 +241,8 @@ impl ProgressCache {
         if let Some(json) = self.fresh(campaign.slug()) {
             return Ok(json);
         }
-        let json = Arc::new(serde_json::to_string(&read(sources, campaign).await?)?);
+        let json =
+            Arc::new(serde_json::to_string(&read(sources, campaign).await?).expect("figures serialise"));
         self.figures
             .lock()
             .expect("progress cache lock")

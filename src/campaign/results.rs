@@ -1,14 +1,73 @@
 //! Results of a campaign: provisional (from the live counters) while it is open, final and
 //! frozen — with the fingerprint of its anonymised ballots — once it closes.
 
-use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{Campaign, CampaignStatus};
 use crate::export::ballots::{BallotLine, CampaignLayout, Fingerprinter, Preamble, Recount, FORMAT};
 use crate::scoring::formula::Formula;
 use crate::scoring::{self, Results, Tally};
-use crate::store::{AuditEntry, FinalResults, Store, TallyRow};
+use crate::store::{AuditEntry, FinalResults, Store, StoreError, TallyRow};
+
+/// Why results could not be read or computed. Apart from a bad `flagged`, each means the
+/// database holds what the program never writes, or cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ResultsError {
+    #[error("flagged must be include or exclude, not `{0}`")]
+    UnknownFlagged(String),
+    #[error("the counters name unit `{0}`, which the campaign lacks")]
+    UnknownUnit(String),
+    #[error("the counters name option `{0}`, which the scale lacks")]
+    UnknownOption(String),
+    #[error("a negative counter")]
+    NegativeCounter(#[source] std::num::TryFromIntError),
+    #[error("the frozen results are not readable")]
+    Unreadable(#[source] serde_json::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Why a campaign could not be closed and its results frozen.
+#[derive(Debug, thiserror::Error)]
+pub enum CloseError {
+    /// A draft never took a ballot: there is nothing to close (the only refusal staff can cause).
+    #[error("campaign `{0}` has not opened; there is nothing to close")]
+    Draft(String),
+    #[error("the counters of campaign `{0}` disagree with a recount of its ballots; results are not frozen")]
+    Disagree(String),
+    #[error(transparent)]
+    Results(#[from] ResultsError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Which results staff ask for: those of now, or what they would be with flagged ballots
+/// counted or not ([`what_if_flagged`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Now,
+    WhatIf { count_flagged: bool },
+}
+
+impl View {
+    /// From the `flagged` query parameter: absent, `include` or `exclude`.
+    pub fn parse(flagged: Option<&str>) -> Result<Self, ResultsError> {
+        match flagged {
+            None => Ok(Self::Now),
+            Some("include") => Ok(Self::WhatIf { count_flagged: true }),
+            Some("exclude") => Ok(Self::WhatIf { count_flagged: false }),
+            Some(other) => Err(ResultsError::UnknownFlagged(other.to_owned())),
+        }
+    }
+}
+
+/// The results a [`View`] names.
+pub async fn view(store: &dyn Store, campaign: &Campaign, view: View) -> Result<Report, ResultsError> {
+    match view {
+        View::Now => report(store, campaign).await,
+        View::WhatIf { count_flagged } => what_if_flagged(store, campaign, count_flagged).await,
+    }
+}
 
 /// Results with what they are results of: the document every export is made from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,29 +108,27 @@ fn scale_labels(campaign: &Campaign) -> Vec<ScaleLabel> {
 
 /// The scoring module's counters from the store's rows; rows of units or options the
 /// campaign does not have (there are none unless the database was edited) are refused.
-pub fn tallies(campaign: &Campaign, rows: &[TallyRow]) -> anyhow::Result<Vec<Tally>> {
+pub fn tallies(campaign: &Campaign, rows: &[TallyRow]) -> Result<Vec<Tally>, ResultsError> {
     rows.iter()
         .map(|r| {
-            let unit = (campaign.unit_index(&r.unit_code)).with_context(|| {
-                format!("the counters name unit `{}`, which the campaign lacks", r.unit_code)
-            })?;
-            let option = (campaign.option_index(&r.option_code)).with_context(|| {
-                format!("the counters name option `{}`, which the scale lacks", r.option_code)
-            })?;
+            let unit = (campaign.unit_index(&r.unit_code))
+                .ok_or_else(|| ResultsError::UnknownUnit(r.unit_code.clone()))?;
+            let option = (campaign.option_index(&r.option_code))
+                .ok_or_else(|| ResultsError::UnknownOption(r.option_code.clone()))?;
             Ok(Tally {
                 unit,
                 option,
                 class: r.class.clone(),
                 segment: r.segment.clone(),
                 flagged: r.flagged,
-                count: u64::try_from(r.count).context("a negative counter")?,
+                count: u64::try_from(r.count).map_err(ResultsError::NegativeCounter)?,
             })
         })
         .collect()
 }
 
 /// Results now: the frozen ones of a closed campaign, otherwise computed from the counters.
-pub async fn report(store: &dyn Store, campaign: &Campaign) -> anyhow::Result<Report> {
+pub async fn report(store: &dyn Store, campaign: &Campaign) -> Result<Report, ResultsError> {
     if let Some(frozen) = store.final_results(campaign.id).await? {
         return frozen_report(campaign, &frozen);
     }
@@ -101,7 +158,7 @@ pub async fn what_if_flagged(
     store: &dyn Store,
     campaign: &Campaign,
     count_flagged: bool,
-) -> anyhow::Result<Report> {
+) -> Result<Report, ResultsError> {
     let mut formula = campaign.definition.formula.clone();
     formula.count_flagged = count_flagged;
     let rows = store.tallies(campaign.id).await?;
@@ -120,7 +177,7 @@ pub async fn what_if_flagged(
     })
 }
 
-fn frozen_report(campaign: &Campaign, frozen: &FinalResults) -> anyhow::Result<Report> {
+fn frozen_report(campaign: &Campaign, frozen: &FinalResults) -> Result<Report, ResultsError> {
     Ok(Report {
         campaign: campaign.slug().to_owned(),
         title: campaign.definition.title.clone(),
@@ -130,24 +187,24 @@ fn frozen_report(campaign: &Campaign, frozen: &FinalResults) -> anyhow::Result<R
         computed_at: frozen.frozen_at,
         formula: campaign.definition.formula.clone(),
         scale: scale_labels(campaign),
-        results: serde_json::from_str(&frozen.results).context("the frozen results are not readable")?,
+        results: serde_json::from_str(&frozen.results).map_err(ResultsError::Unreadable)?,
     })
 }
 
-/// Closes a campaign and freezes its results. Safe to repeat: a campaign closed but not yet
-/// frozen (the process stopped in between) is frozen; a frozen one is left as it is.
+/// Closes a campaign and freezes its results; a draft is refused. Safe to repeat: a campaign
+/// closed but not yet frozen (the process stopped in between) is frozen; a frozen one is left
+/// as it is.
 ///
 /// Closing waits for every batch of ballots being committed, on any instance; after it no
 /// ballot of the campaign is acknowledged. The final figures come from the counters, and are
 /// checked against a recount of the stored ballots, whose export the fingerprint covers.
-pub async fn close(store: &dyn Store, slug: &str, actor: &str) -> anyhow::Result<Report> {
-    let campaign = (store.campaign(slug).await?).with_context(|| format!("there is no campaign `{slug}`"))?;
-    anyhow::ensure!(
-        campaign.status != CampaignStatus::Draft,
-        "campaign `{slug}` has not opened; there is nothing to close"
-    );
+pub async fn close(store: &dyn Store, campaign: &Campaign, actor: &str) -> Result<Report, CloseError> {
+    let slug = campaign.slug();
+    if campaign.status == CampaignStatus::Draft {
+        return Err(CloseError::Draft(slug.to_owned()));
+    }
     if let Some(frozen) = store.final_results(campaign.id).await? {
-        return frozen_report(&campaign, &frozen);
+        return Ok(frozen_report(campaign, &frozen)?);
     }
     if store.close_campaign(campaign.id).await? {
         let entry = AuditEntry {
@@ -159,7 +216,7 @@ pub async fn close(store: &dyn Store, slug: &str, actor: &str) -> anyhow::Result
         store.append_audit(&entry).await?;
     }
 
-    let layout = CampaignLayout::of(&campaign);
+    let layout = CampaignLayout::of(campaign);
     let formula = campaign.definition.formula.clone();
     let preamble = Preamble { format: FORMAT.into(), campaign: layout.clone(), formula: formula.clone() };
     let mut fingerprint = Fingerprinter::new(&preamble);
@@ -172,21 +229,17 @@ pub async fn close(store: &dyn Store, slug: &str, actor: &str) -> anyhow::Result
             Ok(())
         })
         .await?;
-    let counters = scoring::compute(
-        &layout.layout(),
-        &formula,
-        &tallies(&campaign, &store.tallies(campaign.id).await?)?,
-    );
+    let counters =
+        scoring::compute(&layout.layout(), &formula, &tallies(campaign, &store.tallies(campaign.id).await?)?);
     let recounted = scoring::compute(&layout.layout(), &formula, &recount.tallies());
-    anyhow::ensure!(
-        counters == recounted,
-        "the counters of campaign `{slug}` disagree with a recount of its ballots; results are not frozen"
-    );
+    if counters != recounted {
+        return Err(CloseError::Disagree(slug.to_owned()));
+    }
 
     let frozen = FinalResults {
         fingerprint: fingerprint.finish(),
         ballots: recount.ballots as i64,
-        results: serde_json::to_string(&counters)?,
+        results: serde_json::to_string(&counters).expect("results serialise"),
         frozen_at: crate::clock::now_unix(),
     };
     store.save_final_results(campaign.id, &frozen).await?;
@@ -197,5 +250,5 @@ pub async fn close(store: &dyn Store, slug: &str, actor: &str) -> anyhow::Result
         detail: format!("{} ballots, {}", frozen.ballots, frozen.fingerprint),
     };
     store.append_audit(&entry).await?;
-    frozen_report(&campaign, &frozen)
+    Ok(frozen_report(campaign, &frozen)?)
 }

@@ -9,17 +9,32 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use crate::campaign::results::Report;
 use crate::domain::Campaign;
 use crate::scoring::UnitResult;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
+
+/// Why a table could not be made: reading the feedback, or writing the file.
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+}
 
 /// The document as it is: every figure with its machine key.
-pub fn write_json(report: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn write_json(report: &Report, out: &mut dyn Write) -> Result<(), TableError> {
     serde_json::to_writer_pretty(&mut *out, report)?;
     writeln!(out)?;
     Ok(())
 }
 
 /// One row per unit, in campaign order.
-pub fn write_csv(report: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn write_csv(report: &Report, out: &mut dyn Write) -> Result<(), TableError> {
     out.write_all("\u{feff}".as_bytes())?;
     let mut csv = csv::Writer::from_writer(out);
     let columns = Columns::of(report);
@@ -52,7 +67,10 @@ pub struct FeedbackRow {
 }
 
 /// Every reason (per unit, in campaign order) and every suggestion of a campaign.
-pub async fn collect_feedback(store: &dyn Store, campaign: &Campaign) -> anyhow::Result<Vec<FeedbackRow>> {
+pub async fn collect_feedback(
+    store: &dyn Store,
+    campaign: &Campaign,
+) -> Result<Vec<FeedbackRow>, TableError> {
     let mut reasons: Vec<Vec<String>> = vec![Vec::new(); campaign.units.len()];
     let mut suggestions = Vec::new();
     store
@@ -82,7 +100,7 @@ pub async fn collect_feedback(store: &dyn Store, campaign: &Campaign) -> anyhow:
 
 /// The workbook: a results sheet per category, the counts, the formula and fingerprint, and
 /// the feedback. Every text is written as a string cell, never as a formula.
-pub fn write_xlsx(report: &Report, feedback: &[FeedbackRow], out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn write_xlsx(report: &Report, feedback: &[FeedbackRow], out: &mut dyn Write) -> Result<(), TableError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let columns = Columns::of(report);
@@ -175,14 +193,14 @@ enum Cell {
     Figure(String),
 }
 
-fn write_header(sheet: &mut Worksheet, headers: &[impl AsRef<str>], bold: &Format) -> anyhow::Result<()> {
+fn write_header(sheet: &mut Worksheet, headers: &[impl AsRef<str>], bold: &Format) -> Result<(), TableError> {
     for (c, header) in headers.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, header.as_ref(), bold)?;
     }
     Ok(())
 }
 
-fn write_cell(sheet: &mut Worksheet, row: u32, col: u16, cell: &Cell) -> anyhow::Result<()> {
+fn write_cell(sheet: &mut Worksheet, row: u32, col: u16, cell: &Cell) -> Result<(), TableError> {
     match cell {
         Cell::Text(text) => sheet.write_string(row, col, text)?,
         Cell::Figure(figure) if figure.is_empty() => sheet.write_string(row, col, "")?,

@@ -27,8 +27,24 @@ fn code_ok(code: &str) -> bool {
         && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// A unit list refused whole: every faulty cell, with its row and column.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("the unit list has {} faults", .0.len())]
+pub struct BadUnitList(pub Vec<RowError>);
+
+impl std::ops::Deref for BadUnitList {
+    type Target = [RowError];
+    fn deref(&self) -> &[RowError] {
+        &self.0
+    }
+}
+
 /// A draft campaign from a unit list: every row or none, each fault with its row and column.
-pub fn parse(bytes: &[u8], slug: &str, title: &str) -> Result<CampaignDefinition, Vec<RowError>> {
+pub fn parse(bytes: &[u8], slug: &str, title: &str) -> Result<CampaignDefinition, BadUnitList> {
+    definition(bytes, slug, title).map_err(BadUnitList)
+}
+
+fn definition(bytes: &[u8], slug: &str, title: &str) -> Result<CampaignDefinition, Vec<RowError>> {
     let records = spreadsheet::records(bytes, &COLUMNS)?;
     let mut categories: Vec<CategoryDefinition> = Vec::new();
     let mut units = std::collections::HashSet::new();

@@ -94,7 +94,7 @@ impl CampaignCommand {
                     (Some(slug), Some(title)) => {
                         match crate::campaign::unit_list::parse(&bytes, &slug, &title) {
                             Ok(definition) => definition,
-                            Err(errors) => {
+                            Err(crate::campaign::unit_list::BadUnitList(errors)) => {
                                 for e in &errors {
                                     eprintln!("row {} {}: {}", e.row, e.column, e.reason);
                                 }
@@ -145,11 +145,13 @@ impl CampaignCommand {
             Self::Close { slug, data } => {
                 data.apply(&mut settings);
                 let store = open_store(&settings).await?;
+                let campaign =
+                    store.campaign(&slug).await?.with_context(|| format!("there is no campaign `{slug}`"))?;
                 let started = std::time::Instant::now();
                 let progress = indicatif::ProgressBar::new_spinner()
                     .with_message(format!("closing `{slug}`: recounting its ballots"));
                 progress.enable_steady_tick(std::time::Duration::from_millis(120));
-                let report = crate::campaign::results::close(store.as_ref(), &slug, &actor()).await;
+                let report = crate::campaign::results::close(store.as_ref(), &campaign, &actor()).await;
                 progress.finish_and_clear();
                 let report = report?;
                 println!(

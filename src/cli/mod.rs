@@ -174,7 +174,7 @@ impl ServeArgs {
 pub(crate) async fn open_store(
     settings: &Settings,
 ) -> anyhow::Result<std::sync::Arc<dyn crate::store::Store>> {
-    crate::store::open(settings.database_url.as_deref(), &settings.data_dir).await
+    Ok(crate::store::open(settings.database_url.as_deref(), &settings.data_dir).await?)
 }
 
 /// Who did it, for the audit log.

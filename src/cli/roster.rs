@@ -110,9 +110,8 @@ impl RosterCommand {
                 data.apply(&mut settings);
                 let (store, campaign, secret) = open(&settings, &slug).await?;
                 let line =
-                    (roster::reissue(store.as_ref(), &secret, &campaign, &member, &settings.public_base())
-                        .await?)
-                        .with_context(|| format!("`{slug}` has no member `{member}`"))?;
+                    roster::reissue(store.as_ref(), &secret, &campaign, &member, &settings.public_base())
+                        .await?;
                 audit(
                     store.as_ref(),
                     campaign.id,
@@ -130,11 +129,12 @@ impl RosterCommand {
                 data.apply(&mut settings);
                 let rows = read_roster(&file, "nothing was sent")?;
                 let (store, campaign, secret) = open(&settings, &slug).await?;
-                anyhow::ensure!(
-                    campaign.status == crate::domain::CampaignStatus::Open,
-                    "`{slug}` is {}: reminders go out while a campaign is open",
-                    campaign.status.as_str()
-                );
+                reminders::may_send(&campaign).map_err(|_| {
+                    anyhow::anyhow!(
+                        "`{slug}` is {}: reminders go out while a campaign is open",
+                        campaign.status.as_str()
+                    )
+                })?;
                 let filter = Filter { segment, district };
                 let plan = reminders::plan(
                     store.as_ref(),
@@ -191,7 +191,7 @@ impl RosterCommand {
 /// A roster file, parsed whole; every fault printed with its row and column.
 fn read_roster(file: &std::path::Path, nothing: &str) -> anyhow::Result<Vec<roster::RosterRow>> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    roster::parse(&bytes).or_else(|errors| {
+    roster::parse(&bytes).or_else(|roster::BadRoster(errors)| {
         for e in &errors {
             eprintln!("row {} {}: {}", e.row, e.column, e.reason);
         }

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use super::definition::{
-    CampaignDefinition, CampaignStatus, CategoryDefinition, DefinitionError, UnitDefinition, MAX_UNITS,
+    CampaignDefinition, CampaignFileError, CampaignStatus, CategoryDefinition, DefinitionError,
+    UnitDefinition, MAX_UNITS,
 };
 use super::scale::ScaleOption;
 

@@ -21,6 +21,7 @@ pub struct CampaignSettings {
     pub public: PublicChannel,
 }
 
+/// Why settings are refused; what staff read is in the message catalogue (`error::messages`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SettingsError {
     #[error("`{field}` must be a date written YYYY-MM-DD, not `{value}`")]
@@ -40,15 +41,6 @@ impl SettingsError {
             Self::ClosesBeforeOpens { .. } => "closes_on",
             Self::BadTarget(_) => "response_target",
             Self::NoSmsBudget => "public.sms_per_hour",
-        }
-    }
-
-    pub fn message_zh(&self) -> String {
-        match self {
-            Self::BadDate { value, .. } => format!("日期“{value}”格式不正确，应为 年-月-日，如 2026-12-01"),
-            Self::ClosesBeforeOpens { .. } => "结束日期早于开始日期".into(),
-            Self::BadTarget(_) => "目标参与率应为 1 到 100 之间的百分数".into(),
-            Self::NoSmsBudget => "每小时短信上限至少为 1".into(),
         }
     }
 }

@@ -127,6 +127,18 @@ pub enum DefinitionError {
     DuplicateDistrict(String),
 }
 
+/// Why a campaign file is refused. Transparent, so that a message shows the parser's or the
+/// rule's own words and their causes.
+#[derive(Debug, thiserror::Error)]
+pub enum CampaignFileError {
+    #[error("a campaign file must be UTF-8 TOML")]
+    NotUtf8,
+    #[error(transparent)]
+    Toml(#[from] toml::de::Error),
+    #[error(transparent)]
+    Invalid(#[from] DefinitionError),
+}
+
 impl CampaignDefinition {
     pub fn validate(&self) -> Result<(), DefinitionError> {
         let slug_ok = (1..=40).contains(&self.slug.len())
@@ -183,10 +195,15 @@ impl CampaignDefinition {
     }
 
     /// Reads a campaign file (TOML, the same fields; see docs/CAMPAIGNS.md) and validates it.
-    pub fn from_toml(text: &str) -> anyhow::Result<Self> {
+    pub fn from_toml(text: &str) -> Result<Self, CampaignFileError> {
         let definition: Self = toml::from_str(text)?;
         definition.validate()?;
         Ok(definition)
+    }
+
+    /// [`Self::from_toml`] of a file's bytes, which must be UTF-8.
+    pub fn from_file(bytes: &[u8]) -> Result<Self, CampaignFileError> {
+        Self::from_toml(std::str::from_utf8(bytes).map_err(|_| CampaignFileError::NotUtf8)?)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Free text from respondents (reasons, suggestions): bounded, printable, stored as typed.
 //! It is feedback for people to read; it is never executed, and every page renders it escaped.
 
-#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TextError {
     #[error("is {len} characters long; at most {max} are allowed")]
     TooLong { len: usize, max: usize },

@@ -22,7 +22,30 @@ use sha2::{Digest, Sha256};
 use crate::domain::Campaign;
 use crate::scoring::formula::Formula;
 use crate::scoring::{CategoryRef, Layout, Tally, UnitRef};
-use crate::store::StoredBallot;
+use crate::store::{StoreError, StoredBallot};
+
+/// Why the ballot export could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Ballots are published once the campaign is closed and its results frozen.
+    #[error("campaign `{0}` is not closed: its ballots are published once it is")]
+    NotClosed(String),
+    /// The frozen results, read before anything is written.
+    #[error(transparent)]
+    Frozen(StoreError),
+    /// The ballots, or the output, while writing.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error(
+        "the stored ballots ({written}, {fingerprint}) no longer match the frozen results ({ballots}, {frozen}): \
+         the database was changed after the campaign closed"
+    )]
+    Changed { written: u64, fingerprint: String, ballots: u64, frozen: String },
+}
 
 pub const FORMAT: &str = "minping-ballots/1";
 
@@ -239,11 +262,9 @@ pub async fn write(
     store: &dyn crate::store::Store,
     campaign: &Campaign,
     out: &mut (dyn std::io::Write + Send),
-) -> anyhow::Result<Header> {
-    use anyhow::Context;
-    let frozen = (store.final_results(campaign.id).await?).with_context(|| {
-        format!("campaign `{}` is not closed: its ballots are published once it is", campaign.slug())
-    })?;
+) -> Result<Header, ExportError> {
+    let frozen = (store.final_results(campaign.id).await.map_err(ExportError::Frozen)?)
+        .ok_or_else(|| ExportError::NotClosed(campaign.slug().to_owned()))?;
     let preamble = Preamble {
         format: FORMAT.into(),
         campaign: CampaignLayout::of(campaign),
@@ -268,13 +289,10 @@ pub async fn write(
         })
         .await?;
     let fingerprint = fingerprint.finish();
-    anyhow::ensure!(
-        fingerprint == frozen.fingerprint && written == header.ballots,
-        "the stored ballots ({written}, {fingerprint}) no longer match the frozen results ({}, {}): \
-         the database was changed after the campaign closed",
-        header.ballots,
-        frozen.fingerprint
-    );
+    if fingerprint != frozen.fingerprint || written != header.ballots {
+        let (ballots, frozen) = (header.ballots, frozen.fingerprint);
+        return Err(ExportError::Changed { written, fingerprint, ballots, frozen });
+    }
     Ok(header)
 }
 
@@ -284,7 +302,7 @@ pub async fn write_receipts(
     store: &dyn crate::store::Store,
     campaign: &Campaign,
     out: &mut (dyn std::io::Write + Send),
-) -> anyhow::Result<u64> {
+) -> Result<u64, StoreError> {
     let mut written = 0u64;
     store
         .for_each_receipt(campaign.id, &mut |receipt| {

@@ -2,10 +2,27 @@
 
 use std::io::BufRead;
 
-use anyhow::Context;
-
 use super::ballots::{BallotLine, Fingerprinter, Header, Recount, FORMAT};
 use crate::scoring;
+use crate::scoring::formula::FormulaError;
+
+/// Why an export could not be verified at all (a disagreement is not an error: it is listed
+/// in [`Verification::problems`]).
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("cannot read the header")]
+    ReadHeader(#[source] std::io::Error),
+    #[error("the first line is not a minping ballot export header")]
+    NotAHeader(#[source] serde_json::Error),
+    #[error("format `{0}` is not `{FORMAT}`")]
+    Format(String),
+    #[error("the header's formula is not valid: {0}")]
+    Formula(FormulaError),
+    #[error("cannot read line {0}")]
+    ReadLine(usize, #[source] std::io::Error),
+}
 
 /// What a verification found. The export checks out when `problems` is empty.
 #[derive(Debug)]
@@ -19,31 +36,24 @@ pub struct Verification {
 /// Reads an export line by line (constant memory), recounts every ballot, recomputes the
 /// fingerprint and every figure, and lists each disagreement with what the header states
 /// (and with `expected`, the fingerprint as published, when given).
-pub fn verify(reader: impl BufRead, expected: Option<&str>) -> anyhow::Result<Verification> {
+pub fn verify(reader: impl BufRead, expected: Option<&str>) -> Result<Verification, VerifyError> {
     let mut lines = reader.lines();
-    let first = lines.next().context("the file is empty")?.context("cannot read the header")?;
-    let header: Header =
-        serde_json::from_str(&first).context("the first line is not a minping ballot export header")?;
-    anyhow::ensure!(
-        header.preamble.format == FORMAT,
-        "format `{}` is not `{FORMAT}`",
-        header.preamble.format
-    );
+    let first = lines.next().ok_or(VerifyError::Empty)?.map_err(VerifyError::ReadHeader)?;
+    let header: Header = serde_json::from_str(&first).map_err(VerifyError::NotAHeader)?;
+    if header.preamble.format != FORMAT {
+        return Err(VerifyError::Format(header.preamble.format));
+    }
     let campaign = &header.preamble.campaign;
     let layout = campaign.layout();
     let unit_codes: Vec<&str> = layout.units.iter().map(|u| u.code.as_str()).collect();
     let option_codes: Vec<&str> = layout.options.iter().map(String::as_str).collect();
-    header
-        .preamble
-        .formula
-        .validate(&option_codes, &unit_codes)
-        .map_err(|e| anyhow::anyhow!("the header's formula is not valid: {e}"))?;
+    header.preamble.formula.validate(&option_codes, &unit_codes).map_err(VerifyError::Formula)?;
 
     let mut problems = Vec::new();
     let mut fingerprint = Fingerprinter::new(&header.preamble);
     let mut recount = Recount::new(campaign);
     for (n, line) in lines.enumerate() {
-        let line = line.with_context(|| format!("cannot read line {}", n + 2))?;
+        let line = line.map_err(|e| VerifyError::ReadLine(n + 2, e))?;
         fingerprint.line(&line);
         let ballot: BallotLine = match serde_json::from_str(&line) {
             Ok(b) => b,
@@ -72,7 +82,7 @@ pub fn verify(reader: impl BufRead, expected: Option<&str>) -> anyhow::Result<Ve
         }
     }
     let recomputed = scoring::compute(&layout, &header.preamble.formula, &recount.tallies());
-    let recomputed = serde_json::to_value(&recomputed)?;
+    let recomputed = serde_json::to_value(&recomputed).expect("results serialise");
     if recomputed != header.results {
         problems.push(describe_difference(&header.results, &recomputed));
     }

@@ -114,7 +114,8 @@ pub struct SmsBudget {
     pub per_hour: u64,
 }
 
-/// A limit was reached: what, and when to try again.
+/// A limit was reached: what, and when to try again (the words people read are in the
+/// message catalogue, `error::messages`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limited {
     pub what: LimitKind,
@@ -131,47 +132,8 @@ pub enum LimitKind {
     SubmitRate,
     DeviceAddress,
     InvitationGuesses,
-}
-
-impl LimitKind {
-    pub fn message_zh(self, retry_after: u64) -> String {
-        let wait = wait_zh(retry_after);
-        match self {
-            Self::CaptchaRate => format!("刷新验证图片过于频繁，请{wait}后再试"),
-            Self::OtpCooldown => format!("验证码已发送，请{wait}后再重新获取"),
-            Self::OtpNumberDaily => "该号码今天获取验证码的次数已达上限，请明天再试".into(),
-            Self::OtpAddress => format!("您所在网络获取验证码过于频繁，请{wait}后再试"),
-            Self::SmsBudget => format!("短信发送量已达本时段上限，请{wait}后再试"),
-            Self::SubmitRate => format!("提交过于频繁，请{wait}后再试"),
-            Self::DeviceAddress => format!("您所在网络提交的评价过多，请{wait}后再试"),
-            Self::InvitationGuesses => format!("邀请码输错次数过多，请{wait}后再试"),
-        }
-    }
-
-    pub fn message_en(self, retry_after: u64) -> String {
-        match self {
-            Self::CaptchaRate => format!("Too many captchas; try again in {retry_after} s"),
-            Self::OtpCooldown => format!("A code was just sent; ask again in {retry_after} s"),
-            Self::OtpNumberDaily => "This number has had its codes for today; try again tomorrow".into(),
-            Self::OtpAddress => format!("Too many codes from your network; try again in {retry_after} s"),
-            Self::SmsBudget => {
-                format!("The SMS budget for this hour is used up; try again in {retry_after} s")
-            }
-            Self::SubmitRate => format!("Too many submissions; try again in {retry_after} s"),
-            Self::DeviceAddress => {
-                format!("Too many ballots from your network; try again in {retry_after} s")
-            }
-            Self::InvitationGuesses => format!("Too many unknown invitations; try again in {retry_after} s"),
-        }
-    }
-}
-
-fn wait_zh(seconds: u64) -> String {
-    match seconds {
-        0..=90 => format!(" {seconds} 秒"),
-        91..=5400 => format!(" {} 分钟", seconds.div_ceil(60)),
-        _ => format!(" {} 小时", seconds.div_ceil(3600)),
-    }
+    /// Failed staff sign-ins, per name or per address.
+    SignIn,
 }
 
 /// Counts one more against `key` and refuses past `max` in the window. The count goes on
@@ -201,12 +163,6 @@ mod tests {
         let limited = charge(&hot, "k", 60, 3, LimitKind::SubmitRate).await.unwrap().unwrap_err();
         assert_eq!(limited.what, LimitKind::SubmitRate);
         assert!((1..=60).contains(&limited.retry_after));
-    }
-
-    #[test]
-    fn waits_read_naturally() {
-        assert_eq!(LimitKind::OtpCooldown.message_zh(42), "验证码已发送，请 42 秒后再重新获取");
-        assert_eq!(LimitKind::SmsBudget.message_zh(1800), "短信发送量已达本时段上限，请 30 分钟后再试");
     }
 
     #[test]

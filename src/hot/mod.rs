@@ -64,7 +64,7 @@ pub const IN_FLIGHT_SECS: u64 = 30;
 pub const TAKEN_SECS: u64 = 14 * 24 * 3600;
 
 /// Opens Redis for a `redis://` URL, otherwise in-process state.
-pub async fn open(redis_url: Option<&str>, prefix: &str) -> anyhow::Result<Arc<dyn HotState>> {
+pub async fn open(redis_url: Option<&str>, prefix: &str) -> Result<Arc<dyn HotState>, ::redis::RedisError> {
     Ok(match redis_url {
         Some(url) => Arc::new(redis::RedisHot::connect(url, prefix).await?),
         None => Arc::new(memory::MemoryHot::new(memory::DEFAULT_CAPACITY)),

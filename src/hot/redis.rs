@@ -19,7 +19,7 @@ pub struct RedisHot {
 }
 
 impl RedisHot {
-    pub async fn connect(url: &str, prefix: &str) -> anyhow::Result<Self> {
+    pub async fn connect(url: &str, prefix: &str) -> Result<Self, redis::RedisError> {
         let client = redis::Client::open(url)?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(2)))

@@ -1,9 +1,8 @@
 //! The server secret behind every keyed hash. Without it, a copy of the database cannot
 //! turn a token or phone number back into its row by guessing.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use hmac::{Hmac, KeyInit, Mac};
 use rand::RngCore;
 use sha2::Sha256;
@@ -17,28 +16,43 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+/// Why the secret could not be had at start.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    #[error("the secret must be at least 32 characters long")]
+    TooShort,
+    #[error("secret.key is not hex")]
+    NotHex(#[source] hex::FromHexError),
+    #[error("secret.key must hold 32 bytes")]
+    WrongLength,
+    #[error("cannot create {}", .0.display())]
+    CreateDir(PathBuf, #[source] std::io::Error),
+    #[error("cannot write {}", .0.display())]
+    Write(PathBuf, #[source] std::io::Error),
+}
+
 impl Secret {
     /// From configuration: at least 32 characters.
-    pub fn from_config(value: &str) -> anyhow::Result<Self> {
-        anyhow::ensure!(value.len() >= 32, "the secret must be at least 32 characters long");
+    pub fn from_config(value: &str) -> Result<Self, SecretError> {
+        if value.len() < 32 {
+            return Err(SecretError::TooShort);
+        }
         use sha2::Digest;
         Ok(Self(Sha256::digest(value.as_bytes()).into()))
     }
 
     /// Reads `secret.key` in the data directory, creating it (mode 0600) on first start.
-    pub fn load_or_create(data_dir: &Path) -> anyhow::Result<Self> {
+    pub fn load_or_create(data_dir: &Path) -> Result<Self, SecretError> {
         let path = data_dir.join("secret.key");
         if let Ok(text) = std::fs::read_to_string(&path) {
-            let bytes = hex::decode(text.trim()).context("secret.key is not hex")?;
-            let key: [u8; 32] =
-                (bytes.try_into()).map_err(|_| anyhow::anyhow!("secret.key must hold 32 bytes"))?;
+            let bytes = hex::decode(text.trim()).map_err(SecretError::NotHex)?;
+            let key: [u8; 32] = bytes.try_into().map_err(|_| SecretError::WrongLength)?;
             return Ok(Self(key));
         }
         let mut key = [0u8; 32];
         rand::rng().fill_bytes(&mut key);
-        std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
-        write_private(&path, hex::encode(key).as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::create_dir_all(data_dir).map_err(|e| SecretError::CreateDir(data_dir.to_owned(), e))?;
+        write_private(&path, hex::encode(key).as_bytes()).map_err(|e| SecretError::Write(path, e))?;
         Ok(Self(key))
     }
 

@@ -7,11 +7,11 @@ use std::net::IpAddr;
 
 use crate::domain::{Campaign, PublicMode, RespondentClass};
 use crate::guard::address;
-use crate::guard::limits::{LimitKind, Limited};
+use crate::guard::limits::{charge, LimitKind, Limited};
 use crate::guard::signals;
 use crate::guard::{Guard, GuardError};
 use crate::hot::{HotError, HotState};
-use crate::identity::captcha::{CaptchaError, Captchas};
+use crate::identity::captcha::{CaptchaError, Captchas, Issued, Size};
 use crate::identity::device::Device;
 use crate::identity::otp::{Codes, NumberKey, OtpError};
 use crate::identity::{PhoneError, PhoneNumber, Respondent, RespondentKey, Secret};
@@ -38,8 +38,8 @@ pub struct Deps<'a> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublicError {
-    #[error("this campaign does not take {0} ballots")]
-    WrongMode(&'static str),
+    #[error("this campaign does not take {} ballots", .0.as_str())]
+    WrongMode(PublicMode),
     #[error("bad phone number: {0}")]
     Phone(#[from] PhoneError),
     #[error(transparent)]
@@ -87,7 +87,7 @@ impl Gate {
         if campaign.definition.public.mode == mode {
             Ok(())
         } else {
-            Err(PublicError::WrongMode(mode.as_str()))
+            Err(PublicError::WrongMode(mode))
         }
     }
 
@@ -104,6 +104,22 @@ impl Gate {
             }
             PublicError::Captcha(e)
         })
+    }
+
+    /// `GET /captcha`: a picture whose answer works once, within a rate per address. The
+    /// rate is not counted as an abuse signal: a captcha belongs to no campaign yet.
+    pub async fn issue_captcha(
+        &self,
+        deps: Deps<'_>,
+        client: Option<IpAddr>,
+        size: Size,
+    ) -> Result<Issued, PublicError> {
+        let key = format!("captcha-addr:{}", address::limit_key(client));
+        let per_minute = deps.guard.limits.captchas_per_address_per_minute;
+        charge(deps.hot, &key, 60, per_minute, LimitKind::CaptchaRate)
+            .await?
+            .map_err(PublicError::Limited)?;
+        Ok(self.captchas.issue(deps.hot, size).await?)
     }
 
     /// `POST …/otp`: a captcha stands before every SMS. Answers the same for every valid

@@ -6,6 +6,7 @@
 
 pub mod admit;
 pub mod gate;
+pub mod receipts;
 pub mod writer;
 
 use std::sync::Arc;

@@ -1,5 +1,7 @@
-//! The citizen panel (千人评议团): the roster and its invitations, and reminders to members
-//! who have not answered yet.
+//! The citizen panel (千人评议团): the roster and its invitations, printed letters, and
+//! follow-up of members who have not answered yet (the list, reminder SMS).
 
+pub mod letters;
+pub mod non_responders;
 pub mod reminders;
 pub mod roster;

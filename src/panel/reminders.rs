@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use futures_util::StreamExt;
 use serde::Serialize;
 
-use crate::domain::Campaign;
+use crate::domain::{Campaign, NotOpen};
 use crate::guard::limits::{charge, LimitKind, Limits};
 use crate::guard::signals::{self, Signals};
 use crate::hot::HotState;
@@ -93,6 +93,17 @@ pub struct Plan {
     pub reminders: Vec<Reminder>,
     /// Everyone the file names but who gets no reminder, and why.
     pub counts: Counts,
+}
+
+/// Reminders go out while a campaign runs: before it opens there is nothing to answer yet,
+/// after it closes nothing can be.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("reminders go out while a campaign is open: {0}")]
+pub struct NotSending(pub NotOpen);
+
+/// Whether reminders may go out for the campaign now.
+pub fn may_send(campaign: &Campaign) -> Result<(), NotSending> {
+    campaign.ensure_open().map_err(NotSending)
 }
 
 /// Sorts the file's members: a reminder for each invited non-responder with a number who

@@ -37,9 +37,25 @@ pub fn template_csv() -> String {
     "\u{feff}成员编号,界别,区县,手机号\nP0001,人大代表,城关区,13800138000\nP0002,企业界,高新区,\n".into()
 }
 
+/// A roster file refused whole: every faulty cell, with its row and column.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("the roster has {} faults", .0.len())]
+pub struct BadRoster(pub Vec<RowError>);
+
+impl std::ops::Deref for BadRoster {
+    type Target = [RowError];
+    fn deref(&self) -> &[RowError] {
+        &self.0
+    }
+}
+
 /// Parses a roster file (XLSX, or CSV in UTF-8): every row or none. Each fault is reported
 /// with its row and column.
-pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
+pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, BadRoster> {
+    rows(bytes).map_err(BadRoster)
+}
+
+fn rows(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
     let records = spreadsheet::records(bytes, &COLUMNS)?;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
@@ -174,7 +190,7 @@ pub fn line(secret: &Secret, campaign: &Campaign, record: IssuedRecord, base_url
 }
 
 /// The list as CSV (UTF-8 with BOM) for an SMS provider's mail-merge.
-pub fn write_csv(lines: &[InvitationLine], out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn write_csv(lines: &[InvitationLine], out: &mut dyn Write) -> Result<(), csv::Error> {
     out.write_all("\u{feff}".as_bytes())?;
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(["member_code", "segment", "district", "token", "short_code", "url"])?;
@@ -185,18 +201,30 @@ pub fn write_csv(lines: &[InvitationLine], out: &mut dyn Write) -> anyhow::Resul
     Ok(())
 }
 
-/// Voids a member's invitation and makes the next one; `None` for an unknown member.
+#[derive(Debug, thiserror::Error)]
+pub enum ReissueError {
+    #[error("`{campaign}` has no member `{member}`")]
+    UnknownMember { campaign: String, member: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Voids a member's invitation and makes the next one.
 pub async fn reissue(
     store: &dyn Store,
     secret: &Secret,
     campaign: &Campaign,
     member_code: &str,
     base_url: &str,
-) -> Result<Option<InvitationLine>, StoreError> {
+) -> Result<InvitationLine, ReissueError> {
+    let unknown = || ReissueError::UnknownMember {
+        campaign: campaign.slug().to_owned(),
+        member: member_code.to_owned(),
+    };
     let Some(current) =
         (store.invitations(campaign.id).await?).into_iter().find(|r| r.member_code == member_code)
     else {
-        return Ok(None);
+        return Err(unknown());
     };
     let issue = current.issue + 1;
     let issued = IssuedInvitation::derive(secret, campaign.id, member_code, issue);
@@ -212,16 +240,16 @@ pub async fn reissue(
         phone_hash: None,
     };
     if !store.reissue_invitation(campaign.id, member_code, &next).await? {
-        return Ok(None);
+        return Err(unknown());
     }
-    Ok(Some(InvitationLine {
+    Ok(InvitationLine {
         url: format!("{base_url}/s/{}#i={}", campaign.slug(), issued.token),
         short_code: issued.short_code_display(),
         token: issued.token,
         member_code: member_code.into(),
         segment: current.segment,
         district: current.district,
-    }))
+    })
 }
 
 #[cfg(test)]

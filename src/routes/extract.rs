@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use actix_web::{web, FromRequest, HttpRequest};
 
+use super::admin::staff::Staff;
 use super::state::AppState;
 use crate::domain::Campaign;
 use crate::error::ApiError;
@@ -27,12 +28,14 @@ pub struct KnownCampaign(pub Arc<Campaign>);
 /// `410` once closed.
 pub struct OpenCampaign(pub Arc<Campaign>);
 
-/// The campaign `{slug}` names, read fresh from the database, for staff routes; `404` if none.
-pub struct AdminCampaign(pub Campaign);
+/// The campaign `{slug}` names, read fresh from the database, for staff routes, with the
+/// staff member asking: `S` is [`Staff`] (anyone signed in) or `Admin`. Who asks is settled
+/// first (`401`, `403`), then the campaign (`404`): a stranger learns nothing, not even which
+/// campaigns exist.
+pub struct AdminCampaign<S = Staff>(pub Campaign, pub S);
 
 async fn known(req: &HttpRequest) -> Result<Arc<Campaign>, ApiError> {
-    let state = state_of(req);
-    state.catalog.get(&slug_of(req)).await?.ok_or_else(ApiError::unknown_campaign)
+    Ok(state_of(req).catalog.find(&slug_of(req)).await?)
 }
 
 impl FromRequest for KnownCampaign {
@@ -59,16 +62,21 @@ impl FromRequest for OpenCampaign {
     }
 }
 
-impl FromRequest for AdminCampaign {
+impl<S> FromRequest for AdminCampaign<S>
+where
+    S: FromRequest<Error = ApiError> + 'static,
+    S::Future: 'static,
+{
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let who = S::from_request(req, payload);
         let req = req.clone();
         Box::pin(async move {
-            let state = state_of(&req);
-            let campaign = state.store.campaign(&slug_of(&req)).await?;
-            Ok(Self(campaign.ok_or_else(ApiError::unknown_campaign)?))
+            let who = who.await?;
+            let campaign = crate::campaign::find(state_of(&req).store.as_ref(), &slug_of(&req)).await?;
+            Ok(Self(campaign, who))
         })
     }
 }
@@ -87,7 +95,7 @@ impl Deref for OpenCampaign {
     }
 }
 
-impl Deref for AdminCampaign {
+impl<S> Deref for AdminCampaign<S> {
     type Target = Campaign;
     fn deref(&self) -> &Campaign {
         &self.0

@@ -1,3 +1,5 @@
+//! Liveness, readiness and metrics: what orchestrators and Prometheus ask.
+
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 

@@ -49,11 +49,11 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
     }
 }
 
+/// An address no route answers, under `/api/v1` or anywhere else.
+#[derive(Debug, thiserror::Error)]
+#[error("no such address")]
+pub struct NoSuchAddress;
+
 async fn not_found() -> HttpResponse {
-    actix_web::ResponseError::error_response(&ApiError::new(
-        actix_web::http::StatusCode::NOT_FOUND,
-        "not_found",
-        "没有这个地址",
-        "No such address",
-    ))
+    actix_web::ResponseError::error_response(&ApiError::from(NoSuchAddress))
 }

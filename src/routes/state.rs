@@ -12,6 +12,7 @@ use crate::intake::admit::Admission;
 use crate::intake::gate::{Deps, Gate};
 use crate::intake::writer::BallotWriter;
 use crate::intake::Intake;
+use crate::panel::reminders::Sender;
 use crate::store::Store;
 
 pub struct AppState {
@@ -48,6 +49,16 @@ impl AppState {
     /// What turns a credential into a respondent.
     pub fn admission(&self) -> Admission<'_> {
         Admission { deps: self.deps(), gate: &self.gate }
+    }
+
+    /// What sends reminder SMS: the gateway, and the budgets and signals it counts against.
+    pub fn reminder_sender(&self) -> Sender<'_> {
+        Sender {
+            hot: self.hot.as_ref(),
+            sms: self.gate.sms.as_ref(),
+            signals: &self.guard.signals,
+            limits: &self.guard.limits,
+        }
     }
 
     /// The way from an admitted ballot to a committed one.

@@ -95,10 +95,10 @@ fn spawn_housekeeping(store: Arc<dyn Store>, signals: Signals) -> tokio::task::J
 }
 
 pub fn load_secret(settings: &Settings) -> anyhow::Result<Secret> {
-    match &settings.secret {
-        Some(value) => Secret::from_config(value),
-        None => Secret::load_or_create(&settings.data_dir),
-    }
+    Ok(match &settings.secret {
+        Some(value) => Secret::from_config(value)?,
+        None => Secret::load_or_create(&settings.data_dir)?,
+    })
 }
 
 pub struct Application {

@@ -7,8 +7,27 @@
 
 pub mod password;
 pub mod session;
+pub mod sign_in;
 
 use serde::{Deserialize, Serialize};
+
+use crate::hot::HotError;
+
+/// Why a request may not go on as a staff member.
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    #[error("not signed in, or the session has ended")]
+    SignedOut,
+    /// A state-changing request without the session's CSRF token.
+    #[error("missing or stale CSRF token")]
+    StaleToken,
+    #[error("only an admin may do this")]
+    NotAdmin,
+    #[error("only admins and auditors may read the audit log")]
+    NotAuditor,
+    #[error("sessions cannot be read: {0}")]
+    Sessions(#[from] HotError),
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
@@ -44,6 +63,22 @@ impl Role {
     /// Whether this role may read the audit log.
     pub fn may_audit(self) -> bool {
         matches!(self, Self::Admin | Self::Auditor)
+    }
+
+    pub fn require_admin(self) -> Result<(), AccessError> {
+        if self.may_configure() {
+            Ok(())
+        } else {
+            Err(AccessError::NotAdmin)
+        }
+    }
+
+    pub fn require_audit(self) -> Result<(), AccessError> {
+        if self.may_audit() {
+            Ok(())
+        } else {
+            Err(AccessError::NotAuditor)
+        }
     }
 }
 

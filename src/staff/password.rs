@@ -6,12 +6,19 @@ use argon2::Argon2;
 
 pub const MIN_LENGTH: usize = 10;
 
-pub fn hash(password: &str) -> anyhow::Result<String> {
-    anyhow::ensure!(
-        password.chars().count() >= MIN_LENGTH,
-        "a password needs at least {MIN_LENGTH} characters"
-    );
-    let hash = Argon2::default().hash_password(password.as_bytes()).map_err(|e| anyhow::anyhow!("{e}"))?;
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordError {
+    #[error("a password needs at least {MIN_LENGTH} characters")]
+    TooShort,
+    #[error(transparent)]
+    Hash(#[from] argon2::password_hash::Error),
+}
+
+pub fn hash(password: &str) -> Result<String, PasswordError> {
+    if password.chars().count() < MIN_LENGTH {
+        return Err(PasswordError::TooShort);
+    }
+    let hash = Argon2::default().hash_password(password.as_bytes())?;
     Ok(hash.to_string())
 }
 

@@ -13,7 +13,7 @@ pub enum StoreError {
     #[error("a campaign with slug `{0}` already exists")]
     CampaignExists(String),
     #[error("reading rows failed")]
-    Visit(#[source] anyhow::Error),
+    Visit(#[source] super::VisitError),
     #[error("a staff user named `{0}` already exists")]
     UserExists(String),
 }
@@ -48,3 +48,20 @@ fn pg_unavailable(code: &str) -> bool {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Why the store named by the configuration could not be opened at start.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("cannot connect to PostgreSQL")]
+    Postgres(#[source] StoreError),
+    #[error("cannot open the SQLite database")]
+    SqliteUrl(#[source] StoreError),
+    #[error("DATABASE_URL must start with postgres:// or sqlite:, not `{0}`")]
+    Scheme(String),
+    #[error("cannot create the data directory {}", .0.display())]
+    DataDir(std::path::PathBuf, #[source] std::io::Error),
+    #[error("cannot open {}", .0.display())]
+    SqliteFile(std::path::PathBuf, #[source] StoreError),
+    #[error("cannot run the database migrations")]
+    Migrate(#[source] StoreError),
+}

@@ -26,8 +26,8 @@ use async_trait::async_trait;
 pub use ballots::{BallotStore, Commit, PendingBallot};
 pub use campaigns::{CampaignStore, CampaignSummary, FinalResults};
 pub use counters::{CounterStore, TallyRow};
-pub use error::{Result, StoreError};
-pub use exports::{ExportStore, Feedback, StoredBallot};
+pub use error::{OpenError, Result, StoreError};
+pub use exports::{ExportStore, Feedback, StoredBallot, VisitError};
 pub use panel::{Invitation, InvitationLookup, IssuedRecord, NewInvitation, PanelResponse, PanelStore};
 pub use staff::{AuditEntry, AuditRecord, StaffStore, StaffUserRow};
 
@@ -55,30 +55,22 @@ impl<T> Store for T where
 
 /// Opens the store the configuration names: PostgreSQL for a `postgres://` URL, otherwise
 /// the SQLite file in the data directory.
-pub async fn open(database_url: Option<&str>, data_dir: &Path) -> anyhow::Result<Arc<dyn Store>> {
-    use anyhow::Context;
+pub async fn open(database_url: Option<&str>, data_dir: &Path) -> Result<Arc<dyn Store>, OpenError> {
     let store: Arc<dyn Store> = match database_url {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            Arc::new(postgres::PgStore::connect(url).await.context("cannot connect to PostgreSQL")?)
+            Arc::new(postgres::PgStore::connect(url).await.map_err(OpenError::Postgres)?)
         }
         Some(url) if url.starts_with("sqlite:") => {
-            Arc::new(sqlite::SqliteStore::open_url(url).await.context("cannot open the SQLite database")?)
+            Arc::new(sqlite::SqliteStore::open_url(url).await.map_err(OpenError::SqliteUrl)?)
         }
-        Some(other) => anyhow::bail!(
-            "DATABASE_URL must start with postgres:// or sqlite:, not `{}`",
-            other.split(':').next().unwrap_or_default()
-        ),
+        Some(other) => return Err(OpenError::Scheme(other.split(':').next().unwrap_or_default().to_owned())),
         None => {
-            std::fs::create_dir_all(data_dir)
-                .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+            std::fs::create_dir_all(data_dir).map_err(|e| OpenError::DataDir(data_dir.to_owned(), e))?;
             let path = data_dir.join("minping.sqlite3");
-            Arc::new(
-                sqlite::SqliteStore::open(&path)
-                    .await
-                    .with_context(|| format!("cannot open {}", path.display()))?,
-            )
+            let opened = sqlite::SqliteStore::open(&path).await;
+            Arc::new(opened.map_err(|e| OpenError::SqliteFile(path, e))?)
         }
     };
-    store.migrate().await.context("cannot run the database migrations")?;
+    store.migrate().await.map_err(OpenError::Migrate)?;
     Ok(store)
 }

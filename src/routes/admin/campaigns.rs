@@ -1,15 +1,19 @@
-use actix_web::http::StatusCode;
+//! Campaigns for staff: the list, results and downloads, and each step of a campaign's life
+//! (create, replace, settings, formula, open, close) — each one call to the campaign service.
+
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::staff::Staff;
-use super::{audit as record, campaign, failed};
-use crate::campaign::lifecycle::{self, LifecycleError};
-use crate::campaign::tables;
-use crate::domain::CampaignStatus;
+use super::audit as record;
+use super::staff::{Admin, Staff};
+use crate::campaign::downloads::{self, Download};
+use crate::campaign::lifecycle;
+use crate::campaign::results::{self, View};
+use crate::domain::CampaignDefinition;
 use crate::error::ApiError;
-use crate::export::ballots;
+use crate::routes::body::{read_bytes, read_json};
+use crate::routes::extract::AdminCampaign;
 use crate::routes::state::AppState;
 use crate::scoring::formula::Formula;
 
@@ -27,39 +31,23 @@ pub async fn list(state: web::Data<AppState>, _staff: Staff) -> Result<HttpRespo
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(campaigns))
 }
 
+#[derive(Deserialize)]
+pub struct ResultsQuery {
+    /// `include` / `exclude`: the results as they would be with flagged ballots counted or not.
+    flagged: Option<String>,
+}
+
 /// `GET /api/v1/admin/campaigns/{slug}/results[?flagged=include|exclude]`: provisional while
 /// open, final once closed; with `flagged`, what the results would be with flagged ballots
 /// counted or not.
 pub async fn results(
     state: web::Data<AppState>,
-    slug: web::Path<String>,
     query: web::Query<ResultsQuery>,
-    _staff: Staff,
+    campaign: AdminCampaign,
 ) -> Result<HttpResponse, ApiError> {
-    let campaign = campaign(&state, &slug).await?;
-    let store = state.store.as_ref();
-    let report = match query.flagged.as_deref() {
-        None => crate::campaign::results::report(store, &campaign).await,
-        Some("include") => crate::campaign::results::what_if_flagged(store, &campaign, true).await,
-        Some("exclude") => crate::campaign::results::what_if_flagged(store, &campaign, false).await,
-        Some(_) => {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_query",
-                "flagged 只能是 include 或 exclude",
-                "flagged must be include or exclude",
-            )
-            .field("flagged"))
-        }
-    }
-    .map_err(failed)?;
+    let view = View::parse(query.flagged.as_deref())?;
+    let report = results::view(state.store.as_ref(), &campaign, view).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(report))
-}
-
-#[derive(serde::Deserialize)]
-pub struct ResultsQuery {
-    /// `include` / `exclude`: the results as they would be with flagged ballots counted or not.
-    flagged: Option<String>,
 }
 
 /// `GET /api/v1/admin/campaigns/{slug}/export/{file}`: `results.csv`, `results.xlsx`,
@@ -67,57 +55,15 @@ pub struct ResultsQuery {
 pub async fn export(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    staff: Staff,
+    AdminCampaign(campaign, staff): AdminCampaign,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, file) = path.into_inner();
-    let campaign = campaign(&state, &slug).await?;
-    let store = state.store.as_ref();
+    let download = Download::named(&file)?;
     let mut body = Vec::new();
-    let content_type = match file.as_str() {
-        "results.csv" | "results.json" | "results.xlsx" => {
-            let report = crate::campaign::results::report(store, &campaign).await.map_err(failed)?;
-            match file.as_str() {
-                "results.csv" => tables::write_csv(&report, &mut body).map_err(failed)?,
-                "results.json" => tables::write_json(&report, &mut body).map_err(failed)?,
-                _ => {
-                    let feedback = tables::collect_feedback(store, &campaign).await.map_err(failed)?;
-                    tables::write_xlsx(&report, &feedback, &mut body).map_err(failed)?
-                }
-            }
-            match file.as_str() {
-                "results.csv" => "text/csv; charset=utf-8",
-                "results.json" => "application/json",
-                _ => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
-        }
-        "ballots.jsonl" => {
-            if store.final_results(campaign.id).await?.is_none() {
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "not_closed",
-                    "评议结束并封存结果后才能导出匿名选票",
-                    "The anonymised ballots are exported once the campaign is closed",
-                ));
-            }
-            ballots::write(store, &campaign, &mut body).await.map_err(failed)?;
-            "application/x-ndjson; charset=utf-8"
-        }
-        "receipts.txt" => {
-            ballots::write_receipts(store, &campaign, &mut body).await.map_err(failed)?;
-            "text/plain; charset=utf-8"
-        }
-        _ => {
-            return Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "没有这种导出文件",
-                "No such export",
-            ))
-        }
-    };
+    downloads::write(state.store.as_ref(), &campaign, download, &mut body).await?;
     record(&state, &staff, &format!("export.{file}"), &campaign, format!("{} bytes", body.len())).await?;
     Ok(HttpResponse::Ok()
-        .content_type(content_type)
+        .content_type(download.content_type())
         .insert_header(("Cache-Control", "no-store"))
         .insert_header(("Content-Disposition", format!("attachment; filename=\"{slug}-{file}\"")))
         .body(body))
@@ -129,13 +75,11 @@ pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: web::Payload,
-    staff: Staff,
+    admin: Admin,
 ) -> Result<HttpResponse, ApiError> {
-    staff.require_admin()?;
-    let definition = campaign_file(&req, body).await?;
-    let id = lifecycle::create(state.store.as_ref(), &definition, false, &staff.actor(), "the staff API")
-        .await
-        .map_err(lifecycle_error)?;
+    let definition = CampaignDefinition::from_file(&read_bytes(&req, body, 1024 * 1024).await?)?;
+    let id =
+        lifecycle::create(state.store.as_ref(), &definition, false, &admin.actor(), "the staff API").await?;
     Ok(HttpResponse::Created().json(json!({ "id": id, "slug": definition.slug, "status": "draft" })))
 }
 
@@ -152,15 +96,12 @@ pub async fn create_from_units(
     query: web::Query<FromUnits>,
     req: HttpRequest,
     body: web::Payload,
-    staff: Staff,
+    admin: Admin,
 ) -> Result<HttpResponse, ApiError> {
-    staff.require_admin()?;
-    let bytes = crate::routes::body::read_bytes(&req, body, 5 * 1024 * 1024).await?;
-    let definition = crate::campaign::unit_list::parse(&bytes, &query.slug, &query.title)
-        .map_err(|errors| super::invalid_rows(errors, "单位名单", "unit list"))?;
-    let id = lifecycle::create(state.store.as_ref(), &definition, false, &staff.actor(), "a unit list")
-        .await
-        .map_err(lifecycle_error)?;
+    let bytes = read_bytes(&req, body, 5 * 1024 * 1024).await?;
+    let definition = crate::campaign::unit_list::parse(&bytes, &query.slug, &query.title)?;
+    let id =
+        lifecycle::create(state.store.as_ref(), &definition, false, &admin.actor(), "a unit list").await?;
     Ok(HttpResponse::Created().json(json!({ "id": id, "slug": definition.slug, "status": "draft" })))
 }
 
@@ -179,22 +120,10 @@ pub async fn update(
     slug: web::Path<String>,
     req: HttpRequest,
     body: web::Payload,
-    staff: Staff,
+    admin: Admin,
 ) -> Result<HttpResponse, ApiError> {
-    staff.require_admin()?;
-    let definition = campaign_file(&req, body).await?;
-    if definition.slug != *slug {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "slug_mismatch",
-            format!("活动文件的标识“{}”与地址中的“{slug}”不一致", definition.slug),
-            format!("The file's slug `{}` is not `{slug}`", definition.slug),
-        )
-        .field("slug"));
-    }
-    lifecycle::update_draft(state.store.as_ref(), &definition, &staff.actor())
-        .await
-        .map_err(lifecycle_error)?;
+    let definition = CampaignDefinition::from_file(&read_bytes(&req, body, 1024 * 1024).await?)?;
+    lifecycle::replace_draft(state.store.as_ref(), &slug, &definition, &admin.actor()).await?;
     state.catalog.forget(&slug);
     Ok(HttpResponse::NoContent().finish())
 }
@@ -206,71 +135,30 @@ pub async fn settings(
     slug: web::Path<String>,
     req: HttpRequest,
     body: web::Payload,
-    staff: Staff,
+    admin: Admin,
 ) -> Result<HttpResponse, ApiError> {
-    staff.require_admin()?;
-    let settings: crate::domain::CampaignSettings =
-        crate::routes::body::read_json(&req, body, 16 * 1024).await?;
-    lifecycle::change_settings(state.store.as_ref(), &slug, settings, &staff.actor())
-        .await
-        .map_err(lifecycle_error)?;
+    let settings: crate::domain::CampaignSettings = read_json(&req, body, 16 * 1024).await?;
+    lifecycle::change_settings(state.store.as_ref(), &slug, settings, &admin.actor()).await?;
     state.catalog.forget(&slug);
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// A campaign file (TOML) from a request body, validated.
-async fn campaign_file(
-    req: &HttpRequest,
-    body: web::Payload,
-) -> Result<crate::domain::CampaignDefinition, ApiError> {
-    let bytes = crate::routes::body::read_bytes(req, body, 1024 * 1024).await?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_file",
-            "活动文件须为 UTF-8 编码的 TOML",
-            "The campaign file must be UTF-8 TOML",
-        )
-    })?;
-    crate::domain::CampaignDefinition::from_toml(text).map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_campaign",
-            format!("活动文件有误：{e:#}"),
-            format!("The campaign file is not valid: {e:#}"),
-        )
-    })
 }
 
 /// `POST /api/v1/admin/campaigns/{slug}/open` (admin).
 pub async fn open(
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    staff: Staff,
+    admin: Admin,
 ) -> Result<HttpResponse, ApiError> {
-    staff.require_admin()?;
-    lifecycle::open(state.store.as_ref(), &slug, &staff.actor()).await.map_err(lifecycle_error)?;
+    lifecycle::open(state.store.as_ref(), &slug, &admin.actor()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// `POST /api/v1/admin/campaigns/{slug}/close` (admin): stops intake, freezes the results.
 pub async fn close(
     state: web::Data<AppState>,
-    slug: web::Path<String>,
-    staff: Staff,
+    AdminCampaign(campaign, admin): AdminCampaign<Admin>,
 ) -> Result<HttpResponse, ApiError> {
-    staff.require_admin()?;
-    let campaign = campaign(&state, &slug).await?;
-    if campaign.status == CampaignStatus::Draft {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "not_open",
-            "本次评议尚未开始",
-            "This campaign has not opened",
-        ));
-    }
-    let report =
-        crate::campaign::results::close(state.store.as_ref(), &slug, &staff.actor()).await.map_err(failed)?;
+    let report = results::close(state.store.as_ref(), &campaign, &admin.actor()).await?;
     Ok(HttpResponse::Ok().json(report))
 }
 
@@ -288,59 +176,12 @@ pub async fn formula(
     slug: web::Path<String>,
     req: HttpRequest,
     body: web::Payload,
-    staff: Staff,
+    admin: Admin,
 ) -> Result<HttpResponse, ApiError> {
-    staff.require_admin()?;
-    let change: FormulaChange = crate::routes::body::read_json(&req, body, 64 * 1024).await?;
-    lifecycle::change_formula(
-        state.store.as_ref(),
-        &slug,
-        change.formula,
-        change.override_reason.as_deref(),
-        &staff.actor(),
-    )
-    .await
-    .map_err(lifecycle_error)?;
+    let change: FormulaChange = read_json(&req, body, 64 * 1024).await?;
+    let reason = change.override_reason.as_deref();
+    lifecycle::change_formula(state.store.as_ref(), &slug, change.formula, reason, &admin.actor()).await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-fn lifecycle_error(e: LifecycleError) -> ApiError {
-    let conflict =
-        |code, zh: &str, e: &LifecycleError| ApiError::new(StatusCode::CONFLICT, code, zh, e.to_string());
-    match e {
-        LifecycleError::UnknownCampaign(_) => ApiError::unknown_campaign(),
-        LifecycleError::NotDraft(_) => conflict("not_draft", "只有草稿状态的评议可以开始或整体替换", &e),
-        LifecycleError::NeedsOverride(_) => {
-            conflict("needs_override", "评议已开始，修改计分规则须填写理由（将记入审计日志）", &e)
-                .field("override_reason")
-        }
-        LifecycleError::Frozen(_) => conflict("frozen", "评议已结束，结果已封存，计分规则不能再修改", &e),
-        LifecycleError::Invalid(crate::domain::campaign::DefinitionError::Settings(ref s)) => {
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_settings", s.message_zh(), s.to_string())
-                .field(s.field())
-        }
-        LifecycleError::Invalid(ref d) => {
-            let field = match d {
-                crate::domain::campaign::DefinitionError::Formula(f) => format!("formula.{}", f.field()),
-                _ => "formula".into(),
-            };
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_formula",
-                format!("计分规则有误：{d}"),
-                d.to_string(),
-            )
-            .field(field)
-        }
-        LifecycleError::Store(crate::store::StoreError::CampaignExists(slug)) => ApiError::new(
-            StatusCode::CONFLICT,
-            "campaign_exists",
-            format!("已有标识为“{slug}”的评议活动"),
-            format!("A campaign `{slug}` already exists"),
-        )
-        .field("slug"),
-        LifecycleError::Store(s) => s.into(),
-    }
 }
 
 #[derive(Deserialize)]
@@ -356,7 +197,7 @@ pub async fn audit(
 ) -> Result<HttpResponse, ApiError> {
     staff.require_audit()?;
     let campaign_id = match &query.campaign {
-        Some(slug) => Some(campaign(&state, slug).await?.id),
+        Some(slug) => Some(crate::campaign::find(state.store.as_ref(), slug).await?.id),
         None => None,
     };
     let slugs: std::collections::HashMap<i64, String> =

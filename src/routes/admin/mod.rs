@@ -1,5 +1,5 @@
 //! The staff API, `/api/v1/admin/…`: every route needs a signed-in staff member, and the
-//! role checks are made here, on the server.
+//! role checks are made here, on the server (the `Staff` and `Admin` extractors).
 
 mod campaigns;
 mod panel;
@@ -51,11 +51,6 @@ pub fn scope() -> actix_web::Scope {
         .route("/campaigns/{slug}/reminders", web::post().to(roster::remind))
 }
 
-/// The campaign a staff route names, or `404`.
-async fn campaign(state: &AppState, slug: &str) -> Result<Campaign, ApiError> {
-    state.store.campaign(slug).await?.ok_or_else(ApiError::unknown_campaign)
-}
-
 /// Appends what a staff member did to a campaign to the audit log.
 async fn audit(
     state: &AppState,
@@ -67,23 +62,4 @@ async fn audit(
     let entry =
         AuditEntry { actor: staff.actor(), action: action.into(), campaign_id: Some(campaign.id), detail };
     Ok(state.store.append_audit(&entry).await?)
-}
-
-/// `422 invalid_rows`: an upload refused whole, every faulty cell in `details.rows`.
-fn invalid_rows(errors: Vec<crate::spreadsheet::RowError>, what_zh: &str, what_en: &str) -> ApiError {
-    let n = errors.len();
-    let mut e = ApiError::new(
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_rows",
-        format!("{what_zh}有 {n} 处错误，未作任何改动，请修改后重新上传"),
-        format!("The {what_en} has {n} faults; nothing was changed"),
-    );
-    e.details = Some(Box::new(serde_json::json!({ "rows": errors })));
-    e
-}
-
-/// An unexpected failure behind a staff request: logged with its cause, answered `500`.
-fn failed(e: anyhow::Error) -> ApiError {
-    tracing::error!(error = ?e, "a staff request failed");
-    ApiError::internal()
 }

@@ -4,11 +4,11 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::staff::Staff;
-use super::{campaign, failed};
-use crate::campaign::tables::{self, defuse};
+use crate::campaign::tables;
 use crate::error::ApiError;
+use crate::panel::non_responders;
 use crate::panel::reminders::Filter;
+use crate::routes::extract::AdminCampaign;
 use crate::routes::state::AppState;
 
 #[derive(Deserialize)]
@@ -23,31 +23,20 @@ pub struct NonResponderQuery {
 /// member codes that have no counted ballot, for reminder calls.
 pub async fn non_responders(
     state: web::Data<AppState>,
-    slug: web::Path<String>,
     query: web::Query<NonResponderQuery>,
-    _staff: Staff,
+    campaign: AdminCampaign,
 ) -> Result<HttpResponse, ApiError> {
-    let campaign = campaign(&state, &slug).await?;
     let filter = Filter { segment: query.segment.clone(), district: query.district.clone() };
-    let members: Vec<_> = (state.store.non_responders(campaign.id).await?)
-        .into_iter()
-        .filter(|m| filter.admits(&m.segment, &m.district))
-        .collect();
+    let members = non_responders::list(state.store.as_ref(), campaign.id, &filter).await?;
     if query.format.as_deref() == Some("csv") {
-        let mut body = "\u{feff}".as_bytes().to_vec();
-        let mut csv = csv::Writer::from_writer(&mut body);
-        csv.write_record(["成员编号", "界别", "区县"]).map_err(|e| failed(e.into()))?;
-        for m in &members {
-            csv.write_record([defuse(&m.member_code), defuse(&m.segment), defuse(&m.district)])
-                .map_err(|e| failed(e.into()))?;
-        }
-        drop(csv);
+        let mut body = Vec::new();
+        non_responders::write_csv(&members, &mut body)?;
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header(("Cache-Control", "no-store"))
             .insert_header((
                 "Content-Disposition",
-                format!("attachment; filename=\"{slug}-non-responders.csv\""),
+                format!("attachment; filename=\"{}-non-responders.csv\"", campaign.slug()),
             ))
             .body(body));
     }
@@ -72,12 +61,10 @@ pub struct FeedbackQuery {
 /// 不满意, per unit, and the suggestions. Plain text: pages render it escaped.
 pub async fn feedback(
     state: web::Data<AppState>,
-    slug: web::Path<String>,
     query: web::Query<FeedbackQuery>,
-    _staff: Staff,
+    campaign: AdminCampaign,
 ) -> Result<HttpResponse, ApiError> {
-    let campaign = campaign(&state, &slug).await?;
-    let rows = tables::collect_feedback(state.store.as_ref(), &campaign).await.map_err(failed)?;
+    let rows = tables::collect_feedback(state.store.as_ref(), &campaign).await?;
     let needle = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let items: Vec<_> = rows
         .iter()

@@ -3,15 +3,17 @@
 //! also send the session's CSRF token in the `X-CSRF-Token` header.
 
 use std::future::Future;
+use std::ops::Deref;
 use std::pin::Pin;
 
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::http::{Method, StatusCode};
+use actix_web::http::Method;
 use actix_web::{web, FromRequest, HttpRequest};
 
 use crate::error::ApiError;
 use crate::routes::state::AppState;
 use crate::staff::session::{self, Session};
+use crate::staff::AccessError;
 
 pub const COOKIE: &str = "minping_staff";
 
@@ -31,6 +33,10 @@ pub fn cookie(state: &AppState, value: String, max_age: u64) -> Cookie<'static> 
 #[derive(Debug, Clone)]
 pub struct Staff(pub Session, StillValid);
 
+/// A staff member whose role may configure: extracting it answers `403` for any other.
+#[derive(Debug, Clone)]
+pub struct Admin(pub Staff);
+
 /// Where the session lives in hot state, to check later that it has not ended.
 #[derive(Debug, Clone)]
 pub struct StillValid(String);
@@ -45,23 +51,13 @@ impl StillValid {
 
 impl Staff {
     /// `403` unless the role may configure.
-    pub fn require_admin(&self) -> Result<(), ApiError> {
-        if self.0.role.may_configure() {
-            Ok(())
-        } else {
-            Err(forbidden("只有管理员可以进行此项操作", "Only an admin may do this"))
-        }
+    pub fn require_admin(&self) -> Result<(), AccessError> {
+        self.0.role.require_admin()
     }
 
-    pub fn require_audit(&self) -> Result<(), ApiError> {
-        if self.0.role.may_audit() {
-            Ok(())
-        } else {
-            Err(forbidden(
-                "只有管理员和督查人员可以查看审计日志",
-                "Only admins and auditors may read the audit log",
-            ))
-        }
+    /// `403` unless the role may read the audit log.
+    pub fn require_audit(&self) -> Result<(), AccessError> {
+        self.0.role.require_audit()
     }
 
     pub fn still_valid(&self) -> StillValid {
@@ -74,14 +70,6 @@ impl Staff {
     }
 }
 
-fn forbidden(zh: &str, en: &str) -> ApiError {
-    ApiError::new(StatusCode::FORBIDDEN, "forbidden", zh, en)
-}
-
-pub fn unauthenticated() -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录", "Please sign in")
-}
-
 impl FromRequest for Staff {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
@@ -90,22 +78,38 @@ impl FromRequest for Staff {
         let req = req.clone();
         Box::pin(async move {
             let state = req.app_data::<web::Data<AppState>>().expect("the app state is registered").clone();
-            let id = req.cookie(COOKIE).ok_or_else(unauthenticated)?;
+            let id = req.cookie(COOKIE).ok_or(AccessError::SignedOut)?;
             let key = session::hot_key(id.value());
             let session = (session::find(state.hot.as_ref(), &key).await)
-                .map_err(|_| ApiError::unavailable())?
-                .ok_or_else(unauthenticated)?;
+                .map_err(AccessError::from)?
+                .ok_or(AccessError::SignedOut)?;
             let safe = matches!(*req.method(), Method::GET | Method::HEAD);
             let token = req.headers().get("X-CSRF-Token").and_then(|v| v.to_str().ok());
             if !safe && token != Some(session.csrf.as_str()) {
-                return Err(ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "csrf_token",
-                    "页面已过期，请刷新后重试",
-                    "Missing or stale CSRF token; reload the page",
-                ));
+                return Err(AccessError::StaleToken.into());
             }
             Ok(Staff(session, StillValid(key)))
         })
+    }
+}
+
+impl FromRequest for Admin {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let staff = Staff::from_request(req, payload);
+        Box::pin(async move {
+            let staff = staff.await?;
+            staff.require_admin()?;
+            Ok(Admin(staff))
+        })
+    }
+}
+
+impl Deref for Admin {
+    type Target = Staff;
+    fn deref(&self) -> &Staff {
+        &self.0
     }
 }

@@ -6,7 +6,7 @@ use futures_util::TryStreamExt;
 use sqlx::{ColumnIndex, Executor, IntoArguments};
 
 use super::{Args, Conn, Row, SqlStore, Value};
-use crate::store::{ExportStore, Feedback, Result, StoreError, StoredBallot};
+use crate::store::{ExportStore, Feedback, Result, StoreError, StoredBallot, VisitError};
 
 #[async_trait]
 impl<S: SqlStore> ExportStore for S
@@ -21,7 +21,7 @@ where
     async fn for_each_ballot(
         &self,
         campaign_id: i64,
-        visit: &mut (dyn FnMut(StoredBallot) -> anyhow::Result<()> + Send),
+        visit: &mut (dyn FnMut(StoredBallot) -> Result<(), VisitError> + Send),
     ) -> Result<()> {
         let mut rows = sqlx::query_as(
             "SELECT class, segment, district, ratings, flags, hour FROM ballots \
@@ -38,7 +38,7 @@ where
     async fn for_each_receipt(
         &self,
         campaign_id: i64,
-        visit: &mut (dyn FnMut(String) -> anyhow::Result<()> + Send),
+        visit: &mut (dyn FnMut(String) -> Result<(), VisitError> + Send),
     ) -> Result<()> {
         let mut rows =
             sqlx::query_scalar("SELECT receipt FROM ballots WHERE campaign_id = $1 ORDER BY receipt")
@@ -53,7 +53,7 @@ where
     async fn for_each_feedback(
         &self,
         campaign_id: i64,
-        visit: &mut (dyn FnMut(Feedback) -> anyhow::Result<()> + Send),
+        visit: &mut (dyn FnMut(Feedback) -> Result<(), VisitError> + Send),
     ) -> Result<()> {
         let mut rows = sqlx::query_as(
             "SELECT reasons, suggestion FROM ballots WHERE campaign_id = $1 \

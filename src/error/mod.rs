@@ -1,0 +1,443 @@
+//! The one error type of the HTTP API, and the one place where what went wrong becomes an
+//! answer: each service error maps here to its status, its stable code and the field it
+//! names, in words from the catalogue (`messages`). Every refusal is JSON that says which
+//! field was wrong and why, in Chinese and English, and is never cached.
+
+mod builder;
+mod messages;
+mod params;
+#[cfg(test)]
+mod tests;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use serde_json::json;
+
+use self::builder::chain;
+use self::messages::Message;
+use self::params::{Busy, FreeText, NoLonger, NotYet, Nowhere, Only, Unrated, Upload};
+use crate::campaign::{downloads::DownloadError, lifecycle::LifecycleError, progress::ProgressError};
+use crate::campaign::{results::CloseError, results::ResultsError, tables::TableError};
+use crate::campaign::{unit_list::BadUnitList, FindError};
+use crate::domain::campaign::{CampaignFileError, DefinitionError};
+use crate::domain::{ballot::BallotError, receipt::BadReceipt, NotOpen};
+use crate::export::ballots::ExportError;
+use crate::guard::{limits::LimitKind, limits::Limited, GuardError};
+use crate::identity::{captcha::CaptchaError, otp::OtpError};
+use crate::intake::{admit::AdmitError, admit::Credential, gate::PublicError, IntakeError};
+use crate::intake::{receipts::ReceiptError, writer::WriteError};
+use crate::panel::roster::{BadRoster, IssueError, ReissueError};
+use crate::panel::{letters::LetterError, reminders::NotSending};
+use crate::routes::{body::BodyError, NoSuchAddress};
+use crate::staff::{sign_in::SignInError, AccessError};
+use crate::store::StoreError;
+
+const CONFLICT: StatusCode = StatusCode::CONFLICT;
+const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
+#[derive(Debug, Serialize)]
+pub struct ApiError {
+    #[serde(skip)]
+    status: StatusCode,
+    /// A stable machine code, e.g. `already_used`.
+    error: &'static str,
+    field: Option<String>,
+    message: String,
+    message_en: String,
+    #[serde(skip)]
+    retry_after: Option<u64>,
+    /// More about the refusal when one field is not enough, e.g. every bad row of an import.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<Box<serde_json::Value>>,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status.as_u16(), self.error, self.message_en)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status);
+        if let Some(seconds) = self.retry_after {
+            response.insert_header(("Retry-After", seconds.to_string()));
+        }
+        response.insert_header(("Cache-Control", "no-store")).json(self)
+    }
+}
+
+impl ApiError {
+    /// Something that should not happen: the cause goes to the log, the answer says only
+    /// that it failed.
+    fn internal(cause: &dyn std::error::Error) -> Self {
+        tracing::error!(error = %chain(cause), "a request failed");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, Message::Internal)
+    }
+
+    /// The store, the writer or hot state cannot serve now; nothing was saved.
+    fn unavailable() -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, Message::Unavailable(Busy::Saving)).retry_after(5)
+    }
+
+    fn already_used(by: Credential) -> Self {
+        let field = match by {
+            Credential::Invitation => "invitation",
+            Credential::Phone => "phone",
+            Credential::Device => "device",
+        };
+        Self::new(CONFLICT, Message::AlreadyUsed(by)).field(field)
+    }
+
+    fn invalid_rows(upload: Upload, rows: Vec<crate::spreadsheet::RowError>) -> Self {
+        let faults = rows.len();
+        Self::new(UNPROCESSABLE, Message::InvalidRows { upload, faults }).details(json!({ "rows": rows }))
+    }
+}
+
+// The survey and its ballots.
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(_) => {
+                tracing::warn!(error = ?e, "database unavailable");
+                Self::unavailable()
+            }
+            other => {
+                tracing::error!(error = ?other, "database error");
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, Message::Internal)
+            }
+        }
+    }
+}
+
+impl From<WriteError> for ApiError {
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::Busy | WriteError::Stopped => Self::unavailable(),
+            WriteError::Store(store) => match store.as_ref() {
+                StoreError::Unavailable(_) => Self::unavailable(),
+                // A failed batch is already logged by the writer with its cause.
+                _ => Self::new(StatusCode::INTERNAL_SERVER_ERROR, Message::Internal),
+            },
+        }
+    }
+}
+
+impl From<FindError> for ApiError {
+    fn from(e: FindError) -> Self {
+        match e {
+            FindError::Unknown(_) => Self::new(StatusCode::NOT_FOUND, Message::UnknownCampaign),
+            FindError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<NotOpen> for ApiError {
+    fn from(e: NotOpen) -> Self {
+        match e {
+            NotOpen::Closed => Self::new(StatusCode::GONE, Message::Closed(NoLonger::Ballots)),
+            NotOpen::Draft => Self::new(CONFLICT, Message::NotOpen(NotYet::Ballots)),
+        }
+    }
+}
+
+impl From<BodyError> for ApiError {
+    fn from(e: BodyError) -> Self {
+        match e {
+            BodyError::TooLarge { limit } => {
+                Self::new(StatusCode::PAYLOAD_TOO_LARGE, Message::BodyTooLarge { limit_bytes: limit })
+            }
+            BodyError::Malformed(detail) => {
+                Self::new(StatusCode::BAD_REQUEST, Message::MalformedJson { detail })
+            }
+            BodyError::InvalidField { path, detail } => {
+                let message = Message::InvalidField { path: path.clone(), detail };
+                Self::new(StatusCode::BAD_REQUEST, message).field(path)
+            }
+        }
+    }
+}
+
+impl From<NoSuchAddress> for ApiError {
+    fn from(_: NoSuchAddress) -> Self {
+        Self::new(StatusCode::NOT_FOUND, Message::NotFound(Nowhere::Address))
+    }
+}
+
+impl From<BallotError> for ApiError {
+    fn from(e: BallotError) -> Self {
+        let field = e.field();
+        let message = match e {
+            BallotError::NoRatings => Message::MissingRating(Unrated::All),
+            BallotError::MissingUnit { unit, name } => {
+                Message::MissingRating(Unrated::Unit { code: unit, name })
+            }
+            BallotError::UnknownUnit(unit) => Message::UnknownUnit(unit),
+            BallotError::UnknownOption { option, .. } => Message::UnknownOption(option),
+            BallotError::ReasonNotAsked { .. } => Message::ReasonNotAsked,
+            BallotError::Reason { error, .. } => Message::InvalidText { what: FreeText::Reason, error },
+            BallotError::Suggestion(error) => Message::InvalidText { what: FreeText::Suggestion, error },
+            BallotError::UnknownDistrict(name) => Message::UnknownDistrict(name),
+            BallotError::DistrictNotAsked => Message::DistrictNotAsked,
+        };
+        Self::new(UNPROCESSABLE, message).field(field)
+    }
+}
+
+impl From<BadReceipt> for ApiError {
+    fn from(_: BadReceipt) -> Self {
+        Self::new(UNPROCESSABLE, Message::InvalidReceipt).field("receipt")
+    }
+}
+
+impl From<ReceiptError> for ApiError {
+    fn from(e: ReceiptError) -> Self {
+        match e {
+            ReceiptError::NotCounted => {
+                Self::new(StatusCode::NOT_FOUND, Message::UnknownReceipt).field("receipt")
+            }
+            ReceiptError::Store(e) => e.into(),
+        }
+    }
+}
+
+// Credentials and the public channel.
+
+impl From<Limited> for ApiError {
+    fn from(limited: Limited) -> Self {
+        let Limited { what, retry_after } = limited;
+        Self::new(StatusCode::TOO_MANY_REQUESTS, Message::RateLimited { what, retry_after })
+            .retry_after(retry_after)
+    }
+}
+
+impl From<PublicError> for ApiError {
+    fn from(e: PublicError) -> Self {
+        let unprocessable = |message, field: &str| Self::new(UNPROCESSABLE, message).field(field);
+        match e {
+            PublicError::WrongMode(mode) => Self::new(StatusCode::FORBIDDEN, Message::PublicClosed(mode)),
+            PublicError::Phone(why) => unprocessable(Message::BadPhone(why), "phone"),
+            PublicError::Captcha(CaptchaError::Wrong) => unprocessable(Message::BadCaptcha, "captcha_answer"),
+            PublicError::Captcha(CaptchaError::Expired) => {
+                unprocessable(Message::CaptchaExpired, "captcha_id")
+            }
+            PublicError::Otp(OtpError::Wrong { tries_left }) => {
+                unprocessable(Message::BadOtp { tries_left }, "otp")
+                    .details(json!({ "tries_left": tries_left }))
+            }
+            PublicError::Otp(OtpError::Expired) => unprocessable(Message::OtpExpired, "otp"),
+            PublicError::Limited(limited) => limited.into(),
+            PublicError::SmsFailed => {
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, Message::SmsFailed).retry_after(10)
+            }
+            PublicError::AlreadyTaken => Self::already_used(Credential::Phone),
+            PublicError::Captcha(CaptchaError::Hot(e))
+            | PublicError::Otp(OtpError::Hot(e))
+            | PublicError::Hot(e) => {
+                // Without hot state there are no codes or captchas: say so, and that it will pass.
+                tracing::warn!(error = %e, "public channel without hot state");
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, Message::Unavailable(Busy::Verifying))
+                    .retry_after(5)
+            }
+            PublicError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<GuardError> for ApiError {
+    fn from(e: GuardError) -> Self {
+        PublicError::from(e).into()
+    }
+}
+
+impl From<AdmitError> for ApiError {
+    fn from(e: AdmitError) -> Self {
+        match e {
+            AdmitError::Mixed => Self::new(UNPROCESSABLE, Message::MixedCredentials).field("invitation"),
+            AdmitError::Missing => Self::new(UNPROCESSABLE, Message::MissingInvitation).field("invitation"),
+            AdmitError::UnknownInvitation => {
+                Self::new(StatusCode::NOT_FOUND, Message::UnknownInvitation).field("invitation")
+            }
+            AdmitError::Public(e) => e.into(),
+            AdmitError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<IntakeError> for ApiError {
+    fn from(e: IntakeError) -> Self {
+        match e {
+            IntakeError::AlreadyTaken(credential) => Self::already_used(credential),
+            IntakeError::InFlight => Self::new(CONFLICT, Message::InProgress).field("invitation"),
+            IntakeError::ReceiptTaken => Self::new(CONFLICT, Message::ReceiptTaken).field("receipt"),
+            IntakeError::Closed => Self::new(StatusCode::GONE, Message::Closed(NoLonger::Ballots)),
+            IntakeError::Write(e) => e.into(),
+            IntakeError::Store(e) => e.into(),
+        }
+    }
+}
+
+// Staff.
+
+impl From<AccessError> for ApiError {
+    fn from(e: AccessError) -> Self {
+        match e {
+            AccessError::SignedOut => Self::new(StatusCode::UNAUTHORIZED, Message::Unauthenticated),
+            AccessError::StaleToken => Self::new(StatusCode::FORBIDDEN, Message::CsrfToken),
+            AccessError::NotAdmin => Self::new(StatusCode::FORBIDDEN, Message::Forbidden(Only::Admins)),
+            AccessError::NotAuditor => {
+                Self::new(StatusCode::FORBIDDEN, Message::Forbidden(Only::AdminsAndAuditors))
+            }
+            AccessError::Sessions(_) => Self::unavailable(),
+        }
+    }
+}
+
+impl From<SignInError> for ApiError {
+    fn from(e: SignInError) -> Self {
+        match e {
+            SignInError::TooMany { retry_after } => Limited { what: LimitKind::SignIn, retry_after }.into(),
+            SignInError::Refused => Self::new(StatusCode::UNAUTHORIZED, Message::BadCredentials),
+            SignInError::Session(_) => Self::unavailable(),
+            SignInError::Store(e) => e.into(),
+            e @ (SignInError::Interrupted(_) | SignInError::UnknownRole(_)) => Self::internal(&e),
+        }
+    }
+}
+
+impl From<CampaignFileError> for ApiError {
+    fn from(e: CampaignFileError) -> Self {
+        match e {
+            CampaignFileError::NotUtf8 => Self::new(StatusCode::BAD_REQUEST, Message::InvalidFile),
+            e => Self::new(UNPROCESSABLE, Message::InvalidCampaign { detail: chain(&e) }),
+        }
+    }
+}
+
+impl From<BadUnitList> for ApiError {
+    fn from(BadUnitList(rows): BadUnitList) -> Self {
+        Self::invalid_rows(Upload::UnitList, rows)
+    }
+}
+
+impl From<LifecycleError> for ApiError {
+    fn from(e: LifecycleError) -> Self {
+        match e {
+            LifecycleError::UnknownCampaign(_) => Self::new(StatusCode::NOT_FOUND, Message::UnknownCampaign),
+            LifecycleError::NotDraft(slug) => Self::new(CONFLICT, Message::NotDraft(slug)),
+            LifecycleError::NeedsOverride(slug) => {
+                Self::new(CONFLICT, Message::NeedsOverride(slug)).field("override_reason")
+            }
+            LifecycleError::Frozen(slug) => Self::new(CONFLICT, Message::Frozen(slug)),
+            LifecycleError::SlugMismatch { file, named } => {
+                Self::new(UNPROCESSABLE, Message::SlugMismatch { file, named }).field("slug")
+            }
+            LifecycleError::Invalid(DefinitionError::Settings(s)) => {
+                let field = s.field();
+                Self::new(UNPROCESSABLE, Message::InvalidSettings(s)).field(field)
+            }
+            LifecycleError::Invalid(d) => {
+                let field = match &d {
+                    DefinitionError::Formula(f) => format!("formula.{}", f.field()),
+                    _ => "formula".into(),
+                };
+                Self::new(UNPROCESSABLE, Message::InvalidFormula { detail: d.to_string() }).field(field)
+            }
+            LifecycleError::Store(StoreError::CampaignExists(slug)) => {
+                Self::new(CONFLICT, Message::CampaignExists(slug)).field("slug")
+            }
+            LifecycleError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<ResultsError> for ApiError {
+    fn from(e: ResultsError) -> Self {
+        match e {
+            ResultsError::UnknownFlagged(_) => {
+                Self::new(UNPROCESSABLE, Message::InvalidQuery).field("flagged")
+            }
+            // Every other fault of the results is a 500, even the database being down.
+            e => Self::internal(&e),
+        }
+    }
+}
+
+impl From<CloseError> for ApiError {
+    fn from(e: CloseError) -> Self {
+        match e {
+            CloseError::Draft(_) => Self::new(CONFLICT, Message::NotOpen(NotYet::Closing)),
+            e => Self::internal(&e),
+        }
+    }
+}
+
+impl From<DownloadError> for ApiError {
+    fn from(e: DownloadError) -> Self {
+        match e {
+            DownloadError::Unknown(_) => Self::new(StatusCode::NOT_FOUND, Message::NotFound(Nowhere::Export)),
+            DownloadError::Ballots(ExportError::NotClosed(_)) => Self::new(CONFLICT, Message::NotClosed),
+            // Whether the campaign is closed is asked of the store before anything is written.
+            DownloadError::Ballots(ExportError::Frozen(e)) => e.into(),
+            e => Self::internal(&e),
+        }
+    }
+}
+
+impl From<BadRoster> for ApiError {
+    fn from(BadRoster(rows): BadRoster) -> Self {
+        Self::invalid_rows(Upload::Roster, rows)
+    }
+}
+
+impl From<IssueError> for ApiError {
+    fn from(e: IssueError) -> Self {
+        match e {
+            IssueError::AlreadyInvited(members) => {
+                Self::new(CONFLICT, Message::AlreadyInvited { members: members.len() })
+                    .details(json!({ "members": members }))
+            }
+            IssueError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<ReissueError> for ApiError {
+    fn from(e: ReissueError) -> Self {
+        match e {
+            ReissueError::UnknownMember { .. } => {
+                Self::new(StatusCode::NOT_FOUND, Message::UnknownMember).field("member")
+            }
+            ReissueError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<NotSending> for ApiError {
+    fn from(NotSending(why): NotSending) -> Self {
+        match why {
+            NotOpen::Draft => Self::new(CONFLICT, Message::NotOpen(NotYet::Reminders)),
+            NotOpen::Closed => Self::new(CONFLICT, Message::Closed(NoLonger::Reminders)),
+        }
+    }
+}
+
+/// Failures that are never the client's doing: a 500, with the cause in the log.
+macro_rules! internal {
+    ($($error:ty),*) => {$(
+        impl From<$error> for ApiError {
+            fn from(e: $error) -> Self {
+                Self::internal(&e)
+            }
+        }
+    )*};
+}
+
+internal!(ProgressError, TableError, csv::Error, LetterError);
