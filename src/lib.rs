@@ -5,7 +5,6 @@ pub mod campaign;
 pub mod cli;
 pub mod clock;
 pub mod domain;
-pub mod error;
 pub mod export;
 pub mod guard;
 pub mod hot;

@@ -9,8 +9,8 @@ use serde_json::json;
 use super::extract::OpenCampaign;
 use super::state::AppState;
 use crate::domain::{Ballot, BallotInput, Receipt};
-use crate::error::ApiError;
 use crate::identity::device;
+use crate::routes::error::ApiError;
 
 pub async fn submit(
     campaign: OpenCampaign,

@@ -5,8 +5,8 @@ use base64::Engine;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::error::ApiError;
 use crate::identity::captcha::Size;
+use crate::routes::error::ApiError;
 use crate::routes::state::AppState;
 
 #[derive(Deserialize)]

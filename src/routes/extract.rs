@@ -11,7 +11,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 use super::admin::staff::Staff;
 use super::state::AppState;
 use crate::domain::Campaign;
-use crate::error::ApiError;
+use crate::routes::error::ApiError;
 
 fn state_of(req: &HttpRequest) -> web::Data<AppState> {
     req.app_data::<web::Data<AppState>>().expect("the app state is registered").clone()

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::extract::KnownCampaign;
 use super::state::AppState;
-use crate::error::ApiError;
+use crate::routes::error::ApiError;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

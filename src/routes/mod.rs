@@ -5,6 +5,7 @@ mod ballots;
 pub(crate) mod body;
 mod campaigns;
 mod captcha;
+pub mod error;
 pub mod extract;
 mod health;
 mod invitations;
@@ -16,8 +17,8 @@ pub mod telemetry;
 
 use actix_web::{web, HttpResponse};
 
+use self::error::{ApiError, NoSuchAddress};
 use self::state::AppState;
-use crate::error::ApiError;
 
 pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
@@ -48,11 +49,6 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
             .default_service(web::to(not_found));
     }
 }
-
-/// An address no route answers, under `/api/v1` or anywhere else.
-#[derive(Debug, thiserror::Error)]
-#[error("no such address")]
-pub struct NoSuchAddress;
 
 async fn not_found() -> HttpResponse {
     actix_web::ResponseError::error_response(&ApiError::from(NoSuchAddress))

@@ -8,8 +8,8 @@ use serde_json::json;
 use super::extract::OpenCampaign;
 use super::state::AppState;
 use crate::domain::RespondentClass;
-use crate::error::ApiError;
 use crate::intake::gate::CodeRequest;
+use crate::routes::error::ApiError;
 
 /// `POST /api/v1/campaigns/{slug}/otp`: sends an SMS code, behind a captcha and limits.
 pub async fn send(

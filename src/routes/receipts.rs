@@ -4,8 +4,8 @@
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
-use crate::error::ApiError;
 use crate::intake::receipts;
+use crate::routes::error::ApiError;
 use crate::routes::state::AppState;
 
 pub async fn get(state: web::Data<AppState>, receipt: web::Path<String>) -> Result<HttpResponse, ApiError> {

@@ -12,7 +12,7 @@ use actix_web::web;
 
 use self::staff::Staff;
 use crate::domain::Campaign;
-use crate::error::ApiError;
+use crate::routes::error::ApiError;
 use crate::routes::state::AppState;
 use crate::store::AuditEntry;
 

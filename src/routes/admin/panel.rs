@@ -5,9 +5,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::campaign::tables;
-use crate::error::ApiError;
 use crate::panel::non_responders;
 use crate::panel::reminders::Filter;
+use crate::routes::error::ApiError;
 use crate::routes::extract::AdminCampaign;
 use crate::routes::state::AppState;
 

@@ -6,7 +6,7 @@ use actix_web::web::Bytes;
 use actix_web::{web, HttpResponse};
 
 use super::staff::{Admin, Staff};
-use crate::error::ApiError;
+use crate::routes::error::ApiError;
 use crate::routes::extract::AdminCampaign;
 use crate::routes::state::AppState;
 

@@ -5,10 +5,10 @@ use serde_json::json;
 
 use super::audit;
 use super::staff::{Admin, Staff};
-use crate::error::ApiError;
 use crate::panel::reminders::{self, Filter};
 use crate::panel::{letters, roster};
 use crate::routes::body::read_bytes;
+use crate::routes::error::ApiError;
 use crate::routes::extract::AdminCampaign;
 use crate::routes::state::AppState;
 

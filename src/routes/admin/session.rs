@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::staff::{self, Staff};
-use crate::error::ApiError;
+use crate::routes::error::ApiError;
 use crate::routes::state::AppState;
 use crate::staff::session::{self, LIFETIME_SECS};
 use crate::staff::sign_in::{self as signing, SignedIn};

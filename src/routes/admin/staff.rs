@@ -10,7 +10,7 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::Method;
 use actix_web::{web, FromRequest, HttpRequest};
 
-use crate::error::ApiError;
+use crate::routes::error::ApiError;
 use crate::routes::state::AppState;
 use crate::staff::session::{self, Session};
 use crate::staff::AccessError;

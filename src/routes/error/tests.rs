@@ -246,7 +246,8 @@ fn the_english_of_domain_refusals_is_unchanged() {
 /// A campaign file's fault shows the error, then each of its causes.
 #[test]
 fn a_campaign_file_fault_shows_its_causes() {
-    let mut definition: toml::Table = toml::from_str(include_str!("../../examples/campaign.toml")).unwrap();
+    let mut definition: toml::Table =
+        toml::from_str(include_str!("../../../examples/campaign.toml")).unwrap();
     definition["formula"]["component_points"] = 0.into();
     let error = CampaignDefinition::from_toml(&toml::to_string(&definition).unwrap()).unwrap_err();
     let fault = "component_points must be more than 0 and at most 100, not 0";

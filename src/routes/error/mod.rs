@@ -17,6 +17,7 @@ use serde_json::json;
 use self::builder::chain;
 use self::messages::Message;
 use self::params::{Busy, FreeText, NoLonger, NotYet, Nowhere, Only, Unrated, Upload};
+use super::body::BodyError;
 use crate::campaign::{downloads::DownloadError, lifecycle::LifecycleError, progress::ProgressError};
 use crate::campaign::{results::CloseError, results::ResultsError, tables::TableError};
 use crate::campaign::{unit_list::BadUnitList, FindError};
@@ -29,7 +30,6 @@ use crate::intake::{admit::AdmitError, admit::Credential, gate::PublicError, Int
 use crate::intake::{receipts::ReceiptError, writer::WriteError};
 use crate::panel::roster::{BadRoster, IssueError, ReissueError};
 use crate::panel::{letters::LetterError, reminders::NotSending};
-use crate::routes::{body::BodyError, NoSuchAddress};
 use crate::staff::{sign_in::SignInError, AccessError};
 use crate::store::StoreError;
 
@@ -164,6 +164,11 @@ impl From<BodyError> for ApiError {
         }
     }
 }
+
+/// An address no route answers, under `/api/v1` or anywhere else.
+#[derive(Debug, thiserror::Error)]
+#[error("no such address")]
+pub struct NoSuchAddress;
 
 impl From<NoSuchAddress> for ApiError {
     fn from(_: NoSuchAddress) -> Self {
