@@ -308,7 +308,9 @@ pub fn flag_label(flag: &str) -> String {
         "no_valid_ballots" => "无有效票".into(),
         "class_missing" => format!("缺少{}有效票", class_label(about)),
         "class_unweighted" => format!("{}未设权重，不计分", class_label(about)),
+        "class_insufficient" => format!("{}有效票不足，未计入", class_label(about)),
         "segment_missing" => format!("缺少界别“{about}”有效票"),
+        "segment_insufficient" => format!("界别“{about}”有效票不足，未计入"),
         "segment_unweighted" => format!("界别“{about}”未设权重"),
         "flagged_ballots_excluded" => "可疑票未计入".into(),
         "below_minimum" => "有效票不足，不排名".into(),
@@ -334,6 +336,7 @@ mod tests {
     fn flags_read_in_chinese() {
         assert_eq!(flag_label("class_missing:public"), "缺少社会公众有效票");
         assert_eq!(flag_label("below_minimum"), "有效票不足，不排名");
+        assert_eq!(flag_label("class_insufficient:public"), "社会公众有效票不足，未计入");
     }
 
     #[test]
