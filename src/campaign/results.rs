@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{Campaign, CampaignStatus};
 use crate::export::ballots::{BallotLine, CampaignLayout, Fingerprinter, Preamble, Recount, FORMAT};
+use crate::intake::mixer::{self, MixError};
+use crate::intake::seal::Sealer;
 use crate::scoring::formula::Formula;
 use crate::scoring::{self, Results, Tally};
 use crate::store::{AuditEntry, FinalResults, Store, StoreError, TallyRow};
@@ -35,6 +37,8 @@ pub enum CloseError {
     Draft(String),
     #[error("the counters of campaign `{0}` disagree with a recount of its ballots; results are not frozen")]
     Disagree(String),
+    #[error("the last sealed ballots of the campaign could not be mixed")]
+    Mix(#[from] MixError),
     #[error(transparent)]
     Results(#[from] ResultsError),
     #[error(transparent)]
@@ -198,7 +202,12 @@ fn frozen_report(campaign: &Campaign, frozen: &FinalResults) -> Result<Report, R
 /// Closing waits for every batch of ballots being committed, on any instance; after it no
 /// ballot of the campaign is acknowledged. The final figures come from the counters, and are
 /// checked against a recount of the stored ballots, whose export the fingerprint covers.
-pub async fn close(store: &dyn Store, campaign: &Campaign, actor: &str) -> Result<Report, CloseError> {
+pub async fn close(
+    store: &dyn Store,
+    sealer: &Sealer,
+    campaign: &Campaign,
+    actor: &str,
+) -> Result<Report, CloseError> {
     let slug = campaign.slug();
     if campaign.status == CampaignStatus::Draft {
         return Err(CloseError::Draft(slug.to_owned()));
@@ -215,6 +224,9 @@ pub async fn close(store: &dyn Store, campaign: &Campaign, actor: &str) -> Resul
         };
         store.append_audit(&entry).await?;
     }
+    // No batch can add a ballot now: every sealed one becomes content, the last step
+    // included (the mixer kept at least k back for it while the campaign was open).
+    mixer::mix_campaign(store, sealer, campaign, true).await?;
 
     let layout = CampaignLayout::of(campaign);
     let formula = campaign.definition.formula.clone();

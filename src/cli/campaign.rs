@@ -151,7 +151,9 @@ impl CampaignCommand {
                 let progress = indicatif::ProgressBar::new_spinner()
                     .with_message(format!("closing `{slug}`: recounting its ballots"));
                 progress.enable_steady_tick(std::time::Duration::from_millis(120));
-                let report = crate::campaign::results::close(store.as_ref(), &campaign, &actor()).await;
+                let sealer = crate::intake::seal::Sealer::new(&crate::server::load_secret(&settings)?);
+                let report =
+                    crate::campaign::results::close(store.as_ref(), &sealer, &campaign, &actor()).await;
                 progress.finish_and_clear();
                 let report = report?;
                 println!(

@@ -107,6 +107,7 @@ pub(crate) mod tests {
             suggestion_max_chars: 20,
             scale: default_scale(),
             formula: Formula::default(),
+            anonymity_threshold: 10,
             opens_on: None,
             closes_on: None,
             response_target: None,

@@ -31,6 +31,10 @@ pub struct CampaignDefinition {
     /// How the tallies become the score component.
     #[serde(default)]
     pub formula: Formula,
+    /// k: no figure, file or table may narrow a ballot's content to fewer than this many
+    /// people (docs/ANONYMITY.md). Ballots become content in groups of at least k.
+    #[serde(default = "default_anonymity_threshold")]
+    pub anonymity_threshold: u64,
     /// The announced dates, `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opens_on: Option<String>,
@@ -125,6 +129,18 @@ pub enum DefinitionError {
     BadDistrict(String),
     #[error("district `{0}` is listed twice")]
     DuplicateDistrict(String),
+    #[error("anonymity_threshold must be at least {MIN_ANONYMITY_THRESHOLD}, not {0}")]
+    AnonymityThreshold(u64),
+    #[error("formula: min_class_valid ({min_class_valid}) must be at least anonymity_threshold ({k})")]
+    ClassFloorBelowK { min_class_valid: u64, k: u64 },
+}
+
+/// The lowest anonymity threshold a campaign may set: below it, a group is a handful of
+/// people one can ask.
+pub const MIN_ANONYMITY_THRESHOLD: u64 = 5;
+
+fn default_anonymity_threshold() -> u64 {
+    10
 }
 
 /// Why a campaign file is refused. Transparent, so that a message shows the parser's or the
@@ -164,6 +180,13 @@ impl CampaignDefinition {
         let units: Vec<&str> =
             self.categories.iter().flat_map(|c| c.units.iter().map(|u| u.code.as_str())).collect();
         self.formula.validate(&options, &units)?;
+        if self.anonymity_threshold < MIN_ANONYMITY_THRESHOLD {
+            return Err(DefinitionError::AnonymityThreshold(self.anonymity_threshold));
+        }
+        if self.formula.min_class_valid < self.anonymity_threshold {
+            let (min_class_valid, k) = (self.formula.min_class_valid, self.anonymity_threshold);
+            return Err(DefinitionError::ClassFloorBelowK { min_class_valid, k });
+        }
         self.settings().validate()?;
         check_districts(&self.districts)?;
         Ok(())

@@ -6,18 +6,22 @@
 
 pub mod admit;
 pub mod gate;
+pub mod mixer;
 pub mod receipts;
+pub mod seal;
 pub mod writer;
 
 use std::sync::Arc;
 
 use self::admit::{Admitted, Credential};
 
+use self::seal::Sealer;
 use self::writer::{BallotWriter, WriteError};
+use crate::domain::RespondentClass;
 use crate::domain::{Ballot, Campaign, Receipt};
 use crate::guard::signals::{self, Signals};
 use crate::hot::{ClaimAttempt, HotState};
-use crate::store::{Commit, PendingBallot, Store, StoreError};
+use crate::store::{BallotContent, Commit, PendingBallot, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IntakeError {
@@ -42,6 +46,8 @@ pub struct Intake<'a> {
     pub writer: &'a BallotWriter,
     /// Refused duplicates are counted as an abuse signal.
     pub signals: &'a Signals,
+    /// Seals each ballot's content before it is stored.
+    pub sealer: &'a Sealer,
 }
 
 impl Intake<'_> {
@@ -74,16 +80,29 @@ impl Intake<'_> {
             }
         }
         let receipt = proposed.clone().unwrap_or_else(Receipt::generate);
+        let hour = crate::clock::now_unix() / 3600;
+        let content = BallotContent {
+            class: respondent.class.as_str().to_owned(),
+            segment: respondent.segment.clone(),
+            district: respondent.district.clone(),
+            ratings: ballot.encode_ratings(),
+            reasons: ballot.reasons_json(&campaign),
+            suggestion: ballot.suggestion.clone(),
+            flagged,
+            hour: day_start(hour),
+        };
+        // The response counters take a panel member's roster groups; a public district is
+        // what the person chose, content like the rest, and travels sealed only.
+        let panel = respondent.class == RespondentClass::Panel;
         let pending = PendingBallot {
             campaign: campaign.clone(),
             respondent_key: key.clone(),
             class: respondent.class,
-            segment: respondent.segment,
-            district: respondent.district,
+            segment: respondent.segment.filter(|_| panel),
+            district: respondent.district.filter(|_| panel),
             receipt: receipt.clone(),
-            ballot,
-            hour: crate::clock::now_unix() / 3600,
-            flagged,
+            sealed: self.sealer.seal(campaign_id, &content),
+            hour,
         };
         let outcome = self.writer.submit(pending).await;
         let hot_result = match &outcome {
@@ -125,4 +144,10 @@ impl Intake<'_> {
         self.signals.record(campaign.id, signals::DUPLICATE_REFUSED);
         Err(IntakeError::AlreadyTaken(credential))
     }
+}
+
+/// The first hour of the day (China time, UTC+8) an hour falls in: a ballot's content
+/// keeps its day, never a time that could line it up with a claim.
+pub fn day_start(hour: i64) -> i64 {
+    (hour + 8).div_euclid(24) * 24 - 8
 }

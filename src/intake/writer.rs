@@ -211,7 +211,7 @@ mod tests {
         let writer = BallotWriter::spawn(store.clone(), WriterConfig::default());
         let c = campaign();
         let submits = (0..200).map(|i| {
-            let (writer, p) = (writer.clone(), pending(&c, &format!("{i}"), ["satisfied"; 3]));
+            let (writer, p) = (writer.clone(), pending(&c, &format!("{i}")));
             tokio::spawn(async move { writer.submit(p).await })
         });
         for s in futures_util::future::join_all(submits).await {
@@ -226,7 +226,7 @@ mod tests {
     async fn a_failed_commit_answers_every_waiter() {
         let store = Arc::new(FakeStore { fail: true, ..Default::default() });
         let writer = BallotWriter::spawn(store, WriterConfig::default());
-        let result = writer.submit(pending(&campaign(), "1", ["satisfied"; 3])).await;
+        let result = writer.submit(pending(&campaign(), "1")).await;
         assert!(matches!(result, Err(WriteError::Store(_))));
         writer.shutdown().await;
     }
@@ -238,7 +238,7 @@ mod tests {
         let c = campaign();
         let waiting: Vec<_> = (0..50)
             .map(|i| {
-                let (writer, p) = (writer.clone(), pending(&c, &format!("{i}"), ["satisfied"; 3]));
+                let (writer, p) = (writer.clone(), pending(&c, &format!("{i}")));
                 tokio::spawn(async move { writer.submit(p).await })
             })
             .collect();
@@ -247,7 +247,7 @@ mod tests {
         let answered = futures_util::future::join_all(waiting).await;
         let counted = answered.iter().filter(|r| matches!(r, Ok(Ok(Commit::Counted)))).count();
         assert_eq!(counted, store.ballots.load(Ordering::SeqCst), "every acknowledged ballot was stored");
-        let late = writer.submit(pending(&c, "late", ["satisfied"; 3])).await;
+        let late = writer.submit(pending(&c, "late")).await;
         assert!(matches!(late, Err(WriteError::Stopped)));
     }
 }

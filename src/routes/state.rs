@@ -10,6 +10,7 @@ use crate::hot::HotState;
 use crate::identity::Secret;
 use crate::intake::admit::Admission;
 use crate::intake::gate::{Deps, Gate};
+use crate::intake::seal::Sealer;
 use crate::intake::writer::BallotWriter;
 use crate::intake::Intake;
 use crate::panel::reminders::Sender;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub writer: BallotWriter,
     pub catalog: Catalog,
     pub secret: Secret,
+    /// Seals ballots at commit and opens them in the mixer (a key derived from `secret`).
+    pub sealer: Sealer,
     pub max_body_bytes: usize,
     /// Staff cookies carry `Secure` when the service is reached over HTTPS.
     pub secure_cookies: bool,
@@ -68,6 +71,7 @@ impl AppState {
             hot: self.hot.as_ref(),
             writer: &self.writer,
             signals: &self.guard.signals,
+            sealer: &self.sealer,
         }
     }
 }

@@ -17,6 +17,8 @@ use crate::hot::{self, HotState};
 use crate::identity::captcha::Captchas;
 use crate::identity::Secret;
 use crate::intake::gate::Gate;
+use crate::intake::mixer;
+use crate::intake::seal::Sealer;
 use crate::intake::writer::BallotWriter;
 pub use crate::routes::state::AppState;
 use crate::server::config::Settings;
@@ -53,8 +55,10 @@ impl AppState {
         if settings.load_test {
             tracing::warn!("load-test mode: captcha answers and SMS codes are handed to clients");
         }
+        let sealer = Sealer::new(&secret);
         Ok(Self {
-            housekeeping: spawn_housekeeping(store.clone(), guard.signals.clone()),
+            housekeeping: spawn_housekeeping(store.clone(), guard.signals.clone(), sealer.clone()),
+            sealer,
             guard,
             gate,
             writer: BallotWriter::spawn(store.clone(), settings.writer()),
@@ -78,15 +82,23 @@ impl AppState {
     }
 }
 
-/// Every second: writes the abuse signals counted in memory, and folds the ballot batches'
-/// counter increments into the counters. Either may fail for a while (database down);
-/// nothing is lost, the next round tries again.
-fn spawn_housekeeping(store: Arc<dyn Store>, signals: Signals) -> tokio::task::JoinHandle<()> {
+/// Every second: writes the abuse signals counted in memory, mixes the sealed ballots of
+/// every campaign that has enough waiting (`intake::mixer`), and folds counter increments
+/// into the counters. Each may fail for a while (database down); nothing is lost, the next
+/// round tries again.
+fn spawn_housekeeping(
+    store: Arc<dyn Store>,
+    signals: Signals,
+    sealer: Sealer,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
         loop {
             tick.tick().await;
             signals.flush(store.as_ref()).await;
+            if let Err(e) = mixer::mix_due(store.as_ref(), &sealer).await {
+                tracing::warn!(error = %e, "sealed ballots not mixed yet; they wait, counted once later");
+            }
             if let Err(e) = store.fold_tally_deltas().await {
                 tracing::warn!(error = %e, "counter increments not folded yet; readers add them up meanwhile");
             }

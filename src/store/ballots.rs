@@ -6,22 +6,26 @@ use async_trait::async_trait;
 
 use super::Result;
 use crate::domain::RespondentKey;
-use crate::domain::{Ballot, Campaign, Receipt, RespondentClass};
+use crate::domain::{Campaign, Receipt, RespondentClass};
 
-/// A ballot on its way to the database, with the claim that makes it count once.
+/// A ballot on its way to the database, with the claim that makes it count once. Its
+/// content travels sealed: the batch that writes the claim writes no readable content
+/// (docs/ANONYMITY.md); the mixer opens it later, with others.
 #[derive(Debug, Clone)]
 pub struct PendingBallot {
     pub campaign: Arc<Campaign>,
     pub respondent_key: RespondentKey,
     pub class: RespondentClass,
+    /// A panel member's 界别 and 区县 from the roster, for the response counters; `None`
+    /// for the public (what they chose is content, and sealed).
     pub segment: Option<String>,
     pub district: Option<String>,
     pub receipt: Receipt,
-    pub ballot: Ballot,
-    /// Hours since the Unix epoch: fine enough for a chart, too coarse to line a ballot up with a claim.
+    /// The ballot's content (`BallotContent`), sealed under the server secret.
+    pub sealed: Vec<u8>,
+    /// Hours since the Unix epoch, for ballots per hour: when someone took part, which the
+    /// claims say anyway; the content carries only the day.
     pub hour: i64,
-    /// Suspicious by how it arrived (never by what it says); stored and counted apart.
-    pub flagged: bool,
 }
 
 /// What became of one ballot of a batch.

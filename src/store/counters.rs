@@ -21,6 +21,7 @@ pub trait CounterStore: Send + Sync + 'static {
     async fn tallies(&self, campaign_id: i64) -> Result<Vec<TallyRow>>;
     /// Moves appended counter increments into the counters (PostgreSQL; a no-op on SQLite).
     async fn fold_tally_deltas(&self) -> Result<()>;
+    /// Every stored ballot, counted in the tallies already or still sealed.
     async fn ballot_count(&self, campaign_id: i64) -> Result<i64>;
     async fn claim_count(&self, campaign_id: i64) -> Result<i64>;
     /// Ballots so far by respondent class, from the counters.

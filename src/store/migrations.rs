@@ -15,6 +15,7 @@ pub const SQLITE: Files = &[
     (4, "panel counts", include_str!("../../migrations/sqlite/0004_panel_counts.sql")),
     (5, "tally deltas", include_str!("../../migrations/sqlite/0005_tally_deltas.sql")),
     (6, "public districts", include_str!("../../migrations/sqlite/0006_public_districts.sql")),
+    (7, "sealed ballots", include_str!("../../migrations/sqlite/0007_sealed_ballots.sql")),
 ];
 
 pub const POSTGRES: Files = &[
@@ -24,6 +25,7 @@ pub const POSTGRES: Files = &[
     (4, "panel counts", include_str!("../../migrations/postgres/0004_panel_counts.sql")),
     (5, "tally deltas", include_str!("../../migrations/postgres/0005_tally_deltas.sql")),
     (6, "public districts", include_str!("../../migrations/postgres/0006_public_districts.sql")),
+    (7, "sealed ballots", include_str!("../../migrations/postgres/0007_sealed_ballots.sql")),
 ];
 
 #[derive(Debug)]

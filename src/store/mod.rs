@@ -12,6 +12,7 @@ mod counters;
 mod error;
 mod exports;
 mod migrations;
+mod mix;
 mod panel;
 pub mod postgres;
 mod sql;
@@ -28,6 +29,7 @@ pub use campaigns::{CampaignStore, CampaignSummary, FinalResults};
 pub use counters::{CounterStore, TallyRow};
 pub use error::{OpenError, Result, StoreError};
 pub use exports::{ExportStore, Feedback, StoredBallot, VisitError};
+pub use mix::{BallotContent, Mix, MixDelta, MixStore, SealedRow};
 pub use panel::{Invitation, InvitationLookup, IssuedRecord, NewInvitation, PanelResponse, PanelStore};
 pub use staff::{AuditEntry, AuditRecord, StaffStore, StaffUserRow};
 
@@ -44,12 +46,20 @@ pub trait Backend: Send + Sync + 'static {
 /// Every role at once: what `open` returns and most callers hold. A supertrait's methods
 /// can be called on `dyn Store` without importing the role trait.
 pub trait Store:
-    Backend + CampaignStore + PanelStore + BallotStore + CounterStore + ExportStore + StaffStore
+    Backend + CampaignStore + PanelStore + BallotStore + MixStore + CounterStore + ExportStore + StaffStore
 {
 }
 
 impl<T> Store for T where
-    T: Backend + CampaignStore + PanelStore + BallotStore + CounterStore + ExportStore + StaffStore + ?Sized
+    T: Backend
+        + CampaignStore
+        + PanelStore
+        + BallotStore
+        + MixStore
+        + CounterStore
+        + ExportStore
+        + StaffStore
+        + ?Sized
 {
 }
 

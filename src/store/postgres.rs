@@ -28,6 +28,8 @@ impl SqlStore for PgStore {
         "INSERT INTO tally_deltas (campaign_id, unit_code, option_code, class, segment, flagged, count) ";
     const TALLY_INSERT_END: &'static str = "";
     /// In key order, so two instances folding at once take the rows' locks in one order.
+    /// Dead rows are PostgreSQL's to reclaim (autovacuum); nothing to do per mix.
+    const AFTER_MIX: Option<&'static str> = None;
     const FOLD_TALLY_DELTAS: Option<&'static str> = Some(
         "WITH moved AS (DELETE FROM tally_deltas \
            RETURNING campaign_id, unit_code, option_code, class, segment, flagged, count) \

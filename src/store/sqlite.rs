@@ -33,6 +33,7 @@ impl SqlStore for SqliteStore {
         " ON CONFLICT (campaign_id, unit_code, option_code, class, segment, flagged) \
                                              DO UPDATE SET count = tallies.count + excluded.count";
     const FOLD_TALLY_DELTAS: Option<&'static str> = None;
+    const AFTER_MIX: Option<&'static str> = Some("PRAGMA wal_checkpoint(TRUNCATE)");
     /// A no-op write: it takes SQLite's write lock at the start of the batch, so the status
     /// read cannot go stale before the batch commits.
     const LOCK_CAMPAIGN_FOR_BATCH: &'static str =
@@ -69,6 +70,9 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true)
+            // Deleted rows (sealed ballots once mixed) are overwritten with zeros, not left
+            // in free pages for someone reading the file.
+            .pragma("secure_delete", "ON")
             // Exports read every ballot in one statement; that is slow by design, not a warning.
             .log_slow_statements(log::LevelFilter::Warn, Duration::from_secs(30));
         let pool = SqlitePoolOptions::new()

@@ -154,6 +154,7 @@ async fn counter_increments_fold_into_the_counters_without_changing_totals() {
     for invite in &app.invites[..3] {
         assert_eq!(app.submit(&app.full_ballot(&invite.token)).await.0, 201);
     }
+    app.mix_all().await;
     let campaign = app.campaign_id().await;
     let before = app.state.store.tallies(campaign).await.unwrap();
     app.state.store.fold_tally_deltas().await.unwrap();

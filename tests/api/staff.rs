@@ -218,6 +218,8 @@ async fn staff_set_up_campaigns_and_follow_up_the_panel(backend: Backend) {
     let rows = String::from_utf8(body).unwrap();
     assert!(rows.lines().skip(1).all(|l| l.contains(&segment)), "{rows}");
 
+    // Feedback is content: it shows once mixed (in steps of k; the k rule is tested apart).
+    app.mix_all().await;
     let (status, body) =
         app.admin_call(Some(&monitor), "GET", "/campaigns/demo/feedback?q=%E6%8E%92%E9%98%9F", false).await;
     assert_eq!(status, 200);
@@ -248,6 +250,8 @@ async fn staff_watch_the_public_channel_and_weigh_flagged_ballots(backend: Backe
     assert_eq!(app.submit(&app.phone_ballot("13800138000", &code)).await.0, 201);
     app.signals().await;
 
+    // Districts and results are content: mixed first (the k rule is tested apart).
+    app.mix_all().await;
     // The names the issue gives: /login and /monitor.
     let monitor = app.sign_in_at("/login", "li", "li-secret-123").await.unwrap();
     let (status, body) = app.admin_call(Some(&monitor), "GET", "/campaigns/demo/monitor", false).await;

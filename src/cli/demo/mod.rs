@@ -40,6 +40,7 @@ pub fn definition() -> CampaignDefinition {
         suggestion_max_chars: 500,
         scale: default_scale(),
         formula: Default::default(),
+        anonymity_threshold: 10,
         opens_on: None,
         closes_on: None,
         response_target: None,

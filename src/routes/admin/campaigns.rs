@@ -158,7 +158,7 @@ pub async fn close(
     state: web::Data<AppState>,
     AdminCampaign(campaign, admin): AdminCampaign<Admin>,
 ) -> Result<HttpResponse, ApiError> {
-    let report = results::close(state.store.as_ref(), &campaign, &admin.actor()).await?;
+    let report = results::close(state.store.as_ref(), &state.sealer, &campaign, &admin.actor()).await?;
     Ok(HttpResponse::Ok().json(report))
 }
 

@@ -351,6 +351,8 @@ impl From<LifecycleError> for ApiError {
             LifecycleError::Invalid(d) => {
                 let field = match &d {
                     DefinitionError::Formula(f) => format!("formula.{}", f.field()),
+                    DefinitionError::AnonymityThreshold(_) => "anonymity_threshold".into(),
+                    DefinitionError::ClassFloorBelowK { .. } => "formula.min_class_valid".into(),
                     _ => "formula".into(),
                 };
                 Self::new(UNPROCESSABLE, Message::InvalidFormula { detail: d.to_string() }).field(field)

@@ -1,5 +1,6 @@
-//! The ballots' SQL: the batch commit that claims, stores and counts in one transaction,
-//! and the checks intake makes before it queues a ballot.
+//! The ballots' SQL: the batch commit that claims, gives the receipt and stores the sealed
+//! content in one transaction (the mixer counts it later, see `mix.rs`), and the checks
+//! intake makes before it queues a ballot.
 
 use std::collections::HashSet;
 
@@ -78,22 +79,9 @@ where
         let counted = batch::counted_by_receipt(batch, &outcomes);
         let mut inserted = HashSet::new();
         for chunk in counted.chunks(CHUNK_ROWS) {
-            let mut q = QueryBuilder::<S::Db>::new(
-                "INSERT INTO ballots (receipt, campaign_id, class, segment, district, ratings, reasons, suggestion, \
-                 flags, shuffle_key, hour) ",
-            );
+            let mut q = QueryBuilder::<S::Db>::new("INSERT INTO receipts (receipt, campaign_id) ");
             q.push_values(chunk, |mut row, p| {
-                row.push_bind(p.receipt.as_str().to_owned())
-                    .push_bind(p.campaign.id)
-                    .push_bind(p.class.as_str())
-                    .push_bind(p.segment.clone())
-                    .push_bind(p.district.clone())
-                    .push_bind(p.ballot.encode_ratings())
-                    .push_bind(p.ballot.reasons_json(&p.campaign))
-                    .push_bind(p.ballot.suggestion.clone())
-                    .push_bind(i64::from(p.flagged))
-                    .push_bind(rand::random::<[u8; 16]>().to_vec())
-                    .push_bind(p.hour);
+                row.push_bind(p.receipt.as_str().to_owned()).push_bind(p.campaign.id);
             });
             q.push(" ON CONFLICT (receipt) DO NOTHING RETURNING receipt");
             let rows: Vec<String> =
@@ -109,19 +97,15 @@ where
         }
         let counted: Vec<_> = counted.into_iter().filter(|p| inserted.contains(p.receipt.as_str())).collect();
 
-        let deltas = batch::tally_deltas(&counted);
-        for chunk in deltas.chunks(CHUNK_ROWS) {
-            let mut q = QueryBuilder::<S::Db>::new(S::TALLY_INSERT);
-            q.push_values(chunk, |mut row, d| {
-                row.push_bind(d.campaign_id)
-                    .push_bind(d.unit_code)
-                    .push_bind(d.option_code)
-                    .push_bind(d.class)
-                    .push_bind(d.segment)
-                    .push_bind(d.flagged)
-                    .push_bind(d.count);
+        // The content, sealed, under a random id; the mixer turns it into a ballot and
+        // counts it, with at least k others, in a transaction of its own.
+        for chunk in counted.chunks(CHUNK_ROWS) {
+            let mut q = QueryBuilder::<S::Db>::new("INSERT INTO sealed_ballots (id, campaign_id, sealed) ");
+            q.push_values(chunk, |mut row, p| {
+                row.push_bind(rand::random::<[u8; 16]>().to_vec())
+                    .push_bind(p.campaign.id)
+                    .push_bind(p.sealed.clone());
             });
-            q.push(S::TALLY_INSERT_END);
             S::build(&mut q).execute(&mut *tx).await?;
         }
 
@@ -155,28 +139,13 @@ where
             S::build(&mut q).execute(&mut *tx).await?;
         }
 
-        let public = batch::public_deltas(&counted);
-        if !public.is_empty() {
-            let mut q = QueryBuilder::<S::Db>::new(
-                "INSERT INTO public_districts (campaign_id, class, district, count) ",
-            );
-            q.push_values(&public, |mut row, (campaign_id, class, district, count)| {
-                row.push_bind(*campaign_id).push_bind(*class).push_bind(*district).push_bind(*count);
-            });
-            q.push(
-                " ON CONFLICT (campaign_id, class, district) \
-                 DO UPDATE SET count = public_districts.count + excluded.count",
-            );
-            S::build(&mut q).execute(&mut *tx).await?;
-        }
-
         tx.commit().await?;
         Ok(outcomes)
     }
 
     async fn receipt_campaign(&self, receipt: &Receipt) -> Result<Option<String>> {
         let slug = sqlx::query_scalar(
-            "SELECT c.slug FROM ballots b JOIN campaigns c ON c.id = b.campaign_id WHERE b.receipt = $1",
+            "SELECT c.slug FROM receipts r JOIN campaigns c ON c.id = r.campaign_id WHERE r.receipt = $1",
         )
         .bind(receipt.as_str())
         .fetch_optional(self.pool())

@@ -42,7 +42,8 @@ where
     }
 
     async fn ballot_count(&self, campaign_id: i64) -> Result<i64> {
-        let count = sqlx::query_scalar("SELECT COUNT(*) FROM ballots WHERE campaign_id = $1")
+        // Every stored ballot, mixed or still sealed: one receipt each.
+        let count = sqlx::query_scalar("SELECT COUNT(*) FROM receipts WHERE campaign_id = $1")
             .bind(campaign_id)
             .fetch_one(self.pool())
             .await?;

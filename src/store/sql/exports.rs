@@ -41,7 +41,7 @@ where
         visit: &mut (dyn FnMut(String) -> Result<(), VisitError> + Send),
     ) -> Result<()> {
         let mut rows =
-            sqlx::query_scalar("SELECT receipt FROM ballots WHERE campaign_id = $1 ORDER BY receipt")
+            sqlx::query_scalar("SELECT receipt FROM receipts WHERE campaign_id = $1 ORDER BY receipt")
                 .bind(campaign_id)
                 .fetch(self.pool());
         while let Some(receipt) = rows.try_next().await? {

@@ -58,6 +58,7 @@ async fn device_mode_counts_a_device_once_and_caps_an_address(backend: Backend) 
     let (status, body, _) = app.request_code_at(&app.address, "kiosk", "13800138000").await;
     assert_eq!((status, body["error"].as_str()), (403, Some("public_closed")));
 
+    app.mix_all_of("kiosk").await;
     let campaign = app.state.store.campaign("kiosk").await.unwrap().unwrap();
     let tallies = app.state.store.tallies(campaign.id).await.unwrap();
     assert!(!tallies.is_empty() && tallies.iter().all(|t| t.class == "device"), "{tallies:?}");

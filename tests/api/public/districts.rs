@@ -7,8 +7,10 @@ use super::{app, code_for};
 use crate::both_backends;
 use crate::harness::{Backend, TestApp};
 
-/// The live view's public ballots per district, as staff see them.
+/// The live view's public ballots per district, as staff see them once every ballot is
+/// mixed (a district is content: it moves in steps of k, tested apart).
 async fn public_by_district(app: &TestApp) -> Vec<(String, i64)> {
+    app.mix_all().await;
     let campaign = app.state.store.campaign("demo").await.unwrap().unwrap();
     let progress = minping::campaign::progress::read(app.state.sources(), &campaign).await.unwrap();
     progress.public.by_district.into_iter().map(|d| (d.name, d.ballots)).collect()

@@ -35,6 +35,7 @@ async fn identical_bursts_from_one_block_are_flagged(backend: Backend) {
         let code = code_for(&app, &phone, &format!("131****{n:04}")).await;
         assert_eq!(app.submit(&app.phone_ballot(&phone, &code)).await.0, 201);
     }
+    app.mix_all().await;
     let tallies = app.state.store.tallies(app.campaign_id().await).await.unwrap();
     let codes = app.unit_codes();
     let flagged: i64 = tallies.iter().filter(|t| t.unit_code == codes[1] && t.flagged).map(|t| t.count).sum();

@@ -1,0 +1,137 @@
+//! The mix's SQL: sealed ballots waiting, and the one transaction that turns a group of
+//! them into content rows and counter increments.
+
+use async_trait::async_trait;
+use rand::RngCore;
+use sqlx::{ColumnIndex, Executor, IntoArguments, QueryBuilder, Row as _};
+
+use super::{Args, Conn, Param, Row, RowsAffected as _, SqlStore, Value, CHUNK_ROWS};
+use crate::store::{Mix, MixStore, Result, SealedRow};
+
+#[async_trait]
+impl<S: SqlStore> MixStore for S
+where
+    for<'c> &'c mut Conn<S>: Executor<'c, Database = S::Db>,
+    for<'q> Args<'q, S>: IntoArguments<'q, S::Db>,
+    usize: ColumnIndex<Row<S>>,
+    for<'a> &'a str: Param<'a, S::Db>,
+    for<'a> &'a [u8]: Param<'a, S::Db>,
+    i64: Value<S::Db>,
+    String: Value<S::Db>,
+    bool: Value<S::Db>,
+    Vec<u8>: Value<S::Db>,
+    Option<String>: Value<S::Db>,
+{
+    async fn sealed_counts(&self) -> Result<Vec<(i64, String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT s.campaign_id, c.slug, COUNT(*) FROM sealed_ballots s \
+             JOIN campaigns c ON c.id = s.campaign_id GROUP BY s.campaign_id, c.slug ORDER BY s.campaign_id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+    }
+
+    async fn sealed(&self, campaign_id: i64, limit: i64) -> Result<Vec<SealedRow>> {
+        let rows =
+            sqlx::query("SELECT id, sealed FROM sealed_ballots WHERE campaign_id = $1 ORDER BY id LIMIT $2")
+                .bind(campaign_id)
+                .bind(limit)
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows.iter().map(|r| SealedRow { id: r.get(0), sealed: r.get(1) }).collect())
+    }
+
+    async fn write_mix(&self, campaign_id: i64, mix: &Mix) -> Result<bool> {
+        let mut tx = self.pool().begin().await?;
+        let mut taken = 0;
+        for chunk in mix.taken.chunks(CHUNK_ROWS) {
+            let mut q = QueryBuilder::<S::Db>::new("DELETE FROM sealed_ballots WHERE campaign_id = ");
+            q.push_bind(campaign_id).push(" AND id IN (");
+            let mut ids = q.separated(", ");
+            for id in chunk {
+                ids.push_bind(id.as_slice());
+            }
+            q.push(")");
+            taken += S::build(&mut q).execute(&mut *tx).await?.rows_affected();
+        }
+        if taken != mix.taken.len() as u64 {
+            // Another instance mixed some of them first; leave it all to the next round.
+            tx.rollback().await?;
+            return Ok(false);
+        }
+
+        for chunk in mix.ballots.chunks(CHUNK_ROWS) {
+            let mut q = QueryBuilder::<S::Db>::new(
+                "INSERT INTO ballots (ballot_key, campaign_id, class, segment, district, ratings, reasons, \
+                 suggestion, flags, shuffle_key, hour) ",
+            );
+            q.push_values(chunk, |mut row, b| {
+                row.push_bind(random_hex(10))
+                    .push_bind(campaign_id)
+                    .push_bind(b.class.clone())
+                    .push_bind(b.segment.clone())
+                    .push_bind(b.district.clone())
+                    .push_bind(b.ratings.clone())
+                    .push_bind(b.reasons.clone())
+                    .push_bind(b.suggestion.clone())
+                    .push_bind(i64::from(b.flagged))
+                    .push_bind(random_bytes(16))
+                    .push_bind(b.hour);
+            });
+            S::build(&mut q).execute(&mut *tx).await?;
+        }
+
+        for chunk in mix.tallies.chunks(CHUNK_ROWS) {
+            let mut q = QueryBuilder::<S::Db>::new(S::TALLY_INSERT);
+            q.push_values(chunk, |mut row, d| {
+                row.push_bind(campaign_id)
+                    .push_bind(d.unit_code.clone())
+                    .push_bind(d.option_code.clone())
+                    .push_bind(d.class.clone())
+                    .push_bind(d.segment.clone())
+                    .push_bind(d.flagged)
+                    .push_bind(d.count);
+            });
+            q.push(S::TALLY_INSERT_END);
+            S::build(&mut q).execute(&mut *tx).await?;
+        }
+
+        if !mix.public_districts.is_empty() {
+            let mut q = QueryBuilder::<S::Db>::new(
+                "INSERT INTO public_districts (campaign_id, class, district, count) ",
+            );
+            q.push_values(&mix.public_districts, |mut row, (class, district, count)| {
+                row.push_bind(campaign_id)
+                    .push_bind(class.clone())
+                    .push_bind(district.clone())
+                    .push_bind(*count);
+            });
+            q.push(
+                " ON CONFLICT (campaign_id, class, district) \
+                 DO UPDATE SET count = public_districts.count + excluded.count",
+            );
+            S::build(&mut q).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        if let Some(after) = S::AFTER_MIX {
+            // Best effort: the pages of the mix are in the database now; a WAL that still
+            // holds them is emptied at the next checkpoint anyway.
+            if let Err(e) = sqlx::query(after).execute(self.pool()).await {
+                tracing::debug!(error = %e, "the WAL was not truncated after a mix");
+            }
+        }
+        Ok(true)
+    }
+}
+
+fn random_bytes(n: usize) -> Vec<u8> {
+    let mut bytes = vec![0u8; n];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes
+}
+
+/// A ballot's key: random, so that no order or number says when it arrived.
+fn random_hex(n: usize) -> String {
+    hex::encode(random_bytes(n))
+}
