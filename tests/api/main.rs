@@ -1,6 +1,7 @@
 //! API tests: every test runs on both profiles (embedded: SQLite + in-process; scaled:
 //! PostgreSQL + Redis), against a real server on a free port.
 
+mod anonymity;
 mod bad_input;
 mod ballots;
 mod closing;
