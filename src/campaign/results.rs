@@ -235,7 +235,7 @@ pub async fn close(
     let mut recount = Recount::new(&layout);
     store
         .for_each_ballot(campaign.id, &mut |ballot| {
-            let line = BallotLine::of(ballot);
+            let line = BallotLine::of(ballot, &formula);
             fingerprint.line(&line.to_line());
             recount.add(&line)?;
             Ok(())

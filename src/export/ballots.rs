@@ -1,14 +1,14 @@
-//! The anonymised ballot export (`minping-ballots/1`): what anyone needs to recount a
-//! closed campaign and check its fingerprint.
+//! The anonymised ballot export (`minping-ballots/2`): what anyone needs to recount a
+//! closed campaign and check its fingerprint — and nothing more (docs/ANONYMITY.md).
 //!
 //! JSON Lines. The first line is the header: the campaign's units and scale, the formula,
 //! the number of ballots, the frozen fingerprint and the final results. Each following line
-//! is one ballot: respondent class, panel segment (or null), district (the panel member's,
-//! or the one a member of the public chose, or null), the day in China Standard Time,
-//! whether it was flagged, and its ratings — one character per unit in the header's unit
-//! order, the option's index in the header's `options`, or `-` when unrated.
-//! No receipt, no free text, no identity, no time finer than the day; lines are in a random
-//! order drawn when each ballot was stored.
+//! is one ballot: respondent class, panel segment (only when the formula weighs segments,
+//! otherwise null), whether it was flagged, and its ratings — one character per unit in the
+//! header's unit order, the option's index in the header's `options`, or `-` when unrated.
+//! No receipt, no free text, no identity, no district, no time; lines are in a random order
+//! drawn when each ballot was mixed. (Version 1 also carried the district and the day: with
+//! a non-responder list they pointed at named members.)
 //!
 //! The fingerprint is `sha256:` + the hex SHA-256 of the header's `format`, `campaign` and
 //! `formula` as one line of canonical JSON (the header line without its last three fields),
@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::domain::Campaign;
-use crate::scoring::formula::Formula;
+use crate::scoring::formula::{Formula, PANEL_CLASS};
 use crate::scoring::{CategoryRef, Layout, Tally, UnitRef};
 use crate::store::{StoreError, StoredBallot};
 
@@ -47,7 +47,7 @@ pub enum ExportError {
     Changed { written: u64, fingerprint: String, ballots: u64, frozen: String },
 }
 
-pub const FORMAT: &str = "minping-ballots/1";
+pub const FORMAT: &str = "minping-ballots/2";
 
 /// The campaign as the export describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -138,21 +138,20 @@ pub struct Header {
 #[serde(deny_unknown_fields)]
 pub struct BallotLine {
     pub class: String,
+    /// A panel ballot's segment, only when the formula weighs segments (the recount needs
+    /// it then, and only then).
     pub segment: Option<String>,
-    pub district: Option<String>,
-    /// `YYYY-MM-DD` in China Standard Time (UTC+8).
-    pub day: String,
     pub flagged: bool,
     pub ratings: String,
 }
 
 impl BallotLine {
-    pub fn of(ballot: StoredBallot) -> Self {
+    /// The line of a stored ballot under the campaign's formula.
+    pub fn of(ballot: StoredBallot, formula: &Formula) -> Self {
+        let weighs_segments = formula.segment_weights.is_some() && ballot.class == PANEL_CLASS;
         Self {
+            segment: ballot.segment.filter(|_| weighs_segments),
             class: ballot.class,
-            segment: ballot.segment,
-            district: ballot.district,
-            day: china_day(ballot.hour),
             flagged: ballot.flags != 0,
             ratings: ballot.ratings,
         }
@@ -161,14 +160,6 @@ impl BallotLine {
     pub fn to_line(&self) -> String {
         serde_json::to_string(self).expect("a ballot line serialises")
     }
-}
-
-/// The date in China Standard Time of an hour since the Unix epoch.
-pub fn china_day(hour: i64) -> String {
-    let seconds = hour.saturating_mul(3600).saturating_add(8 * 3600);
-    let date =
-        time::OffsetDateTime::from_unix_timestamp(seconds).map(|t| t.date()).unwrap_or(time::Date::MIN);
-    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
 }
 
 /// Hashes the preamble and then each ballot line into the fingerprint.
@@ -281,7 +272,7 @@ pub async fn write(
     let mut written = 0u64;
     store
         .for_each_ballot(campaign.id, &mut |ballot| {
-            let line = BallotLine::of(ballot).to_line();
+            let line = BallotLine::of(ballot, &header.preamble.formula).to_line();
             fingerprint.line(&line);
             writeln!(out, "{line}")?;
             written += 1;
@@ -319,26 +310,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn days_are_in_china_standard_time() {
-        // 2026-11-27 16:00 UTC is 2026-11-28 00:00 in Beijing.
-        let hour = time::macros::datetime!(2026-11-27 16:00 UTC).unix_timestamp() / 3600;
-        assert_eq!(china_day(hour), "2026-11-28");
-        assert_eq!(china_day(hour - 1), "2026-11-27");
-    }
-
-    #[test]
     fn a_line_serialises_in_a_fixed_form() {
         let line = BallotLine {
             class: "panel".into(),
             segment: Some("人大代表".into()),
-            district: None,
-            day: "2026-11-28".into(),
             flagged: false,
             ratings: "01-3".into(),
         };
         assert_eq!(
             line.to_line(),
-            r#"{"class":"panel","segment":"人大代表","district":null,"day":"2026-11-28","flagged":false,"ratings":"01-3"}"#
+            r#"{"class":"panel","segment":"人大代表","flagged":false,"ratings":"01-3"}"#
         );
+    }
+
+    #[test]
+    fn a_line_names_the_segment_only_when_the_formula_weighs_segments() {
+        let stored = || StoredBallot {
+            class: "panel".into(),
+            segment: Some("人大代表".into()),
+            district: Some("城关区".into()),
+            ratings: "0".into(),
+            flags: 0,
+            hour: 494_000,
+        };
+        let mut formula = Formula::default();
+        assert_eq!(BallotLine::of(stored(), &formula).segment, None);
+        formula.segment_weights = Some([("人大代表".to_string(), "1".parse().unwrap())].into());
+        assert_eq!(BallotLine::of(stored(), &formula).segment.as_deref(), Some("人大代表"));
+        // Never the district, never the time.
+        assert!(!BallotLine::of(stored(), &formula).to_line().contains("城关区"));
     }
 }
