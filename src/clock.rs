@@ -10,3 +10,9 @@ pub fn now_unix_ms() -> i64 {
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default()
 }
+
+/// The first hour (since the Unix epoch) of the China Standard Time (UTC+8) day an hour
+/// falls in.
+pub fn day_start(hour: i64) -> i64 {
+    (hour + 8).div_euclid(24) * 24 - 8
+}

@@ -17,6 +17,10 @@ pub enum LifecycleError {
     NeedsOverride(String),
     #[error("campaign `{0}` is closed and its results are frozen: its formula can no longer change")]
     Frozen(String),
+    #[error(
+        "campaign `{0}` is open: whether segments are weighed cannot change now (ballots already counted were counted without their segment, or with it)"
+    )]
+    SegmentsFixed(String),
     #[error("the file's slug `{file}` is not `{named}`")]
     SlugMismatch { file: String, named: String },
     #[error("{0}")]
@@ -119,6 +123,12 @@ pub async fn change_formula(
     let reason = override_reason.map(str::trim).filter(|r| !r.is_empty());
     if campaign.status == CampaignStatus::Open && reason.is_none() {
         return Err(LifecycleError::NeedsOverride(slug.into()));
+    }
+    // Counters keep a panel ballot's 界别 only while segments are weighed (docs/ANONYMITY.md):
+    // turning the weights on or off mid-campaign would score part of the ballots without it.
+    let weighed = |f: &Formula| f.segment_weights.is_some();
+    if campaign.status == CampaignStatus::Open && weighed(&campaign.definition.formula) != weighed(&formula) {
+        return Err(LifecycleError::SegmentsFixed(slug.into()));
     }
     let mut definition = campaign.definition.clone();
     let before = serde_json::to_string(&definition.formula).expect("a formula serialises");

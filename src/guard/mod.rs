@@ -10,8 +10,6 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use sha2::{Digest, Sha256};
-
 use crate::domain::Ballot;
 use crate::hot::{HotError, HotState};
 
@@ -35,6 +33,16 @@ pub enum GuardError {
     Limited(Limited),
     #[error(transparent)]
     Hot(#[from] HotError),
+}
+
+/// How a public ballot arrived: what the abuse checks look at.
+#[derive(Debug, Clone, Copy)]
+pub struct Arrival<'a> {
+    /// When the person began (server clock, Unix ms): the verification or the captcha.
+    pub began_ms: i64,
+    /// The field people never see.
+    pub honeypot: Option<&'a str>,
+    pub client: Option<IpAddr>,
 }
 
 impl Guard {
@@ -125,15 +133,17 @@ impl Guard {
 
     /// Whether a public ballot looks scripted by how it arrived — never by what it says —
     /// counting each reason as a signal. Flagged ballots are stored and counted apart.
+    /// `pattern` names the ratings for the burst count: a keyed hash, so that hot state
+    /// holds nothing a published ballot could be matched with.
     pub async fn suspicious(
         &self,
         hot: &dyn HotState,
         campaign_id: i64,
         ballot: &Ballot,
-        began_ms: i64,
-        honeypot: Option<&str>,
-        client: Option<IpAddr>,
+        pattern: &str,
+        arrival: Arrival<'_>,
     ) -> Result<bool, HotError> {
+        let Arrival { began_ms, honeypot, client } = arrival;
         let mut flagged = false;
         if honeypot.is_some_and(|h| !h.trim().is_empty()) {
             self.signals.record(campaign_id, signals::HONEYPOT);
@@ -144,7 +154,6 @@ impl Guard {
             self.signals.record(campaign_id, signals::FAST_BALLOT);
             flagged = true;
         }
-        let pattern = hex::encode(&Sha256::digest(ballot.encode_ratings().as_bytes())[..8]);
         let key = format!("burst:{campaign_id}:{}:{pattern}", address::block_key(client));
         if hot.hit(&key, self.limits.burst_window_secs).await?.count > self.limits.burst_threshold {
             self.signals.record(campaign_id, signals::PATTERN_BURST);

@@ -5,6 +5,7 @@
 use std::net::IpAddr;
 
 use crate::domain::{Ballot, BallotInput, Campaign, RespondentClass};
+use crate::guard::Arrival;
 use crate::identity::device::Device;
 use crate::identity::{self, IdentifyError, Respondent};
 use crate::store::StoreError;
@@ -104,14 +105,20 @@ impl Admission<'_> {
                 self.gate.admit_device(deps, campaign, device_cookie, id, answer, client).await?
             }
         };
-        let flagged = guard
-            .suspicious(deps.hot, campaign.id, ballot, admitted.began_ms, input.homepage.as_deref(), client)
-            .await
-            .unwrap_or_else(|e| {
+        let mut respondent = admitted.respondent;
+        // A panel member who came by phone is a known person with an invitation: the abuse
+        // checks are for the public, and their signals move live — flagging a named member
+        // would tell staff something about their ballot as it arrives.
+        let flagged = respondent.class != RespondentClass::Panel && {
+            let pattern =
+                hex::encode(&deps.secret.keyed_hash("burst-pattern", &ballot.encode_ratings())[..8]);
+            let arrival =
+                Arrival { began_ms: admitted.began_ms, honeypot: input.homepage.as_deref(), client };
+            (guard.suspicious(deps.hot, campaign.id, ballot, &pattern, arrival).await).unwrap_or_else(|e| {
                 tracing::warn!(error = %e, "abuse checks skipped without hot state");
                 false
-            });
-        let mut respondent = admitted.respondent;
+            })
+        };
         // The public's district is the one they chose, if any. A panel member who came by
         // phone keeps the roster's, and one they chose is ignored, not refused: nothing told
         // them their number was on the roster before they answered the question.

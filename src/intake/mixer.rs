@@ -4,20 +4,24 @@
 //! claim. Who left the non-responder list between two snapshots therefore narrows a ballot
 //! to no fewer than k people.
 //!
-//! It keeps k ballots back while a campaign is open (it mixes only when at least 2k wait,
-//! and then all but k, chosen at random): so the last step, made at the close, is at least
-//! k ballots too, whenever the campaign received that many since the previous step.
+//! The counters are kept per class, 界别 and flag, so a step must be at least k *within each
+//! of those groups*: a step of k ballots with a single panel ballot in it would move the
+//! panel's counters by that one ballot. Ballots wait sealed per group, and a group is mixed
+//! only when at least 2k of it wait, all but k of them chosen at random: the k held back
+//! make the close's last step of the group at least k too, whenever k arrived since its
+//! previous step. A group that never reaches k is mixed at the close (docs/ANONYMITY.md).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rand::seq::SliceRandom;
 
 use super::seal::{SealError, Sealer};
 use crate::domain::{Ballot, Campaign, RespondentClass};
-use crate::store::{BallotContent, Mix, MixDelta, Store, StoreError};
+use crate::scoring::formula::PANEL_CLASS;
+use crate::store::{BallotContent, Mix, MixDelta, SealedRow, Store, StoreError};
 
-/// Rows opened per transaction, to bound memory and the length of one transaction.
-const MAX_PER_MIX: u64 = 5000;
+/// Sealed ballots one transaction reads at most, to bound memory and its length.
+const MAX_READ: i64 = 20_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MixError {
@@ -29,8 +33,8 @@ pub enum MixError {
     Store(#[from] StoreError),
 }
 
-/// How many of `waiting` sealed ballots to mix now: all of them at the close; otherwise all
-/// but k once at least 2k wait, else none.
+/// How many of a group's `waiting` sealed ballots to mix now: all of them at the close;
+/// otherwise all but k once at least 2k wait, else none.
 pub fn how_many(waiting: u64, k: u64, closing: bool) -> u64 {
     match closing {
         true => waiting,
@@ -39,15 +43,51 @@ pub fn how_many(waiting: u64, k: u64, closing: bool) -> u64 {
     }
 }
 
-/// A mix of opened ballots: their contents shuffled, their counter increments summed.
+/// The group a ballot's content is counted in: class, 界别 (`""` unless weighed) and flag.
+type Group = (String, String, bool);
+
+/// The 界别 a ballot is counted under: a panel ballot's, where the formula weighs segments;
+/// otherwise none (counting it would split the panel into groups smaller than k for nothing).
+fn counted_segment(campaign: &Campaign, content: &BallotContent) -> String {
+    let weighed = campaign.definition.formula.segment_weights.is_some() && content.class == PANEL_CLASS;
+    content.segment.clone().filter(|_| weighed).unwrap_or_default()
+}
+
+/// Chooses what to mix of the opened sealed ballots (per group, by [`how_many`]) and makes it
+/// a mix: contents shuffled, counter increments summed. `None` when nothing is due.
+pub fn choose(
+    campaign: &Campaign,
+    opened: Vec<(Vec<u8>, BallotContent)>,
+    closing: bool,
+) -> Result<Option<Mix>, MixError> {
+    let k = campaign.definition.anonymity_threshold;
+    let mut groups: HashMap<Group, Vec<(Vec<u8>, BallotContent)>> = HashMap::new();
+    for (id, content) in opened {
+        let group = (content.class.clone(), counted_segment(campaign, &content), content.flagged);
+        groups.entry(group).or_default().push((id, content));
+    }
+    let mut chosen = Vec::new();
+    for (_, mut members) in groups {
+        let due = how_many(members.len() as u64, k, closing) as usize;
+        members.shuffle(&mut rand::rng());
+        chosen.extend(members.into_iter().take(due));
+    }
+    if chosen.is_empty() {
+        return Ok(None);
+    }
+    plan(campaign, chosen).map(Some)
+}
+
+/// A mix of opened ballots: their counter increments summed, their contents shuffled and
+/// cut to what the `ballots` row keeps.
 pub fn plan(campaign: &Campaign, opened: Vec<(Vec<u8>, BallotContent)>) -> Result<Mix, MixError> {
     let mut tallies: BTreeMap<(String, String, String, String, bool), i64> = BTreeMap::new();
     let mut districts: BTreeMap<(String, String), i64> = BTreeMap::new();
     let mut mix = Mix::default();
-    for (id, content) in opened {
+    for (id, mut content) in opened {
         let ratings = (Ballot::decode_ratings(campaign, &content.ratings))
             .ok_or_else(|| MixError::Ratings(campaign.slug().to_owned()))?;
-        let segment = content.segment.clone().unwrap_or_default();
+        let segment = counted_segment(campaign, &content);
         for (unit, option) in ratings.iter().enumerate().filter_map(|(u, o)| o.map(|o| (u, o))) {
             let key = (
                 campaign.units[unit].code.clone(),
@@ -62,6 +102,10 @@ pub fn plan(campaign: &Campaign, opened: Vec<(Vec<u8>, BallotContent)>) -> Resul
             let district = content.district.clone().unwrap_or_default();
             *districts.entry((content.class.clone(), district)).or_default() += 1;
         }
+        // The row keeps what the recount needs: the 界别 only where it is weighed, no
+        // district (counted above; the panel's is the roster's).
+        content.district = None;
+        content.segment = Some(segment).filter(|s| !s.is_empty());
         mix.taken.push(id);
         mix.ballots.push(content);
     }
@@ -82,45 +126,45 @@ pub fn plan(campaign: &Campaign, opened: Vec<(Vec<u8>, BallotContent)>) -> Resul
     Ok(mix)
 }
 
-/// Mixes what is due of one campaign's sealed ballots; returns how many were mixed.
+/// Mixes what is due of one campaign's sealed ballots (all of them when `closing`);
+/// returns how many were mixed.
 pub async fn mix_campaign(
     store: &dyn Store,
     sealer: &Sealer,
     campaign: &Campaign,
     closing: bool,
 ) -> Result<u64, MixError> {
-    let k = campaign.definition.anonymity_threshold;
     let mut mixed = 0;
     loop {
-        let waiting = (store.sealed_counts().await?.into_iter())
-            .find(|(id, _, _)| *id == campaign.id)
-            .map_or(0, |(_, _, n)| n as u64);
-        let due = how_many(waiting, k, closing);
-        if due == 0 {
+        let mut decide = |rows: Vec<SealedRow>| {
+            let opened = (rows.into_iter())
+                .map(|row| Ok((row.id, sealer.open(campaign.id, &row.sealed)?)))
+                .collect::<Result<Vec<_>, MixError>>()?;
+            Ok(choose(campaign, opened, closing)?)
+        };
+        let n = store.mix(campaign.id, MAX_READ, &mut decide).await?;
+        metrics::counter!("minping_ballots_mixed_total").increment(n);
+        mixed += n;
+        // Open: one step per round is all that is due. Closing: until nothing is left.
+        if n == 0 || !closing {
             return Ok(mixed);
         }
-        // Ids are random, so the first rows by id are a random choice among those waiting.
-        // A final step bigger than one transaction is split, each part still ≥ k.
-        let take = if due > MAX_PER_MIX && due - MAX_PER_MIX >= k { MAX_PER_MIX } else { due };
-        let rows = store.sealed(campaign.id, take as i64).await?;
-        let opened = (rows.into_iter())
-            .map(|row| Ok((row.id, sealer.open(campaign.id, &row.sealed)?)))
-            .collect::<Result<Vec<_>, MixError>>()?;
-        let n = opened.len() as u64;
-        if store.write_mix(campaign.id, &plan(campaign, opened)?).await? {
-            mixed += n;
-            metrics::counter!("minping_ballots_mixed_total").increment(n);
-        }
-        // Taken by another instance's mixer meanwhile: look again.
     }
 }
 
-/// One round over every campaign with sealed ballots waiting (the housekeeping task's).
+/// One round over every campaign with sealed ballots waiting (the housekeeping task's). A
+/// campaign whose ballots cannot be mixed (a wrong secret, a broken row) is reported and
+/// does not hold up the others.
 pub async fn mix_due(store: &dyn Store, sealer: &Sealer) -> Result<u64, MixError> {
     let mut mixed = 0;
     for (_, slug, _) in store.sealed_counts().await? {
         let Some(campaign) = store.campaign(&slug).await? else { continue };
-        mixed += mix_campaign(store, sealer, &campaign, false).await?;
+        match mix_campaign(store, sealer, &campaign, false).await {
+            Ok(n) => mixed += n,
+            Err(e) => {
+                tracing::error!(campaign = %slug, error = %e, "sealed ballots of a campaign cannot be mixed")
+            }
+        }
     }
     Ok(mixed)
 }
@@ -140,7 +184,6 @@ mod tests {
             reasons: None,
             suggestion: None,
             flagged: false,
-            hour: 0,
         }
     }
 
@@ -157,6 +200,10 @@ mod tests {
         let mix = plan(&c, opened).unwrap();
         assert_eq!(mix.taken.len(), 4);
         assert_eq!(mix.ballots.len(), 4);
+        assert!(
+            mix.ballots.iter().all(|b| b.district.is_none() && b.segment.is_none()),
+            "rows keep no district"
+        );
         let a01: Vec<_> = mix.tallies.iter().filter(|d| d.unit_code == "A01").collect();
         assert_eq!(a01.iter().map(|d| d.count).sum::<i64>(), 4);
         assert!(a01.iter().all(|d| d.option_code == "satisfied"));
@@ -191,5 +238,26 @@ mod tests {
         for waiting in 20..200 {
             assert_eq!(waiting - how_many(waiting, 10, false), 10);
         }
+    }
+
+    #[test]
+    fn every_group_steps_by_at_least_k_on_its_own() {
+        let c = Campaign::new(1, CampaignStatus::Open, small_definition()).unwrap();
+        let id = |i: usize| vec![i as u8, (i >> 8) as u8];
+        let mut opened: Vec<_> = (0..25).map(|i| (id(i), content("panel", None, "000"))).collect();
+        // One public ballot, and three flagged panel ballots: groups of their own, too small.
+        opened.push((id(100), content("public", None, "222")));
+        for i in 0..3 {
+            let mut flagged = content("panel", None, "222");
+            flagged.flagged = true;
+            opened.push((id(200 + i), flagged));
+        }
+        let mix = choose(&c, opened.clone(), false).unwrap().unwrap();
+        assert_eq!(mix.taken.len(), 15, "25 panel ballots: all but k");
+        assert!(mix.ballots.iter().all(|b| b.class == "panel" && !b.flagged && b.ratings == "000"));
+        // Below 2k in every group: nothing is due.
+        assert!(choose(&c, opened[..19].to_vec(), false).unwrap().is_none());
+        // At the close, everything.
+        assert_eq!(choose(&c, opened, true).unwrap().unwrap().taken.len(), 29);
     }
 }

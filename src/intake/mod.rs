@@ -89,7 +89,6 @@ impl Intake<'_> {
             reasons: ballot.reasons_json(&campaign),
             suggestion: ballot.suggestion.clone(),
             flagged,
-            hour: day_start(hour),
         };
         // The response counters take a panel member's roster groups; a public district is
         // what the person chose, content like the rest, and travels sealed only.
@@ -144,10 +143,4 @@ impl Intake<'_> {
         self.signals.record(campaign.id, signals::DUPLICATE_REFUSED);
         Err(IntakeError::AlreadyTaken(credential))
     }
-}
-
-/// The first hour of the day (China time, UTC+8) an hour falls in: a ballot's content
-/// keeps its day, never a time that could line it up with a claim.
-pub fn day_start(hour: i64) -> i64 {
-    (hour + 8).div_euclid(24) * 24 - 8
 }

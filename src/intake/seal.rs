@@ -11,6 +11,11 @@ use crate::identity::Secret;
 use crate::store::BallotContent;
 
 const NONCE_LEN: usize = 24;
+/// Plaintext is padded (with JSON whitespace) to a multiple of this, so that a sealed row's
+/// size — stored with the claim — does not say which content row it became. Almost every
+/// ballot fits one block; one with long reasons on many units takes more, and its size
+/// says that much (docs/ANONYMITY.md).
+const BLOCK: usize = 2048;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SealError {
@@ -35,7 +40,8 @@ impl Sealer {
     pub fn seal(&self, campaign_id: i64, content: &BallotContent) -> Vec<u8> {
         let mut nonce = [0u8; NONCE_LEN];
         rand::rng().fill_bytes(&mut nonce);
-        let plain = serde_json::to_vec(content).expect("a ballot's content serialises");
+        let mut plain = serde_json::to_vec(content).expect("a ballot's content serialises");
+        plain.resize(plain.len().div_ceil(BLOCK).max(1) * BLOCK, b' ');
         let aad = campaign_id.to_be_bytes();
         let sealed = (self.cipher.encrypt(XNonce::from_slice(&nonce), Payload { msg: &plain, aad: &aad }))
             .expect("encryption of a short message cannot fail");
@@ -70,7 +76,6 @@ mod tests {
             reasons: Some(r#"{"A01":"窗口排队太久"}"#.into()),
             suggestion: None,
             flagged: false,
-            hour: 494_000,
         }
     }
 
@@ -96,5 +101,17 @@ mod tests {
         }
         // A fresh nonce every time: the same ballot seals differently.
         assert_ne!(sealed, Sealer::new(&Secret::for_tests()).seal(7, &content()));
+    }
+
+    #[test]
+    fn sealed_ballots_have_the_same_size_whatever_they_say() {
+        let sealer = Sealer::new(&Secret::for_tests());
+        let mut short = content();
+        (short.reasons, short.segment, short.district) = (None, None, None);
+        let mut long = content();
+        long.suggestion = Some("建议".repeat(250));
+        let sizes: Vec<usize> = [short, content(), long].iter().map(|c| sealer.seal(7, c).len()).collect();
+        assert!(sizes.iter().all(|s| *s == sizes[0]), "{sizes:?}");
+        assert_eq!(sealer.open(7, &sealer.seal(7, &content())).unwrap(), content(), "the padding reads back");
     }
 }

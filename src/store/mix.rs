@@ -6,10 +6,12 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::Result;
+use super::{Result, VisitError};
 
-/// What a ballot says, as the mixer writes it: the content of a `ballots` row. Sealed at
-/// commit, so a reader of the database sees it only after the mix.
+/// What a ballot says: sealed at commit, so a reader of the database sees it only after the
+/// mix. The segment and district are there for the counters (the 界别 weights, the public's
+/// districts); the mixed row keeps the segment only when the formula weighs segments, and
+/// never the district or any time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BallotContent {
     pub class: String,
@@ -20,8 +22,6 @@ pub struct BallotContent {
     pub reasons: Option<String>,
     pub suggestion: Option<String>,
     pub flagged: bool,
-    /// Hours since the Unix epoch, as today: coarse, and never written with the claim.
-    pub hour: i64,
 }
 
 /// A sealed ballot as stored: a random id and the AEAD ciphertext.
@@ -44,7 +44,7 @@ pub struct MixDelta {
 }
 
 /// A mix, ready to write: the sealed rows it opened, their contents in the order to write
-/// them, and the counter increments they make.
+/// them (as the `ballots` rows will hold them), and the counter increments they make.
 #[derive(Debug, Clone, Default)]
 pub struct Mix {
     pub taken: Vec<Vec<u8>>,
@@ -54,14 +54,17 @@ pub struct Mix {
     pub public_districts: Vec<(String, String, i64)>,
 }
 
+/// A mixer's decision, made inside the mix's transaction: which of the sealed ballots it
+/// was shown to write now, if any.
+pub type Plan<'a> = dyn FnMut(Vec<SealedRow>) -> Result<Option<Mix>, VisitError> + Send + 'a;
+
 #[async_trait]
 pub trait MixStore: Send + Sync + 'static {
     /// Sealed ballots waiting: campaign id, slug and how many (only campaigns that have some).
     async fn sealed_counts(&self) -> Result<Vec<(i64, String, i64)>>;
-    /// Up to `limit` of a campaign's sealed ballots, in the order of their random ids.
-    async fn sealed(&self, campaign_id: i64, limit: i64) -> Result<Vec<SealedRow>>;
-    /// Writes a mix in one transaction: deletes its sealed rows, writes the contents and
-    /// advances the counters. `false`, with nothing written, when another mixer took any
-    /// of the rows first.
-    async fn write_mix(&self, campaign_id: i64, mix: &Mix) -> Result<bool>;
+    /// One mix of a campaign, in one transaction: takes the campaign's mix lock (one mixer at
+    /// a time, whichever instance), reads up to `limit` of its sealed ballots, lets `plan`
+    /// choose, then deletes the chosen sealed rows, writes their contents and advances the
+    /// counters. Returns how many ballots were mixed (0 when `plan` chose none).
+    async fn mix(&self, campaign_id: i64, limit: i64, plan: &mut Plan<'_>) -> Result<u64>;
 }

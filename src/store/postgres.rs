@@ -30,6 +30,9 @@ impl SqlStore for PgStore {
     /// In key order, so two instances folding at once take the rows' locks in one order.
     /// Dead rows are PostgreSQL's to reclaim (autovacuum); nothing to do per mix.
     const AFTER_MIX: Option<&'static str> = None;
+    /// A transaction-scoped advisory lock per campaign (offset so as not to meet any other
+    /// use of advisory locks): batches, which hold the campaign row `FOR SHARE`, go on.
+    const LOCK_CAMPAIGN_FOR_MIX: &'static str = "SELECT pg_advisory_xact_lock(7305000000000 + $1)";
     const FOLD_TALLY_DELTAS: Option<&'static str> = Some(
         "WITH moved AS (DELETE FROM tally_deltas \
            RETURNING campaign_id, unit_code, option_code, class, segment, flagged, count) \

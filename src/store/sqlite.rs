@@ -34,6 +34,8 @@ impl SqlStore for SqliteStore {
                                              DO UPDATE SET count = tallies.count + excluded.count";
     const FOLD_TALLY_DELTAS: Option<&'static str> = None;
     const AFTER_MIX: Option<&'static str> = Some("PRAGMA wal_checkpoint(TRUNCATE)");
+    /// The write lock, taken at once, as a batch takes it.
+    const LOCK_CAMPAIGN_FOR_MIX: &'static str = "UPDATE campaigns SET status = status WHERE id = $1";
     /// A no-op write: it takes SQLite's write lock at the start of the batch, so the status
     /// read cannot go stale before the batch commits.
     const LOCK_CAMPAIGN_FOR_BATCH: &'static str =

@@ -16,6 +16,7 @@ both_backends!(
     one_ballot_or_k_minus_one_move_no_content_figure,
     the_database_does_not_pair_a_claim_with_content,
     ballots_sealed_before_a_restart_are_counted_once_at_the_close,
+    a_lone_public_ballot_waits_for_a_step_of_its_own_class,
 );
 
 /// Everything a read-only staff member can difference that comes from ballot content:
@@ -138,6 +139,8 @@ async fn the_database_does_not_pair_a_claim_with_content(backend: Backend) {
             let sealed: Vec<(Vec<u8>,)> =
                 sqlx::query_as("SELECT sealed FROM sealed_ballots").fetch_all(&pool).await.unwrap();
             assert_eq!(sealed.len(), 3);
+            // Padded: a sealed row's size (written with its claim) says nothing of its words.
+            assert!(sealed.iter().all(|(row,)| row.len() == sealed[0].0.len()), "sealed rows differ in size");
             for (row,) in &sealed {
                 assert!(!String::from_utf8_lossy(row).contains("独一无二"), "sealed rows are ciphertext");
             }
@@ -209,5 +212,25 @@ async fn ballots_sealed_before_a_restart_are_counted_once_at_the_close(backend: 
     assert_eq!(report["ballots"], 3, "{report}");
     let first = &report["results"]["units"][0];
     assert_eq!(first["valid_n"], 3, "every sealed ballot counted once, at the close: {first}");
+    app.finish().await;
+}
+
+/// The counters are per class: a step of k panel ballots with one public ballot in it would
+/// move the public's counts by that one ballot. Each class steps on its own.
+async fn a_lone_public_ballot_waits_for_a_step_of_its_own_class(backend: Backend) {
+    let Some(app) = crate::public::app(backend, |_| {}).await else { return };
+    let code = crate::public::code_for(&app, "13100130000", "131****0000").await;
+    assert_eq!(app.submit(&app.phone_ballot("13100130000", &code)).await.0, 201);
+    for invite in &app.invites[..2 * K + 5] {
+        assert_eq!(app.submit(&app.full_ballot(&invite.token)).await.0, 201);
+    }
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while mixed(&app).await < K as i64 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(mixed(&app).await, (K + 5) as i64, "2k + 5 panel ballots waiting: all but k mixed");
+    let tallies = app.state.store.tallies(app.campaign_id().await).await.unwrap();
+    let public: i64 = tallies.iter().filter(|t| t.class == "public").map(|t| t.count).sum();
+    assert_eq!(public, 0, "the lone public ballot is not counted until k of its class can go with it");
     app.finish().await;
 }

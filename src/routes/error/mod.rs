@@ -344,6 +344,10 @@ impl From<LifecycleError> for ApiError {
             LifecycleError::SlugMismatch { file, named } => {
                 Self::new(UNPROCESSABLE, Message::SlugMismatch { file, named }).field("slug")
             }
+            LifecycleError::SegmentsFixed(_) => {
+                Self::new(UNPROCESSABLE, Message::InvalidFormula { detail: e.to_string() })
+                    .field("formula.segment_weights")
+            }
             LifecycleError::Invalid(DefinitionError::Settings(s)) => {
                 let field = s.field();
                 Self::new(UNPROCESSABLE, Message::InvalidSettings(s)).field(field)

@@ -6,7 +6,7 @@ use rand::RngCore;
 use sqlx::{ColumnIndex, Executor, IntoArguments, QueryBuilder, Row as _};
 
 use super::{Args, Conn, Param, Row, RowsAffected as _, SqlStore, Value, CHUNK_ROWS};
-use crate::store::{Mix, MixStore, Result, SealedRow};
+use crate::store::{MixStore, Plan, Result, SealedRow, StoreError};
 
 #[async_trait]
 impl<S: SqlStore> MixStore for S
@@ -32,18 +32,22 @@ where
         Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
     }
 
-    async fn sealed(&self, campaign_id: i64, limit: i64) -> Result<Vec<SealedRow>> {
+    async fn mix(&self, campaign_id: i64, limit: i64, plan: &mut Plan<'_>) -> Result<u64> {
+        let mut tx = self.pool().begin().await?;
+        // One mixer per campaign at a time, on every instance: what it reads stays what it
+        // decides on until it commits (two could otherwise each leave the other k).
+        sqlx::query(S::LOCK_CAMPAIGN_FOR_MIX).bind(campaign_id).execute(&mut *tx).await?;
         let rows =
             sqlx::query("SELECT id, sealed FROM sealed_ballots WHERE campaign_id = $1 ORDER BY id LIMIT $2")
                 .bind(campaign_id)
                 .bind(limit)
-                .fetch_all(self.pool())
+                .fetch_all(&mut *tx)
                 .await?;
-        Ok(rows.iter().map(|r| SealedRow { id: r.get(0), sealed: r.get(1) }).collect())
-    }
-
-    async fn write_mix(&self, campaign_id: i64, mix: &Mix) -> Result<bool> {
-        let mut tx = self.pool().begin().await?;
+        let rows = rows.iter().map(|r| SealedRow { id: r.get(0), sealed: r.get(1) }).collect();
+        let Some(mix) = plan(rows).map_err(StoreError::Visit)? else {
+            tx.rollback().await?;
+            return Ok(0);
+        };
         let mut taken = 0;
         for chunk in mix.taken.chunks(CHUNK_ROWS) {
             let mut q = QueryBuilder::<S::Db>::new("DELETE FROM sealed_ballots WHERE campaign_id = ");
@@ -56,10 +60,12 @@ where
             taken += S::build(&mut q).execute(&mut *tx).await?.rows_affected();
         }
         if taken != mix.taken.len() as u64 {
-            // Another instance mixed some of them first; leave it all to the next round.
+            // Cannot happen under the lock; if it does, write nothing rather than twice.
             tx.rollback().await?;
-            return Ok(false);
+            return Ok(0);
         }
+        // Every row of a mix carries the same day: the mix's, not the ballot's.
+        let day = crate::clock::day_start(crate::clock::now_unix() / 3600);
 
         for chunk in mix.ballots.chunks(CHUNK_ROWS) {
             let mut q = QueryBuilder::<S::Db>::new(
@@ -77,7 +83,7 @@ where
                     .push_bind(b.suggestion.clone())
                     .push_bind(i64::from(b.flagged))
                     .push_bind(random_bytes(16))
-                    .push_bind(b.hour);
+                    .push_bind(day);
             });
             S::build(&mut q).execute(&mut *tx).await?;
         }
@@ -121,7 +127,7 @@ where
                 tracing::debug!(error = %e, "the WAL was not truncated after a mix");
             }
         }
-        Ok(true)
+        Ok(taken)
     }
 }
 

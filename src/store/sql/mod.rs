@@ -42,6 +42,9 @@ pub trait SqlStore: Send + Sync + 'static {
     const TALLY_INSERT_END: &'static str;
     /// Folds appended increments into the counters; `None` where they go straight in.
     const FOLD_TALLY_DELTAS: Option<&'static str>;
+    /// Taken first in a mix's transaction and held to its end: one mixer per campaign at a
+    /// time across instances.
+    const LOCK_CAMPAIGN_FOR_MIX: &'static str;
     /// Run after each mix, outside its transaction: SQLite empties its WAL, so the pages
     /// that held the sealed rows and the new content are not kept side by side in it.
     const AFTER_MIX: Option<&'static str>;

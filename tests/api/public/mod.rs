@@ -21,7 +21,7 @@ fn unhurried(settings: &mut Settings) {
     settings.limits.fast_ballot_secs_per_unit = 0.0;
 }
 
-async fn app(backend: Backend, configure: impl FnOnce(&mut Settings)) -> Option<TestApp> {
+pub(crate) async fn app(backend: Backend, configure: impl FnOnce(&mut Settings)) -> Option<TestApp> {
     spawn_app_with(backend, |s| {
         unhurried(s);
         configure(s);
@@ -30,7 +30,7 @@ async fn app(backend: Backend, configure: impl FnOnce(&mut Settings)) -> Option<
 }
 
 /// Requests a code for `phone` and returns it, as read from the outbox.
-async fn code_for(app: &TestApp, phone: &str, masked: &str) -> String {
+pub(crate) async fn code_for(app: &TestApp, phone: &str, masked: &str) -> String {
     let (status, body, _) = app.request_code(phone).await;
     assert_eq!(status, 202, "{body}");
     assert_eq!(body["masked"], masked);
