@@ -18,7 +18,7 @@ use rand::seq::SliceRandom;
 use super::seal::{SealError, Sealer};
 use crate::domain::{Ballot, Campaign, RespondentClass};
 use crate::scoring::formula::PANEL_CLASS;
-use crate::store::{BallotContent, Mix, MixDelta, SealedRow, Store, StoreError};
+use crate::store::{BallotContent, Mix, SealedRow, Store, StoreError, TallyRow};
 
 /// Sealed ballots one transaction reads at most, to bound memory and its length.
 const MAX_READ: i64 = 20_000;
@@ -113,7 +113,7 @@ pub fn plan(campaign: &Campaign, opened: Vec<(Vec<u8>, BallotContent)>) -> Resul
     mix.ballots.shuffle(&mut rand::rng());
     // Counters in key order, like every counter upsert, so concurrent writers cannot deadlock.
     mix.tallies = (tallies.into_iter())
-        .map(|((unit_code, option_code, class, segment, flagged), count)| MixDelta {
+        .map(|((unit_code, option_code, class, segment, flagged), count)| TallyRow {
             unit_code,
             option_code,
             class,

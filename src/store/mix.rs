@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::{Result, VisitError};
+use super::{Result, TallyRow, VisitError};
 
 /// What a ballot says: sealed at commit, so a reader of the database sees it only after the
 /// mix. The segment and district are there for the counters (the 界别 weights, the public's
@@ -31,25 +31,14 @@ pub struct SealedRow {
     pub sealed: Vec<u8>,
 }
 
-/// One counter increment of a mix: the unit, option, class, segment (`""` when none) and
-/// flagged mark of a `tallies` row, and how many.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct MixDelta {
-    pub unit_code: String,
-    pub option_code: String,
-    pub class: String,
-    pub segment: String,
-    pub flagged: bool,
-    pub count: i64,
-}
-
 /// A mix, ready to write: the sealed rows it opened, their contents in the order to write
 /// them (as the `ballots` rows will hold them), and the counter increments they make.
 #[derive(Debug, Clone, Default)]
 pub struct Mix {
     pub taken: Vec<Vec<u8>>,
     pub ballots: Vec<BallotContent>,
-    pub tallies: Vec<MixDelta>,
+    /// Counter increments, one per `tallies` row the mix advances.
+    pub tallies: Vec<TallyRow>,
     /// Public ballots per class and self-reported district (`""` when none).
     pub public_districts: Vec<(String, String, i64)>,
 }

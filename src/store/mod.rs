@@ -29,7 +29,7 @@ pub use campaigns::{CampaignStore, CampaignSummary, FinalResults};
 pub use counters::{CounterStore, TallyRow};
 pub use error::{OpenError, Result, StoreError};
 pub use exports::{ExportStore, Feedback, StoredBallot, VisitError};
-pub use mix::{BallotContent, Mix, MixDelta, MixStore, Plan, SealedRow};
+pub use mix::{BallotContent, Mix, MixStore, Plan, SealedRow};
 pub use panel::{Invitation, InvitationLookup, IssuedRecord, NewInvitation, PanelResponse, PanelStore};
 pub use staff::{AuditEntry, AuditRecord, StaffStore, StaffUserRow};
 
