@@ -128,21 +128,28 @@ async fn staff_watch_a_campaign_live_and_close_it() {
         let admitted = Admitted::unflagged(respondent, Credential::Invitation);
         intake.submit(campaign.clone(), admitted, ballot, None).await.unwrap();
     }
-    // And one from the public, with the district they chose (the phone check is tested apart).
-    let input = minping::domain::BallotInput {
-        district: Some(campaign.definition.districts[1].clone()),
-        ratings: campaign.units.iter().map(|u| (u.code.clone(), "satisfied".to_owned())).collect(),
-        ..Default::default()
-    };
-    let ballot = minping::domain::Ballot::parse(&campaign, &input).unwrap();
-    let respondent = minping::identity::Respondent {
-        key: minping::identity::RespondentKey::phone("browser-test"),
-        class: minping::domain::RespondentClass::Public,
-        segment: None,
-        district: ballot.district.clone(),
-    };
-    let admitted = Admitted::unflagged(respondent, Credential::Phone);
-    intake.submit(campaign.clone(), admitted, ballot, None).await.unwrap();
+    // And 2k from the public, with the district they chose (the phone check is tested apart):
+    // districts are content, counted in steps of k, so one mix shows k of them.
+    let k = campaign.definition.anonymity_threshold as usize;
+    for i in 0..2 * k {
+        let input = minping::domain::BallotInput {
+            district: Some(campaign.definition.districts[1].clone()),
+            ratings: campaign.units.iter().map(|u| (u.code.clone(), "satisfied".to_owned())).collect(),
+            ..Default::default()
+        };
+        let ballot = minping::domain::Ballot::parse(&campaign, &input).unwrap();
+        let respondent = minping::identity::Respondent {
+            key: minping::identity::RespondentKey::phone(&format!("browser-test-{i}")),
+            class: minping::domain::RespondentClass::Public,
+            segment: None,
+            district: ballot.district.clone(),
+        };
+        let admitted = Admitted::unflagged(respondent, Credential::Phone);
+        intake.submit(campaign.clone(), admitted, ballot, None).await.unwrap();
+    }
+    minping::intake::mixer::mix_campaign(state.store.as_ref(), &state.sealer, &campaign, false)
+        .await
+        .unwrap();
     let args = ["zhang", "zhang-secret-1", "li", "li-secret-123", &rows[35][3]].map(String::from).to_vec();
     run_script(&settings, state, "console.mjs", args, "console-live.png").await;
 }
