@@ -20,8 +20,12 @@ use crate::domain::{Ballot, Campaign, RespondentClass};
 use crate::scoring::formula::PANEL_CLASS;
 use crate::store::{BallotContent, Mix, SealedRow, Store, StoreError, TallyRow};
 
-/// Sealed ballots one transaction reads at most, to bound memory and its length.
-const MAX_READ: i64 = 20_000;
+/// Sealed ballots one mix reads at most. A mix holds the campaign's mix lock (on SQLite the
+/// one write lock) while it opens and writes: short mixes let the ballot batches in between.
+const MAX_READ: i64 = 1000;
+/// Mixes per round while a campaign is open: enough to keep up with thousands of ballots a
+/// second, each a short transaction.
+const MAX_ROUNDS: u32 = 16;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MixError {
@@ -135,7 +139,7 @@ pub async fn mix_campaign(
     closing: bool,
 ) -> Result<u64, MixError> {
     let mut mixed = 0;
-    loop {
+    for _ in 0..if closing { u32::MAX } else { MAX_ROUNDS } {
         let mut decide = |rows: Vec<SealedRow>| {
             let opened = (rows.into_iter())
                 .map(|row| Ok((row.id, sealer.open(campaign.id, &row.sealed)?)))
@@ -145,11 +149,11 @@ pub async fn mix_campaign(
         let n = store.mix(campaign.id, MAX_READ, &mut decide).await?;
         metrics::counter!("minping_ballots_mixed_total").increment(n);
         mixed += n;
-        // Open: one step per round is all that is due. Closing: until nothing is left.
-        if n == 0 || !closing {
-            return Ok(mixed);
+        if n == 0 {
+            break;
         }
     }
+    Ok(mixed)
 }
 
 /// One round over every campaign with sealed ballots waiting (the housekeeping task's). A
