@@ -31,7 +31,7 @@
     });
 
     var sugId = 'suggestion';
-    var sug = h('textarea', { id: sugId, name: 'suggestion', rows: '4', maxlength: String(lim('suggestion')), 'aria-describedby': 'sug-count sug-err' });
+    var sug = h('textarea', { id: sugId, name: 'suggestion', rows: '4', maxlength: String(lim('suggestion')), 'aria-describedby': 'sug-note sug-count sug-err' });
     sug.value = draft.suggestion;
     var sugCount = counter('sug-count', sug, lim('suggestion'));
     var sugErr = h('p', { id: 'sug-err', class: 'ferr' });
@@ -39,7 +39,7 @@
     rows.$suggestion = { input: sug, err: sugErr };
     form.appendChild(h('section', { class: 'cat', 'aria-labelledby': 'sug-h' }, [
       h('h2', { id: 'sug-h', text: tf('sugTitle') }),
-      h('div', { class: 'unit' }, [h('label', { for: sugId, class: 'lbl', text: tf('sugLabel') }), sug, sugCount.el, sugErr])
+      h('div', { class: 'unit' }, [h('label', { for: sugId, class: 'lbl', text: tf('sugLabel') }), h('p', { class: 'hint', id: 'sug-note', text: tf('sugNote') }), sug, sugCount.el, sugErr])
     ]));
 
     if (dists().length) form.appendChild(districtField());
