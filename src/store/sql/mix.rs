@@ -2,7 +2,6 @@
 //! them into content rows and counter increments.
 
 use async_trait::async_trait;
-use rand::RngCore;
 use sqlx::{ColumnIndex, Executor, IntoArguments, QueryBuilder, Row as _};
 
 use super::{Args, Conn, Param, Row, RowsAffected as _, SqlStore, Value, CHUNK_ROWS};
@@ -73,7 +72,8 @@ where
                  suggestion, flags, shuffle_key, hour) ",
             );
             q.push_values(chunk, |mut row, b| {
-                row.push_bind(random_hex(10))
+                // A random key: no order or number says when the ballot arrived.
+                row.push_bind(hex::encode(rand::random::<[u8; 10]>()))
                     .push_bind(campaign_id)
                     .push_bind(b.class.clone())
                     .push_bind(b.segment.clone())
@@ -82,7 +82,7 @@ where
                     .push_bind(b.reasons.clone())
                     .push_bind(b.suggestion.clone())
                     .push_bind(i64::from(b.flagged))
-                    .push_bind(random_bytes(16))
+                    .push_bind(rand::random::<[u8; 16]>().to_vec())
                     .push_bind(day);
             });
             S::build(&mut q).execute(&mut *tx).await?;
@@ -129,15 +129,4 @@ where
         }
         Ok(taken)
     }
-}
-
-fn random_bytes(n: usize) -> Vec<u8> {
-    let mut bytes = vec![0u8; n];
-    rand::rng().fill_bytes(&mut bytes);
-    bytes
-}
-
-/// A ballot's key: random, so that no order or number says when it arrived.
-fn random_hex(n: usize) -> String {
-    hex::encode(random_bytes(n))
 }
