@@ -331,7 +331,6 @@ mod tests {
             district: Some("城关区".into()),
             ratings: "0".into(),
             flags: 0,
-            hour: 494_000,
         };
         let mut formula = Formula::default();
         assert_eq!(BallotLine::of(stored(), &formula).segment, None);

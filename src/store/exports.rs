@@ -18,7 +18,6 @@ pub struct StoredBallot {
     pub district: Option<String>,
     pub ratings: String,
     pub flags: i64,
-    pub hour: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]

@@ -24,7 +24,7 @@ where
         visit: &mut (dyn FnMut(StoredBallot) -> Result<(), VisitError> + Send),
     ) -> Result<()> {
         let mut rows = sqlx::query_as(
-            "SELECT class, segment, district, ratings, flags, hour FROM ballots \
+            "SELECT class, segment, district, ratings, flags FROM ballots \
              WHERE campaign_id = $1 ORDER BY shuffle_key",
         )
         .bind(campaign_id)
