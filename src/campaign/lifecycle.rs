@@ -1,6 +1,8 @@
 //! A campaign's life: created as a draft, opened, its formula guarded, closed (see
 //! `results::close`). Shared by the command line and the staff API; every step is audited.
 
+use crate::domain::campaign::DefinitionError;
+use crate::domain::channel::SettingsError;
 use crate::domain::{CampaignDefinition, CampaignSettings, CampaignStatus};
 use crate::scoring::formula::Formula;
 use crate::store::{AuditEntry, Store, StoreError};
@@ -86,7 +88,8 @@ pub async fn replace_draft(
 }
 
 /// Replaces the settings that may change while a campaign runs (public channel, dates,
-/// response target); refused once it is closed. The audit log keeps before and after.
+/// response target, a higher anonymity threshold); refused once it is closed. The audit log
+/// keeps before and after.
 pub async fn change_settings(
     store: &dyn Store,
     slug: &str,
@@ -96,6 +99,12 @@ pub async fn change_settings(
     let campaign = store.campaign(slug).await?.ok_or_else(|| LifecycleError::UnknownCampaign(slug.into()))?;
     if campaign.status == CampaignStatus::Closed {
         return Err(LifecycleError::Frozen(slug.into()));
+    }
+    let from = campaign.definition.anonymity_threshold;
+    if let Some(to) = settings.anonymity_threshold.filter(|to| *to < from) {
+        if campaign.status == CampaignStatus::Open {
+            return Err(DefinitionError::Settings(SettingsError::ThresholdLowered { from, to }).into());
+        }
     }
     let mut definition = campaign.definition.clone();
     let before = serde_json::to_string(&definition.settings()).expect("settings serialise");

@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{Campaign, CampaignStatus};
-use crate::export::ballots::{BallotLine, CampaignLayout, Fingerprinter, Preamble, Recount, FORMAT};
+use crate::export::ballots::{
+    BallotLine, CampaignLayout, Fingerprinter, Preamble, Publication, Recount, FORMAT,
+};
 use crate::intake::mixer::{self, MixError};
 use crate::intake::seal::Sealer;
 use crate::scoring::formula::Formula;
@@ -86,6 +88,9 @@ pub struct Report {
     /// Unix seconds when these figures were computed (frozen, for final results).
     pub computed_at: i64,
     pub formula: Formula,
+    /// The campaign's anonymity threshold k: no figure of a group under it is in `results`.
+    #[serde(default)]
+    pub anonymity_threshold: u64,
     /// The scale's options, for reading the counts.
     pub scale: Vec<ScaleLabel>,
     pub results: Results,
@@ -137,11 +142,9 @@ pub async fn report(store: &dyn Store, campaign: &Campaign) -> Result<Report, Re
         return frozen_report(campaign, &frozen);
     }
     let rows = store.tallies(campaign.id).await?;
-    let results = scoring::compute(
-        &CampaignLayout::of(campaign).layout(),
-        &campaign.definition.formula,
-        &tallies(campaign, &rows)?,
-    );
+    let formula = &campaign.definition.formula;
+    let results =
+        scoring::compute(&CampaignLayout::of(campaign).layout(), formula, &tallies(campaign, &rows)?);
     Ok(Report {
         campaign: campaign.slug().to_owned(),
         title: campaign.definition.title.clone(),
@@ -150,9 +153,17 @@ pub async fn report(store: &dyn Store, campaign: &Campaign) -> Result<Report, Re
         fingerprint: None,
         computed_at: crate::clock::now_unix(),
         formula: campaign.definition.formula.clone(),
+        anonymity_threshold: campaign.definition.anonymity_threshold,
         scale: scale_labels(campaign),
-        results,
+        results: shown(campaign, formula, results),
     })
+}
+
+/// What staff and the public may see of `results`: no group under the campaign's anonymity
+/// threshold (`scoring::disclose`). Every [`Report`] goes through it; scores do not change.
+pub fn shown(campaign: &Campaign, formula: &Formula, mut results: Results) -> Results {
+    scoring::disclose(&mut results, formula, campaign.definition.anonymity_threshold);
+    results
 }
 
 /// The results as they would be with flagged ballots counted (or not), whatever the
@@ -175,9 +186,10 @@ pub async fn what_if_flagged(
         ballots: store.ballot_count(campaign.id).await? as u64,
         fingerprint: None,
         computed_at: crate::clock::now_unix(),
-        formula,
+        anonymity_threshold: campaign.definition.anonymity_threshold,
         scale: scale_labels(campaign),
-        results,
+        results: shown(campaign, &formula, results),
+        formula,
     })
 }
 
@@ -190,8 +202,13 @@ fn frozen_report(campaign: &Campaign, frozen: &FinalResults) -> Result<Report, R
         fingerprint: Some(frozen.fingerprint.clone()),
         computed_at: frozen.frozen_at,
         formula: campaign.definition.formula.clone(),
+        anonymity_threshold: campaign.definition.anonymity_threshold,
         scale: scale_labels(campaign),
-        results: serde_json::from_str(&frozen.results).map_err(ResultsError::Unreadable)?,
+        results: shown(
+            campaign,
+            &campaign.definition.formula,
+            serde_json::from_str(&frozen.results).map_err(ResultsError::Unreadable)?,
+        ),
     })
 }
 
@@ -231,13 +248,16 @@ pub async fn close(
     let layout = CampaignLayout::of(campaign);
     let formula = campaign.definition.formula.clone();
     let preamble = Preamble { format: FORMAT.into(), campaign: layout.clone(), formula: formula.clone() };
+    let publication = Publication::of(store, campaign).await?;
     let mut fingerprint = Fingerprinter::new(&preamble);
-    let mut recount = Recount::new(&layout);
+    let (mut recount, mut published) = (Recount::new(&layout), Recount::new(&layout));
     store
         .for_each_ballot(campaign.id, &mut |ballot| {
             let line = BallotLine::of(ballot, &formula);
-            fingerprint.line(&line.to_line());
             recount.add(&line)?;
+            let line = line.published(&publication);
+            fingerprint.line(&line.to_line());
+            published.add(&line)?;
             Ok(())
         })
         .await?;
@@ -247,11 +267,14 @@ pub async fn close(
     if counters != recounted {
         return Err(CloseError::Disagree(slug.to_owned()));
     }
+    // The final results are those of the published lines, so anyone can recount them; they
+    // differ from the counters' only where small 界别 were merged, which moves no score.
+    let results = scoring::compute(&layout.layout(), &formula, &published.tallies());
 
     let frozen = FinalResults {
         fingerprint: fingerprint.finish(),
         ballots: recount.ballots as i64,
-        results: serde_json::to_string(&counters).expect("results serialise"),
+        results: serde_json::to_string(&results).expect("results serialise"),
         frozen_at: crate::clock::now_unix(),
     };
     store.save_final_results(campaign.id, &frozen).await?;

@@ -68,6 +68,10 @@ pub enum CampaignCommand {
         /// The announced last day, YYYY-MM-DD.
         #[arg(long, value_name = "DATE")]
         closes_on: Option<String>,
+        /// The anonymity threshold k: no figure shown for fewer ballots (at least 5; once
+        /// open, it may only rise).
+        #[arg(long, value_name = "K")]
+        anonymity_threshold: Option<u64>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -164,7 +168,16 @@ impl CampaignCommand {
                 );
                 Ok(())
             }
-            Self::Settings { slug, public, sms_per_hour, response_target, opens_on, closes_on, data } => {
+            Self::Settings {
+                slug,
+                public,
+                sms_per_hour,
+                response_target,
+                opens_on,
+                closes_on,
+                anonymity_threshold,
+                data,
+            } => {
                 data.apply(&mut settings);
                 let store = open_store(&settings).await?;
                 let campaign =
@@ -182,6 +195,7 @@ impl CampaignCommand {
                 changed.response_target = response_target.or(changed.response_target);
                 changed.opens_on = opens_on.or(changed.opens_on);
                 changed.closes_on = closes_on.or(changed.closes_on);
+                changed.anonymity_threshold = anonymity_threshold.or(changed.anonymity_threshold);
                 if changed != before {
                     lifecycle::change_settings(store.as_ref(), &slug, changed.clone(), &actor()).await?;
                     println!("the settings of `{slug}` are changed:");

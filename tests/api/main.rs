@@ -11,4 +11,5 @@ mod public;
 mod reminders;
 mod roster;
 mod service;
+mod small_groups;
 mod staff;

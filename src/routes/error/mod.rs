@@ -6,6 +6,7 @@
 mod builder;
 mod messages;
 mod params;
+mod settings;
 mod staff;
 #[cfg(test)]
 mod tests;
