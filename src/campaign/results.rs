@@ -177,8 +177,13 @@ pub async fn what_if_flagged(
     let mut formula = campaign.definition.formula.clone();
     formula.count_flagged = count_flagged;
     let rows = store.tallies(campaign.id).await?;
-    let results =
-        scoring::compute(&CampaignLayout::of(campaign).layout(), &formula, &tallies(campaign, &rows)?);
+    let counted = campaign.definition.formula.count_flagged;
+    let k = campaign.definition.anonymity_threshold;
+    let tallies = compare_only_k(tallies(campaign, &rows)?, counted, count_flagged, k);
+    let mut results = scoring::compute(&CampaignLayout::of(campaign).layout(), &formula, &tallies.tallies);
+    for unit in tallies.as_counted {
+        results.units[unit].hidden.push(AS_COUNTED.into());
+    }
     Ok(Report {
         campaign: campaign.slug().to_owned(),
         title: campaign.definition.title.clone(),
@@ -191,6 +196,43 @@ pub async fn what_if_flagged(
         results: shown(campaign, &formula, results),
         formula,
     })
+}
+
+/// `hidden` entry of a what-if unit shown as the formula counts its flagged ballots.
+pub const AS_COUNTED: &str = "what_if";
+
+struct WhatIfTallies {
+    tallies: Vec<Tally>,
+    /// Units whose flagged ballots are left as the formula counts them.
+    as_counted: Vec<usize>,
+}
+
+/// The tallies of a what-if view. Set beside the results of now, a what-if's difference is
+/// exactly the flagged ballots of each unit: where they are fewer than k, that difference
+/// would show their ratings (docs/ANONYMITY.md). Such a unit's flagged ballots stay counted
+/// as the formula says — kept flagged and left out when it excludes them, turned into plain
+/// counts when it counts them — so the what-if moves nothing there.
+fn compare_only_k(tallies: Vec<Tally>, counted: bool, what_if: bool, k: u64) -> WhatIfTallies {
+    let mut flagged: std::collections::BTreeMap<usize, u64> = Default::default();
+    for t in tallies.iter().filter(|t| t.flagged) {
+        *flagged.entry(t.unit).or_default() += t.count;
+    }
+    let as_counted: Vec<usize> = (flagged.into_iter())
+        .filter(|(_, n)| counted != what_if && *n > 0 && *n < k)
+        .map(|(unit, _)| unit)
+        .collect();
+    let tallies = (tallies.into_iter())
+        .filter_map(|mut t| {
+            if t.flagged && as_counted.contains(&t.unit) {
+                if !counted {
+                    return None;
+                }
+                t.flagged = false;
+            }
+            Some(t)
+        })
+        .collect();
+    WhatIfTallies { tallies, as_counted }
 }
 
 fn frozen_report(campaign: &Campaign, frozen: &FinalResults) -> Result<Report, ResultsError> {
@@ -286,4 +328,31 @@ pub async fn close(
     };
     store.append_audit(&entry).await?;
     Ok(frozen_report(campaign, &frozen)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tally(unit: usize, flagged: bool, count: u64) -> Tally {
+        Tally { unit, option: 0, class: "public".into(), segment: String::new(), flagged, count }
+    }
+
+    #[test]
+    fn a_what_if_moves_only_units_with_k_flagged_ballots() {
+        let tallies =
+            || vec![tally(0, false, 40), tally(0, true, 3), tally(1, false, 40), tally(1, true, 12)];
+        // Counted by the formula, excluded in the what-if: unit 0's three stay counted.
+        let excluded = compare_only_k(tallies(), true, false, 10);
+        assert_eq!(excluded.as_counted, vec![0]);
+        let flagged: Vec<(usize, bool, u64)> =
+            excluded.tallies.iter().map(|t| (t.unit, t.flagged, t.count)).collect();
+        assert_eq!(flagged, vec![(0, false, 40), (0, false, 3), (1, false, 40), (1, true, 12)]);
+        // Excluded by the formula, counted in the what-if: unit 0's three stay out.
+        let included = compare_only_k(tallies(), false, true, 10);
+        assert_eq!(included.tallies.len(), 3);
+        assert!(included.tallies.iter().all(|t| t.unit == 1 || !t.flagged));
+        // The what-if is the formula itself: nothing to compare, nothing changed.
+        assert!(compare_only_k(tallies(), true, true, 10).as_counted.is_empty());
+    }
 }
