@@ -91,6 +91,10 @@ pub struct Report {
     /// The campaign's anonymity threshold k: no figure of a group under it is in `results`.
     #[serde(default)]
     pub anonymity_threshold: u64,
+    /// Panel ballots cast with a credential issued after the campaign opened (an approved
+    /// import or re-issue, a reminder): what the 督查办 checks against the approvals.
+    #[serde(default)]
+    pub late_credential_ballots: u64,
     /// The scale's options, for reading the counts.
     pub scale: Vec<ScaleLabel>,
     pub results: Results,
@@ -139,12 +143,14 @@ pub fn tallies(campaign: &Campaign, rows: &[TallyRow]) -> Result<Vec<Tally>, Res
 /// Results now: the frozen ones of a closed campaign, otherwise computed from the counters.
 pub async fn report(store: &dyn Store, campaign: &Campaign) -> Result<Report, ResultsError> {
     if let Some(frozen) = store.final_results(campaign.id).await? {
-        return frozen_report(campaign, &frozen);
+        let late = store.late_credential_ballots(campaign.id).await? as u64;
+        return frozen_report(campaign, &frozen, late);
     }
     let rows = store.tallies(campaign.id).await?;
     let formula = &campaign.definition.formula;
     let results =
         scoring::compute(&CampaignLayout::of(campaign).layout(), formula, &tallies(campaign, &rows)?);
+    let late = store.late_credential_ballots(campaign.id).await? as u64;
     Ok(Report {
         campaign: campaign.slug().to_owned(),
         title: campaign.definition.title.clone(),
@@ -154,6 +160,7 @@ pub async fn report(store: &dyn Store, campaign: &Campaign) -> Result<Report, Re
         computed_at: crate::clock::now_unix(),
         formula: campaign.definition.formula.clone(),
         anonymity_threshold: campaign.definition.anonymity_threshold,
+        late_credential_ballots: late,
         scale: scale_labels(campaign),
         results: shown(campaign, formula, results),
     })
@@ -184,6 +191,7 @@ pub async fn what_if_flagged(
     for unit in tallies.as_counted {
         results.units[unit].hidden.push(AS_COUNTED.into());
     }
+    let late = store.late_credential_ballots(campaign.id).await? as u64;
     Ok(Report {
         campaign: campaign.slug().to_owned(),
         title: campaign.definition.title.clone(),
@@ -192,6 +200,7 @@ pub async fn what_if_flagged(
         fingerprint: None,
         computed_at: crate::clock::now_unix(),
         anonymity_threshold: campaign.definition.anonymity_threshold,
+        late_credential_ballots: late,
         scale: scale_labels(campaign),
         results: shown(campaign, &formula, results),
         formula,
@@ -235,7 +244,7 @@ fn compare_only_k(tallies: Vec<Tally>, counted: bool, what_if: bool, k: u64) -> 
     WhatIfTallies { tallies, as_counted }
 }
 
-fn frozen_report(campaign: &Campaign, frozen: &FinalResults) -> Result<Report, ResultsError> {
+fn frozen_report(campaign: &Campaign, frozen: &FinalResults, late: u64) -> Result<Report, ResultsError> {
     Ok(Report {
         campaign: campaign.slug().to_owned(),
         title: campaign.definition.title.clone(),
@@ -245,6 +254,7 @@ fn frozen_report(campaign: &Campaign, frozen: &FinalResults) -> Result<Report, R
         computed_at: frozen.frozen_at,
         formula: campaign.definition.formula.clone(),
         anonymity_threshold: campaign.definition.anonymity_threshold,
+        late_credential_ballots: late,
         scale: scale_labels(campaign),
         results: shown(
             campaign,
@@ -272,7 +282,8 @@ pub async fn close(
         return Err(CloseError::Draft(slug.to_owned()));
     }
     if let Some(frozen) = store.final_results(campaign.id).await? {
-        return Ok(frozen_report(campaign, &frozen)?);
+        let late = store.late_credential_ballots(campaign.id).await? as u64;
+        return Ok(frozen_report(campaign, &frozen, late)?);
     }
     if store.close_campaign(campaign.id).await? {
         let entry = AuditEntry {
@@ -327,7 +338,8 @@ pub async fn close(
         detail: format!("{} ballots, {}", frozen.ballots, frozen.fingerprint),
     };
     store.append_audit(&entry).await?;
-    Ok(frozen_report(campaign, &frozen)?)
+    let late = store.late_credential_ballots(campaign.id).await? as u64;
+    Ok(frozen_report(campaign, &frozen, late)?)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use anyhow::Context;
 use clap::Subcommand;
 
 use super::{actor, open_store, DataArgs};
+use crate::campaign::approvals::{self, Act};
 use crate::campaign::lifecycle;
 use crate::domain::{CampaignDefinition, PublicMode};
 use crate::scoring::formula::Formula;
@@ -197,6 +198,17 @@ impl CampaignCommand {
                 changed.closes_on = closes_on.or(changed.closes_on);
                 changed.anonymity_threshold = anonymity_threshold.or(changed.anonymity_threshold);
                 if changed != before {
+                    if approvals::needed(&campaign) && lifecycle::settings_need_approval(&campaign, &changed)
+                    {
+                        lifecycle::check_settings(&campaign, changed.clone())?;
+                        let act = Act::Settings { settings: changed.clone() };
+                        let approval = approvals::request(store.as_ref(), &campaign, &act, &actor()).await?;
+                        println!(
+                            "评议已开始：修改匿名门槛须经第二人复核，已提交申请 #{}（`minping approvals approve {slug} {}`）",
+                            approval.id, approval.id
+                        );
+                        return Ok(());
+                    }
                     lifecycle::change_settings(store.as_ref(), &slug, changed.clone(), &actor()).await?;
                     println!("the settings of `{slug}` are changed:");
                 }
@@ -210,6 +222,18 @@ impl CampaignCommand {
                 let formula = formula_from_toml(&text)
                     .with_context(|| format!("{} has no valid [formula]", file.display()))?;
                 let store = open_store(&settings).await?;
+                let campaign = crate::campaign::find(store.as_ref(), &slug).await?;
+                if approvals::needed(&campaign) {
+                    let reason = override_reason.as_deref();
+                    lifecycle::check_formula(&campaign, formula.clone(), reason)?;
+                    let act = Act::Formula { formula, reason: reason.unwrap_or_default().trim().to_owned() };
+                    let approval = approvals::request(store.as_ref(), &campaign, &act, &actor()).await?;
+                    println!(
+                        "评议已开始：修改计分规则须经第二人复核，已提交申请 #{}（`minping approvals approve {slug} {}`）",
+                        approval.id, approval.id
+                    );
+                    return Ok(());
+                }
                 lifecycle::change_formula(
                     store.as_ref(),
                     &slug,

@@ -169,6 +169,9 @@ pub struct Header {
     /// The campaign's anonymity threshold: `results` show no group under it, and `verify`
     /// cuts its recount the same way before comparing.
     pub anonymity_threshold: u64,
+    /// Panel ballots cast with a credential issued after the campaign opened (docs/SECURITY.md).
+    #[serde(default)]
+    pub late_credential_ballots: u64,
     pub results: serde_json::Value,
 }
 
@@ -317,6 +320,10 @@ pub async fn write(
         ballots: frozen.ballots as u64,
         fingerprint: frozen.fingerprint.clone(),
         anonymity_threshold: k,
+        late_credential_ballots: store
+            .late_credential_ballots(campaign.id)
+            .await
+            .map_err(ExportError::Frozen)? as u64,
         results: serde_json::to_value(&results)?,
     };
     let publication = Publication::of(store, campaign).await?;

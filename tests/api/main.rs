@@ -2,6 +2,7 @@
 //! PostgreSQL + Redis), against a real server on a free port.
 
 mod anonymity;
+mod approvals;
 mod bad_input;
 mod ballots;
 mod closing;

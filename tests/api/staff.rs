@@ -170,11 +170,11 @@ async fn staff_set_up_campaigns_and_follow_up_the_panel(backend: Backend) {
     let (status, body) =
         app.admin_send(&admin, "PUT", "/campaigns/2026-city/formula", formula.to_string()).await;
     assert_eq!((status, body["error"].as_str()), (409, Some("needs_override")));
+    // With a reason, it waits for a second person (tests/api/approvals.rs).
     let formula = json!({ "formula": { "class_weights": { "panel": "0.5", "public": "0.5" } }, "override_reason": "考评委决定" });
-    assert_eq!(
-        app.admin_send(&admin, "PUT", "/campaigns/2026-city/formula", formula.to_string()).await.0,
-        204
-    );
+    let (status, body) =
+        app.admin_send(&admin, "PUT", "/campaigns/2026-city/formula", formula.to_string()).await;
+    assert_eq!((status, body["approval"]["kind"].as_str()), (202, Some("formula")), "{body}");
 
     // A campaign from a unit list: every bad row reported, then a good one.
     let units =
@@ -335,9 +335,16 @@ async fn admins_change_a_running_campaigns_settings(backend: Backend) {
     let (_, body) = app.admin_call(Some(&monitor), "GET", "/campaigns/demo/monitor", false).await;
     assert_eq!(json_of(&body)["response_target"], 85);
     assert_eq!(json_of(&body)["anonymity_threshold"], 10, "left as it was when not given");
-    // Raising k is a setting like the others; the live view says which k cuts its figures.
+    // Raising k while open waits for a second person; the live view then says which k cuts
+    // its figures.
     let raised = json!({ "public": { "mode": "off" }, "anonymity_threshold": 15 });
-    assert_eq!(app.admin_send(&admin, "PUT", path, raised.to_string()).await.0, 204);
+    let (status, body) = app.admin_send(&admin, "PUT", path, raised.to_string()).await;
+    assert_eq!((status, body["approval"]["kind"].as_str()), (202, Some("settings")), "{body}");
+    app.add_staff("qian", "auditor", "qian-secret-123");
+    let auditor = app.sign_in("qian", "qian-secret-123").await.unwrap();
+    let approve = format!("/campaigns/demo/approvals/{}/approve", body["approval"]["id"]);
+    let (status, body) = app.admin_send(&auditor, "POST", &approve, Vec::new()).await;
+    assert_eq!((status, body["approval"]["status"].as_str()), (200, Some("approved")), "{body}");
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     let (_, body) = app.admin_call(Some(&monitor), "GET", "/campaigns/demo/monitor", false).await;
     assert_eq!(json_of(&body)["anonymity_threshold"], 15);
@@ -355,10 +362,12 @@ async fn admins_change_a_running_campaigns_settings(backend: Backend) {
 async fn settings_change_from_the_command_line(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     let run = |args: &[&str]| app.minping(&[&["campaign", "settings", "demo"][..], args].concat());
-    let shown = ok(run(&["--public", "device", "--response-target", "90", "--anonymity-threshold", "12"]));
+    let shown = ok(run(&["--public", "device", "--response-target", "90"]));
     assert!(shown.contains("\"device\"") && shown.contains("90"), "{shown}");
-    assert!(shown.contains("\"anonymity_threshold\": 12"), "{shown}");
-    let lowered = run(&["--anonymity-threshold", "10"]);
+    // Moving k while open is a request for a second person; lowering it is refused outright.
+    let asked = ok(run(&["--anonymity-threshold", "12"]));
+    assert!(asked.contains("复核"), "{asked}");
+    let lowered = run(&["--anonymity-threshold", "8"]);
     assert!(!lowered.status.success(), "an open campaign's k may not fall");
     let bad = run(&["--opens-on", "2026-02-30"]);
     assert!(!bad.status.success());

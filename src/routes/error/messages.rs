@@ -10,6 +10,7 @@ use crate::guard::limits::LimitKind;
 use crate::identity::PhoneError;
 use crate::intake::admit::Credential;
 
+use super::approvals;
 use super::params::{Busy, FreeText, NoLonger, NotYet, Nowhere, Only, Unrated, Upload};
 use super::settings::settings;
 
@@ -65,6 +66,9 @@ pub enum Message {
     InvalidRows { upload: Upload, faults: usize },
     AlreadyInvited { members: usize },
     UnknownMember,
+    UnknownApproval(i64),
+    AlreadyDecided { id: i64, status: String },
+    OwnRequest,
     // Anywhere.
     NotFound(Nowhere),
     Unavailable(Busy),
@@ -333,6 +337,9 @@ impl Message {
                 ),
             ),
             Self::InvalidSettings(error) => with("invalid_settings", settings(error)),
+            Self::UnknownApproval(id) => approvals::unknown(*id),
+            Self::AlreadyDecided { id, status } => approvals::decided(*id, status),
+            Self::OwnRequest => approvals::own_request(),
             // The formula's faults are many and technical: staff read the rule's own words.
             Self::InvalidFormula { detail } => {
                 with("invalid_formula", (format!("计分规则有误：{detail}"), detail.clone()))

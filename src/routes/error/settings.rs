@@ -21,7 +21,7 @@ pub(super) fn settings(error: &SettingsError) -> (String, String) {
         }
         SettingsError::ThresholdLowered { from, to } => (
             format!("评议已开始，匿名门槛只能提高，不能从 {from} 降到 {to}：已公布的数字是按 {from} 保护的"),
-            format!("the campaign is open: its anonymity threshold may rise, not fall from {from} to {to}"),
+            format!("the campaign is open: anonymity_threshold may rise, not fall from {from} to {to}"),
         ),
     }
 }
