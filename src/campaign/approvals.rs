@@ -38,23 +38,60 @@ impl Act {
         }
     }
 
-    /// The act in a sentence, for the list staff decide from and the audit log.
-    pub fn summary(&self) -> String {
+    /// The act in words, for the list staff decide from and the audit log: everything it
+    /// would change, before → after, against `campaign` as it is when asked — the approver
+    /// decides on what will be done, not on the requester's description of it.
+    pub fn summary(&self, campaign: &Campaign) -> String {
         match self {
             Self::AddMembers { members } => {
-                let codes: Vec<&str> = members.iter().take(5).map(|m| m.member_code.as_str()).collect();
-                let more = if members.len() > 5 { " 等" } else { "" };
-                format!("新增评议团成员 {} 名（{}{more}）并发放邀请", members.len(), codes.join("、"))
+                let listed: Vec<String> = (members.iter().take(20))
+                    .map(|m| {
+                        let number = if m.phone_hash.is_some() { "有手机号" } else { "无手机号" };
+                        format!("{}（{}·{}，{number}）", m.member_code, m.segment, m.district)
+                    })
+                    .collect();
+                let more = if members.len() > 20 { " 等" } else { "" };
+                format!("新增评议团成员 {} 名并发放邀请：{}{more}", members.len(), listed.join("、"))
             }
             Self::RemoveMember { member } => format!("移除评议团成员 {member}"),
             Self::Reissue { member } => format!("补发成员 {member} 的邀请（原邀请作废）"),
-            Self::Formula { reason, .. } => format!("修改计分规则（理由：{reason}）"),
-            Self::Settings { settings } => match settings.anonymity_threshold {
-                Some(k) => format!("修改评议设置，匿名门槛改为 {k}"),
-                None => "修改评议设置".into(),
-            },
+            Self::Formula { formula, reason } => {
+                let changes = changes(&campaign.definition.formula, formula);
+                format!("修改计分规则（理由：{reason}）：{changes}")
+            }
+            Self::Settings { settings } => {
+                format!("修改评议设置：{}", changes(&campaign.definition.settings(), settings))
+            }
         }
     }
+}
+
+/// Every top-level field that differs, `name: before → after`, in JSON.
+fn changes<T: Serialize>(before: &T, after: &T) -> String {
+    let (before, after) = (serde_json::to_value(before), serde_json::to_value(after));
+    let (Ok(serde_json::Value::Object(before)), Ok(serde_json::Value::Object(after))) = (before, after)
+    else {
+        return String::new();
+    };
+    let keys: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    let null = serde_json::Value::Null;
+    let changed: Vec<String> = (keys.into_iter())
+        .filter(|k| before.get(*k).unwrap_or(&null) != after.get(*k).unwrap_or(&null))
+        .map(|k| format!("{k}: {} → {}", before.get(k).unwrap_or(&null), after.get(k).unwrap_or(&null)))
+        .collect();
+    if changed.is_empty() {
+        "无变化".into()
+    } else {
+        changed.join("；")
+    }
+}
+
+/// The definition an act was asked against, by hash: an act that changes the definition is
+/// carried out only on the definition the approver saw it against.
+fn base(campaign: &Campaign) -> String {
+    use sha2::Digest;
+    let text = serde_json::to_string(&campaign.definition).expect("a definition serialises");
+    hex::encode(sha2::Sha256::digest(text.as_bytes()))
 }
 
 /// Whether an act on `campaign` needs a second person now: once it is open. (Before, there
@@ -75,6 +112,8 @@ pub enum ApprovalError {
     Closed(String),
     #[error("the stored request {0} is not readable")]
     Unreadable(i64),
+    #[error("the campaign changed since request {0} was made: it is no longer what was asked")]
+    Stale(i64),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -89,11 +128,13 @@ pub async fn request(
     if campaign.status == CampaignStatus::Closed {
         return Err(ApprovalError::Closed(campaign.slug().to_owned()));
     }
+    let mut payload = serde_json::to_value(act).expect("an act serialises");
+    payload["base"] = serde_json::Value::String(base(campaign));
     let approval = NewApproval {
         campaign_id: campaign.id,
         kind: act.kind().into(),
-        summary: act.summary(),
-        payload: serde_json::to_string(act).expect("an act serialises"),
+        summary: act.summary(campaign),
+        payload: payload.to_string(),
         requested_by: requester.to_owned(),
     };
     let record = store.add_approval(&approval).await?;
@@ -146,7 +187,14 @@ pub async fn decide(
     if campaign.status == CampaignStatus::Closed {
         return Err(ApprovalError::Closed(campaign.slug().to_owned()));
     }
-    let act: Act = serde_json::from_str(&record.payload).map_err(|_| ApprovalError::Unreadable(id))?;
+    let payload: serde_json::Value =
+        serde_json::from_str(&record.payload).map_err(|_| ApprovalError::Unreadable(id))?;
+    let asked_on = payload["base"].as_str().map(str::to_owned);
+    let act: Act = serde_json::from_value(payload).map_err(|_| ApprovalError::Unreadable(id))?;
+    let changes_definition = matches!(act, Act::Formula { .. } | Act::Settings { .. });
+    if approve && changes_definition && asked_on.as_deref() != Some(base(campaign).as_str()) {
+        return Err(ApprovalError::Stale(id));
+    }
     let status = if approve { "approved" } else { "rejected" };
     if !store.decide_approval(id, status, decider).await? {
         let now = store.approval(campaign.id, id).await?.ok_or_else(unknown)?;
@@ -251,7 +299,13 @@ mod tests {
         let json = serde_json::to_string(&act).unwrap();
         assert!(json.contains("\"kind\":\"add_members\"") && !json.contains("199"), "{json}");
         assert_eq!(serde_json::from_str::<Act>(&json).unwrap(), act);
-        assert_eq!(act.summary(), "新增评议团成员 1 名（P0001）并发放邀请");
-        assert_eq!(Act::Reissue { member: "P0002".into() }.summary(), "补发成员 P0002 的邀请（原邀请作废）");
+        let campaign =
+            Campaign::new(1, CampaignStatus::Open, crate::domain::campaign::tests::small_definition())
+                .unwrap();
+        assert_eq!(act.summary(&campaign), "新增评议团成员 1 名并发放邀请：P0001（企业界·城关区，有手机号）");
+        let mut formula = campaign.definition.formula.clone();
+        formula.min_valid = 7;
+        let change = Act::Formula { formula, reason: "更正".into() }.summary(&campaign);
+        assert!(change.contains("min_valid: 30 → 7"), "the approver sees what changes: {change}");
     }
 }

@@ -23,6 +23,10 @@ pub enum LifecycleError {
         "campaign `{0}` is open: whether segments are weighed cannot change now (ballots already counted were counted without their segment, or with it)"
     )]
     SegmentsFixed(String),
+    #[error(
+        "campaign `{0}` is open: whether flagged ballots count cannot change now (the results before and after would differ by exactly those ballots; compare with the what-if view)"
+    )]
+    FlaggedFixed(String),
     #[error("the file's slug `{file}` is not `{named}`")]
     SlugMismatch { file: String, named: String },
     #[error("{0}")]
@@ -181,6 +185,14 @@ pub fn check_formula(
     let weighed = |f: &Formula| f.segment_weights.is_some();
     if campaign.status == CampaignStatus::Open && weighed(&campaign.definition.formula) != weighed(&formula) {
         return Err(LifecycleError::SegmentsFixed(slug.into()));
+    }
+    // Counting flagged ballots or not, switched mid-campaign, would make the results before
+    // and after differ by exactly the flagged ballots, however few (docs/ANONYMITY.md): the
+    // what-if view shows their weight instead.
+    if campaign.status == CampaignStatus::Open
+        && campaign.definition.formula.count_flagged != formula.count_flagged
+    {
+        return Err(LifecycleError::FlaggedFixed(slug.into()));
     }
     let mut definition = campaign.definition.clone();
     definition.formula = formula;

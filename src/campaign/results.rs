@@ -186,7 +186,8 @@ pub async fn what_if_flagged(
     let rows = store.tallies(campaign.id).await?;
     let counted = campaign.definition.formula.count_flagged;
     let k = campaign.definition.anonymity_threshold;
-    let tallies = compare_only_k(tallies(campaign, &rows)?, counted, count_flagged, k);
+    let valid = |option: usize| formula.points.contains_key(&campaign.definition.scale[option].code);
+    let tallies = compare_only_k(tallies(campaign, &rows)?, counted, count_flagged, k, &valid);
     let mut results = scoring::compute(&CampaignLayout::of(campaign).layout(), &formula, &tallies.tallies);
     for unit in tallies.as_counted {
         results.units[unit].hidden.push(AS_COUNTED.into());
@@ -217,19 +218,27 @@ struct WhatIfTallies {
 }
 
 /// The tallies of a what-if view. Set beside the results of now, a what-if's difference is
-/// exactly the flagged ballots of each unit: where they are fewer than k, that difference
-/// would show their ratings (docs/ANONYMITY.md). Such a unit's flagged ballots stay counted
-/// as the formula says — kept flagged and left out when it excludes them, turned into plain
-/// counts when it counts them — so the what-if moves nothing there.
-fn compare_only_k(tallies: Vec<Tally>, counted: bool, what_if: bool, k: u64) -> WhatIfTallies {
-    let mut flagged: std::collections::BTreeMap<usize, u64> = Default::default();
+/// exactly the flagged ballots of each unit and class: where a class's flagged ballots at a
+/// unit have fewer than k valid ratings, that difference would show them (docs/ANONYMITY.md).
+/// Such a unit's flagged ballots stay counted as the formula says — kept flagged and left
+/// out when it excludes them, turned into plain counts when it counts them — so the what-if
+/// moves nothing there.
+fn compare_only_k(
+    tallies: Vec<Tally>,
+    counted: bool,
+    what_if: bool,
+    k: u64,
+    valid: &dyn Fn(usize) -> bool,
+) -> WhatIfTallies {
+    let mut flagged: std::collections::BTreeMap<(usize, String), u64> = Default::default();
     for t in tallies.iter().filter(|t| t.flagged) {
-        *flagged.entry(t.unit).or_default() += t.count;
+        *flagged.entry((t.unit, t.class.clone())).or_default() += if valid(t.option) { t.count } else { 0 };
     }
-    let as_counted: Vec<usize> = (flagged.into_iter())
-        .filter(|(_, n)| counted != what_if && *n > 0 && *n < k)
-        .map(|(unit, _)| unit)
+    let mut as_counted: Vec<usize> = (flagged.into_iter())
+        .filter(|(_, n)| counted != what_if && *n < k)
+        .map(|((unit, _), _)| unit)
         .collect();
+    as_counted.dedup();
     let tallies = (tallies.into_iter())
         .filter_map(|mut t| {
             if t.flagged && as_counted.contains(&t.unit) {
@@ -323,6 +332,14 @@ pub async fn close(
     // The final results are those of the published lines, so anyone can recount them; they
     // differ from the counters' only where small 界别 were merged, which moves no score.
     let results = scoring::compute(&layout.layout(), &formula, &published.tallies());
+    // Merging moves no score by construction (a merged 界别 never reaches min_class_valid);
+    // were that ever untrue — a weight under the merged name — the close refuses.
+    let scored = |r: &Results| -> Vec<_> {
+        r.units.iter().map(|u| (u.unit_score.clone(), u.score_component.clone(), u.rank)).collect()
+    };
+    if scored(&results) != scored(&counters) {
+        return Err(CloseError::Disagree(slug.to_owned()));
+    }
 
     let frozen = FinalResults {
         fingerprint: fingerprint.finish(),
@@ -355,16 +372,17 @@ mod tests {
         let tallies =
             || vec![tally(0, false, 40), tally(0, true, 3), tally(1, false, 40), tally(1, true, 12)];
         // Counted by the formula, excluded in the what-if: unit 0's three stay counted.
-        let excluded = compare_only_k(tallies(), true, false, 10);
+        let valid = |option: usize| option == 0;
+        let excluded = compare_only_k(tallies(), true, false, 10, &valid);
         assert_eq!(excluded.as_counted, vec![0]);
         let flagged: Vec<(usize, bool, u64)> =
             excluded.tallies.iter().map(|t| (t.unit, t.flagged, t.count)).collect();
         assert_eq!(flagged, vec![(0, false, 40), (0, false, 3), (1, false, 40), (1, true, 12)]);
         // Excluded by the formula, counted in the what-if: unit 0's three stay out.
-        let included = compare_only_k(tallies(), false, true, 10);
+        let included = compare_only_k(tallies(), false, true, 10, &valid);
         assert_eq!(included.tallies.len(), 3);
         assert!(included.tallies.iter().all(|t| t.unit == 1 || !t.flagged));
         // The what-if is the formula itself: nothing to compare, nothing changed.
-        assert!(compare_only_k(tallies(), true, true, 10).as_counted.is_empty());
+        assert!(compare_only_k(tallies(), true, true, 10, &valid).as_counted.is_empty());
     }
 }

@@ -19,7 +19,7 @@ use crate::hot::HotState;
 use crate::identity::{PhoneNumber, Secret};
 use crate::panel::roster::{self, InvitationLine, RosterRow};
 use crate::sms::SmsGateway;
-use crate::store::{IssuedRecord, Store, StoreError};
+use crate::store::{Issued, IssuedRecord, Store, StoreError};
 
 /// Messages handed to the gateway at once.
 const CONCURRENCY: usize = 8;
@@ -65,6 +65,9 @@ pub struct Counts {
     pub filtered_out: usize,
     /// The file's number is not the one the member was imported with: nothing is sent.
     pub number_mismatch: usize,
+    /// The member's invitation came from an approved act once open (its approver handed it
+    /// over): not reminded, so no one can have a new one sent to a number they chose.
+    pub issued_by_approval: usize,
     /// Left unsent because the hour's SMS budget was used up.
     pub over_budget: usize,
 }
@@ -137,6 +140,10 @@ pub async fn plan(
             counts.already_responded += 1;
         } else if !filter.admits(&record.segment, &record.district) {
             counts.filtered_out += 1;
+        } else if record.after_open == Issued::Approved as i64 {
+            // Added or re-issued by an approved act once open: the approver handed the
+            // credential over; a reminder would send a new one to a number the requester chose.
+            counts.issued_by_approval += 1;
         } else if let Some(number) = row.mobile {
             if record.phone_hash.as_deref() == Some(&number.keyed_hash(secret)[..]) {
                 reminders.push(Reminder { number, member: record });
@@ -245,10 +252,16 @@ impl Sender<'_> {
         }
         // The member's new invitation replaces the old before it is sent: an SMS that fails
         // leaves the member to be reminded again, never a second valid credential.
-        let store = (self.store, self.secret, self.base_url);
-        let line = match roster::reissue_record(store.0, store.1, campaign, reminder.member.clone(), store.2)
-            .await
-        {
+        let member = reminder.member.clone();
+        let issued = roster::reissue_record(
+            self.store,
+            self.secret,
+            campaign,
+            member,
+            Issued::Reminder,
+            self.base_url,
+        );
+        let line = match issued.await {
             Ok(Some(line)) => line,
             Ok(None) => return Outcome::Failed,
             Err(e) => {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{Campaign, CampaignStatus};
 use crate::identity::{IssuedInvitation, PhoneNumber, Secret};
 use crate::spreadsheet::{self, RowError};
-use crate::store::{Invitation, IssuedRecord, NewInvitation, Store, StoreError};
+use crate::store::{Invitation, Issued, IssuedRecord, NewInvitation, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RosterRow {
@@ -79,6 +79,10 @@ fn rows(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
                 fail(column, "须为 1–40 个字".into());
             }
         }
+        // The name the published ballots give the small 界别 merged together.
+        if segment == crate::export::ballots::MERGED_SEGMENTS {
+            fail("界别", format!("“{segment}”是系统保留的名称，请换一个"));
+        }
         let mobile = if raw_mobile.is_empty() {
             None
         } else {
@@ -136,7 +140,8 @@ pub async fn import(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Vec<InvitationLine>, IssueError> {
     all_new(store, campaign, members).await?;
-    let after_open = campaign.status != CampaignStatus::Draft;
+    let issued_when =
+        if campaign.status == CampaignStatus::Draft { Issued::BeforeOpen } else { Issued::Approved };
     let mut short_codes = HashSet::new();
     let mut invitations = Vec::with_capacity(members.len());
     let mut lines = Vec::with_capacity(members.len());
@@ -155,7 +160,7 @@ pub async fn import(
             },
             issue: 0,
             phone_hash: member.phone_hash.as_ref().and_then(|h| hex::decode(h).ok()),
-            after_open,
+            issued: issued_when,
         });
         lines.push(line(
             campaign,
@@ -268,7 +273,8 @@ pub async fn reissue(
     else {
         return Err(unknown());
     };
-    reissue_record(store, secret, campaign, current, base_url).await?.ok_or_else(unknown)
+    let when = if campaign.status == CampaignStatus::Draft { Issued::BeforeOpen } else { Issued::Approved };
+    reissue_record(store, secret, campaign, current, when, base_url).await?.ok_or_else(unknown)
 }
 
 /// [`reissue`] of a member already looked up; `None` when they were removed meanwhile.
@@ -277,6 +283,7 @@ pub async fn reissue_record(
     secret: &Secret,
     campaign: &Campaign,
     current: IssuedRecord,
+    when: Issued,
     base_url: &str,
 ) -> Result<Option<InvitationLine>, StoreError> {
     let issued = IssuedInvitation::draw();
@@ -290,7 +297,7 @@ pub async fn reissue_record(
         },
         issue: current.issue + 1,
         phone_hash: None,
-        after_open: campaign.status != CampaignStatus::Draft,
+        issued: when,
     };
     if !store.reissue_invitation(campaign.id, &current.member_code, &next).await? {
         return Ok(None);

@@ -61,8 +61,7 @@ pub fn hide(cells: &[Cell], k: u64) -> (Vec<bool>, bool) {
 }
 
 /// Cuts `results` to what may be shown under anonymity threshold `k`, marking each unit's
-/// `hidden` figures; category and overall summaries then pool only the units whose totals
-/// are shown.
+/// `hidden` figures; category and overall summaries then pool only what is shown.
 pub fn disclose(results: &mut Results, formula: &Formula, k: u64) {
     let valid = |counts: &BTreeMap<String, u64>| -> u64 {
         counts.iter().filter(|(o, _)| formula.points.contains_key(*o)).map(|(_, n)| n).sum()
@@ -71,16 +70,12 @@ pub fn disclose(results: &mut Results, formula: &Formula, k: u64) {
     for unit in &mut results.units {
         disclose_unit(unit, formula, k, &cell);
     }
-    if !results.units.iter().any(|u| u.hidden.iter().any(|h| h == TOTALS)) {
-        return;
-    }
     let shown = |u: &UnitResult| !u.hidden.iter().any(|h| h == TOTALS);
     for category in &mut results.categories {
-        let members = results.units.iter().filter(|u| u.category == category.code && shown(u));
-        pool(&mut category.totals, members, formula);
+        let members = results.units.iter().filter(|u| u.category == category.code);
+        pool(&mut category.totals, members, formula, &shown);
     }
-    let all = results.units.iter().filter(|u| shown(u));
-    pool(&mut results.overall, all, formula);
+    pool(&mut results.overall, results.units.iter(), formula, &shown);
 }
 
 fn disclose_unit(
@@ -89,13 +84,24 @@ fn disclose_unit(
     k: u64,
     cell: &dyn Fn(&BTreeMap<String, u64>) -> Cell,
 ) {
-    let classes: Vec<String> = unit.counts.keys().cloned().collect();
-    let cells: Vec<Cell> = classes.iter().map(|c| cell(&unit.counts[c])).collect();
+    // The unit's totals add up the weighted classes only: they are one row. A class the
+    // formula does not weigh is in no total, and stands alone.
+    let weighted: Vec<String> =
+        unit.counts.keys().filter(|c| formula.class_weights.contains_key(*c)).cloned().collect();
+    let cells: Vec<Cell> = weighted.iter().map(|c| cell(&unit.counts[c])).collect();
     let (hidden, totals_hidden) = hide(&cells, k);
-    for (name, _) in classes.iter().zip(&hidden).filter(|(_, h)| **h) {
+    let mut gone: Vec<String> =
+        weighted.iter().zip(&hidden).filter(|(_, h)| **h).map(|(c, _)| c.clone()).collect();
+    let alone = unit.counts.keys().filter(|c| !formula.class_weights.contains_key(*c));
+    gone.extend(alone.filter(|c| hide(&[cell(&unit.counts[*c])], k).0[0]).cloned().collect::<Vec<_>>());
+    for name in &gone {
         unit.counts.remove(name);
         unit.hidden.push(class(name));
-        // "No valid ballot" would say what a hidden group answered: say "too few" instead.
+        // A hidden class's score is the hidden group's (or, with the others shown, works it
+        // out); "no valid ballot" would say what the group answered: say "too few" instead.
+        if let Some(score) = unit.class_scores.get_mut(name) {
+            *score = None;
+        }
         for flag in &mut unit.flags {
             if *flag == flags::class_missing(name) {
                 *flag = flags::class_insufficient(name);
@@ -107,17 +113,25 @@ fn disclose_unit(
         unit.satisfied_n = 0;
         (unit.satisfaction_rate, unit.wilson_low, unit.wilson_high) = (None, None, None);
         unit.hidden.push(TOTALS.into());
+        // Under k in all: neither "no valid ballot" nor the lack of "below the minimum" may
+        // say how many of them were valid.
+        unit.flags.retain(|f| f != flags::NO_VALID_BALLOTS);
+        if !unit.flags.iter().any(|f| f == flags::BELOW_MINIMUM) {
+            unit.flags.push(flags::BELOW_MINIMUM.into());
+        }
     }
 
     // Flagged counts stand alone, unless counted: then the unflagged rest is shown by
-    // subtraction, and must hold k as well.
+    // subtraction, and must hold k valid ballots as well.
     let flagged_classes: Vec<String> = unit.counts_flagged.keys().cloned().collect();
     for name in flagged_classes {
-        let ballots = cell(&unit.counts_flagged[&name]).ballots;
-        let counted = unit.counts.get(&name).map(|c| cell(c).ballots);
-        let counted_hidden = formula.count_flagged && ballots > 0 && counted.is_none();
-        let rest_small = formula.count_flagged && counted.is_some_and(|n| n > ballots && n - ballots < k);
-        if (ballots > 0 && ballots < k) || counted_hidden || rest_small {
+        let flagged_cell = cell(&unit.counts_flagged[&name]);
+        let small = flagged_cell.ballots > 0 && flagged_cell.valid < k;
+        let counted = unit.counts.get(&name).map(cell);
+        let counted_hidden = formula.count_flagged && flagged_cell.ballots > 0 && counted.is_none();
+        let rest_small = formula.count_flagged
+            && counted.is_some_and(|c| c.ballots > flagged_cell.ballots && c.valid - flagged_cell.valid < k);
+        if small || counted_hidden || rest_small {
             unit.counts_flagged.remove(&name);
             unit.hidden.push(flagged(&name));
         }
@@ -135,6 +149,7 @@ fn disclose_unit(
             continue;
         }
         let segment_result = unit.segments.get_mut(name).expect("listed above");
+        let unweighted = segment_result.weight.is_none();
         segment_result.counts.clear();
         segment_result.valid_n = 0;
         segment_result.score = None;
@@ -144,19 +159,34 @@ fn disclose_unit(
                 *flag = flags::segment_insufficient(name);
             }
         }
+        // "Unweighted" is said of a 界别 with valid ballots: for a hidden one, say it
+        // whenever it has ballots, valid or not.
+        if unweighted && !unit.flags.contains(&flags::segment_unweighted(name)) {
+            unit.flags.push(flags::segment_unweighted(name));
+        }
     }
 }
 
-/// A summary's pooled figures again, over the given units only.
-fn pool<'a>(summary: &mut Summary, units: impl Iterator<Item = &'a UnitResult>, formula: &Formula) {
-    let (mut valid_n, mut satisfied_n) = (0u64, 0u64);
+/// A summary's pooled figures again, over what is shown: the totals of units whose totals
+/// are, and the flagged counts that are.
+fn pool<'a>(
+    summary: &mut Summary,
+    units: impl Iterator<Item = &'a UnitResult>,
+    formula: &Formula,
+    shown: &dyn Fn(&UnitResult) -> bool,
+) {
+    let (mut valid_n, mut satisfied_n, mut flagged_n) = (0u64, 0u64, 0u64);
     for unit in units {
-        valid_n += unit.valid_n;
-        satisfied_n += unit.satisfied_n;
+        if shown(unit) {
+            valid_n += unit.valid_n;
+            satisfied_n += unit.satisfied_n;
+        }
+        flagged_n += unit.counts_flagged.values().flat_map(|o| o.values()).sum::<u64>();
     }
     summary.valid_n = valid_n;
     summary.satisfied_n = satisfied_n;
     summary.satisfaction_rate = rate(satisfied_n, valid_n, formula.rounding);
+    summary.flagged_n = flagged_n;
 }
 
 #[cfg(test)]

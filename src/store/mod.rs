@@ -33,7 +33,7 @@ pub use error::{OpenError, Result, StoreError};
 pub use exports::{ExportStore, Feedback, StoredBallot, VisitError};
 pub use mix::{BallotContent, Mix, MixStore, Plan, SealedRow};
 pub use panel::{
-    Invitation, InvitationLookup, IssuedRecord, NewInvitation, PanelResponse, PanelStore, Removal,
+    Invitation, InvitationLookup, Issued, IssuedRecord, NewInvitation, PanelResponse, PanelStore, Removal,
 };
 pub use staff::{AuditEntry, AuditRecord, StaffStore, StaffUserRow};
 

@@ -20,8 +20,9 @@ pub struct NewInvitation {
     pub member: Invitation,
     pub issue: i64,
     pub phone_hash: Option<Vec<u8>>,
-    /// Issued after the campaign opened (an approved import or re-issue, a reminder).
-    pub after_open: bool,
+    /// When it was issued: before the campaign opened, by an approved act after, or by a
+    /// reminder after (see [`Issued`]).
+    pub issued: Issued,
 }
 
 /// A member's invitation as stored (never its token: that was shown once, when issued).
@@ -33,6 +34,18 @@ pub struct IssuedRecord {
     pub issue: i64,
     /// The keyed hash of the member's mobile number from the roster, if it had one.
     pub phone_hash: Option<Vec<u8>>,
+    /// [`Issued`] as stored.
+    pub after_open: i64,
+}
+
+/// When a credential was issued, as `invitations.after_open` keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Issued {
+    BeforeOpen = 0,
+    /// By an approved act (import, re-issue) once open: its holder is who the approver gave it to.
+    Approved = 1,
+    /// By a reminder once open, sent to the roster's number and seen by no one.
+    Reminder = 2,
 }
 
 /// What removing a member from the panel came to.

@@ -57,13 +57,25 @@ async fn an_admin_alone_gets_no_credential_and_changes_no_formula(backend: Backe
 
     // Asked again and approved by another admin: carried out in the approver's name.
     let (_, body) =
-        app.admin_send(&admin, "PUT", "/campaigns/demo/formula", weights("0.6", "0.4").to_string()).await;
+        app.admin_send(&admin, "PUT", "/campaigns/demo/formula", weights("0.65", "0.35").to_string()).await;
     let id = body["approval"]["id"].as_i64().unwrap();
+    let summary = body["approval"]["summary"].as_str().unwrap().to_owned();
+    assert!(
+        summary.contains("class_weights") && summary.contains("0.65"),
+        "the approver sees the change: {summary}"
+    );
+    let (_, later) =
+        app.admin_send(&admin, "PUT", "/campaigns/demo/formula", weights("0.7", "0.3").to_string()).await;
     let (status, body) = app.admin_send(&second, "POST", &decide(id, "approve"), "").await;
     assert_eq!((status, body["approval"]["status"].as_str()), (200, Some("approved")), "{body}");
+    // The other request was asked against the formula before: it is no longer what was asked.
+    let later = later["approval"]["id"].as_i64().unwrap();
+    let (status, body) = app.admin_send(&auditor, "POST", &decide(later, "approve"), "").await;
+    assert_eq!((status, body["error"].as_str()), (409, Some("stale_request")), "{body}");
+    assert_eq!(app.admin_send(&auditor, "POST", &decide(later, "reject"), "").await.0, 200);
     let (_, results) = app.admin_call(Some(&admin), "GET", "/campaigns/demo/results", false).await;
     let results: Value = serde_json::from_slice(&results).unwrap();
-    assert_eq!(results["formula"]["class_weights"]["panel"], "0.6", "{}", results["formula"]);
+    assert_eq!(results["formula"]["class_weights"]["panel"], "0.65", "{}", results["formula"]);
 
     // Every step in the audit log, both names.
     let (_, log) = app.admin_call(Some(&auditor), "GET", "/audit?campaign=demo", false).await;
@@ -74,7 +86,7 @@ async fn an_admin_alone_gets_no_credential_and_changes_no_formula(backend: Backe
             .map(|e| format!("{} {}", e["actor"].as_str().unwrap(), e["detail"].as_str().unwrap()))
             .collect()
     };
-    assert_eq!(of("approval.request").len(), 4, "{log}");
+    assert_eq!(of("approval.request").len(), 5, "{log}");
     assert!(of("approval.reject")[0].starts_with("staff:qian request"), "{:?}", of("approval.reject"));
     let changed = of("campaign.formula");
     assert!(

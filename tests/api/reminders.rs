@@ -22,7 +22,8 @@ fn counts(
     over: u64,
 ) -> Value {
     json!({ "sent": sent, "failed": failed, "already_responded": responded, "without_number": no_number,
-            "not_invited": not_invited, "filtered_out": filtered, "over_budget": over, "number_mismatch": 0 })
+            "not_invited": not_invited, "filtered_out": filtered, "over_budget": over, "number_mismatch": 0,
+            "issued_by_approval": 0 })
 }
 
 /// The token a reminder's link carries.

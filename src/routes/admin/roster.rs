@@ -159,6 +159,7 @@ pub async fn remind(
             "dry_run": true, "to_send": plan.reminders.len(), "budget_left": sender.budget_left(&campaign).await,
             "already_responded": c.already_responded, "without_number": c.without_number,
             "not_invited": c.not_invited, "filtered_out": c.filtered_out, "number_mismatch": c.number_mismatch,
+            "issued_by_approval": c.issued_by_approval,
         })));
     }
     let counts = sender.send(&campaign, plan, &|_| {}).await;

@@ -19,6 +19,14 @@ pub(super) fn decided(id: i64, status: &str) -> (&'static str, String, String) {
     )
 }
 
+pub(super) fn stale(id: i64) -> (&'static str, String, String) {
+    (
+        "stale_request",
+        format!("复核申请 {id} 提出后评议设置或计分规则已有变动，申请内容已过时：请驳回后重新申请"),
+        format!("The campaign changed since request {id} was made: it is no longer what was asked"),
+    )
+}
+
 pub(super) fn own_request() -> (&'static str, String, String) {
     (
         "own_request",
@@ -47,6 +55,7 @@ impl From<ApprovalError> for ApiError {
             }
             ApprovalError::OwnRequest => Self::new(StatusCode::FORBIDDEN, Message::OwnRequest),
             ApprovalError::Closed(slug) => Self::new(CONFLICT, Message::Frozen(slug)),
+            ApprovalError::Stale(id) => Self::new(CONFLICT, Message::StaleRequest(id)),
             ApprovalError::Unreadable(_) => Self::new(StatusCode::INTERNAL_SERVER_ERROR, Message::Internal),
             ApprovalError::Store(e) => e.into(),
         }

@@ -69,6 +69,7 @@ pub enum Message {
     UnknownApproval(i64),
     AlreadyDecided { id: i64, status: String },
     OwnRequest,
+    StaleRequest(i64),
     // Anywhere.
     NotFound(Nowhere),
     Unavailable(Busy),
@@ -340,6 +341,7 @@ impl Message {
             Self::UnknownApproval(id) => approvals::unknown(*id),
             Self::AlreadyDecided { id, status } => approvals::decided(*id, status),
             Self::OwnRequest => approvals::own_request(),
+            Self::StaleRequest(id) => approvals::stale(*id),
             // The formula's faults are many and technical: staff read the rule's own words.
             Self::InvalidFormula { detail } => {
                 with("invalid_formula", (format!("计分规则有误：{detail}"), detail.clone()))

@@ -79,6 +79,10 @@ impl From<LifecycleError> for ApiError {
                 Self::new(UNPROCESSABLE, Message::InvalidFormula { detail: e.to_string() })
                     .field("formula.segment_weights")
             }
+            LifecycleError::FlaggedFixed(_) => {
+                Self::new(UNPROCESSABLE, Message::InvalidFormula { detail: e.to_string() })
+                    .field("formula.count_flagged")
+            }
             LifecycleError::Invalid(DefinitionError::Settings(s)) => {
                 let field = s.field();
                 Self::new(UNPROCESSABLE, Message::InvalidSettings(s)).field(field)

@@ -112,7 +112,7 @@ fn every() -> Vec<Message> {
     all.extend(settings_faults().into_iter().map(Message::InvalidSettings));
     let decided = |status: &str| Message::AlreadyDecided { id: 3, status: status.into() };
     all.extend([decided("approved"), decided("rejected"), decided("failed")]);
-    all.extend([Message::UnknownApproval(3), Message::OwnRequest]);
+    all.extend([Message::UnknownApproval(3), Message::OwnRequest, Message::StaleRequest(3)]);
     all
 }
 
@@ -174,9 +174,10 @@ fn variant(m: &Message) -> usize {
         UnknownApproval(_) => 50,
         AlreadyDecided { .. } => 51,
         OwnRequest => 52,
+        StaleRequest(_) => 53,
     }
 }
-const VARIANTS: usize = 53;
+const VARIANTS: usize = 54;
 
 fn has_chinese(text: &str) -> bool {
     text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))

@@ -1,5 +1,6 @@
 //! Whole-campaign tests: golden campaigns computed by hand, and properties over random ones.
 
+mod disclosure;
 mod golden;
 mod properties;
 mod speed;

@@ -40,7 +40,7 @@ where
                     .push_bind(&i.member.district)
                     .push_bind(i.issue)
                     .push_bind(&i.phone_hash)
-                    .push_bind(i64::from(i.after_open));
+                    .push_bind(i.issued as i64);
             });
             S::build(&mut q).execute(&mut *tx).await?;
         }
@@ -71,7 +71,8 @@ where
 
     async fn invitations(&self, campaign_id: i64) -> Result<Vec<IssuedRecord>> {
         let rows = sqlx::query_as(
-            "SELECT member_code, segment, district, CAST(issue AS BIGINT) AS issue, phone_hash FROM invitations \
+            "SELECT member_code, segment, district, CAST(issue AS BIGINT) AS issue, phone_hash, \
+             CAST(after_open AS BIGINT) AS after_open FROM invitations \
              WHERE campaign_id = $1 ORDER BY member_code",
         )
         .bind(campaign_id)
@@ -95,7 +96,7 @@ where
         .bind(next.issue)
         .bind(campaign_id)
         .bind(member_code)
-        .bind(i64::from(next.after_open))
+        .bind(next.issued as i64)
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
@@ -141,7 +142,7 @@ where
     async fn late_credential_ballots(&self, campaign_id: i64) -> Result<i64> {
         let count = sqlx::query_scalar(
             "SELECT COUNT(*) FROM invitations i JOIN claims c ON c.campaign_id = i.campaign_id \
-             AND c.respondent_key = $2 || i.member_code WHERE i.campaign_id = $1 AND i.after_open = 1",
+             AND c.respondent_key = $2 || i.member_code WHERE i.campaign_id = $1 AND i.after_open > 0",
         )
         .bind(campaign_id)
         .bind(RespondentKey::PANEL_PREFIX)
