@@ -17,6 +17,8 @@ pub enum LifecycleError {
     NeedsOverride(String),
     #[error("campaign `{0}` is closed and its results are frozen: its formula can no longer change")]
     Frozen(String),
+    #[error("campaign `{0}` is closed: its settings can no longer change")]
+    SettingsFrozen(String),
     #[error(
         "campaign `{0}` is open: whether segments are weighed cannot change now (ballots already counted were counted without their segment, or with it)"
     )]
@@ -95,7 +97,7 @@ pub async fn change_settings(
 ) -> Result<(), LifecycleError> {
     let campaign = store.campaign(slug).await?.ok_or_else(|| LifecycleError::UnknownCampaign(slug.into()))?;
     if campaign.status == CampaignStatus::Closed {
-        return Err(LifecycleError::Frozen(slug.into()));
+        return Err(LifecycleError::SettingsFrozen(slug.into()));
     }
     let mut definition = campaign.definition.clone();
     let before = serde_json::to_string(&definition.settings()).expect("settings serialise");

@@ -70,10 +70,9 @@ impl RosterCommand {
                     indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ({eta})")
                         .expect("a valid template"),
                 );
-                let imported = roster::issue(store.as_ref(), &secret, campaign.id, &rows, &|n| {
-                    bar.set_position(n as u64)
-                })
-                .await?;
+                let imported =
+                    roster::issue(store.as_ref(), &secret, &campaign, &rows, &|n| bar.set_position(n as u64))
+                        .await?;
                 bar.finish_and_clear();
                 audit(
                     store.as_ref(),
@@ -145,7 +144,7 @@ impl RosterCommand {
                     &settings.public_base(),
                 )
                 .await?;
-                let sms = crate::sms::open(&settings.sms, &settings.data_dir, settings.load_test)?;
+                let sms = crate::sms::open(&settings.sms, &settings.data_dir, settings.load_test, false)?;
                 let hot = crate::hot::open(settings.redis_url.as_deref(), &settings.redis_prefix)
                     .await
                     .context("cannot connect to Redis")?;

@@ -10,7 +10,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::domain::Campaign;
+use crate::domain::{Campaign, CampaignStatus};
 use crate::identity::{IssuedInvitation, PhoneNumber, Secret};
 use crate::spreadsheet::{self, RowError};
 use crate::store::{Invitation, IssuedRecord, NewInvitation, Store, StoreError};
@@ -101,14 +101,18 @@ fn rows(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
 
 /// Stores the invitations of the roster's members (issue 0 each), reporting progress every
 /// thousand members. Members who already have one are refused, all together, before anything
-/// is stored.
+/// is stored; a closed campaign's roster is frozen.
 pub async fn issue(
     store: &dyn Store,
     secret: &Secret,
-    campaign_id: i64,
+    campaign: &Campaign,
     rows: &[RosterRow],
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<usize, IssueError> {
+    if campaign.status == CampaignStatus::Closed {
+        return Err(IssueError::Frozen);
+    }
+    let campaign_id = campaign.id;
     let existing: HashSet<String> =
         (store.invitations(campaign_id).await?).into_iter().map(|r| r.member_code).collect();
     let taken: Vec<String> =
@@ -146,6 +150,8 @@ pub async fn issue(
 
 #[derive(Debug, thiserror::Error)]
 pub enum IssueError {
+    #[error("the campaign is closed: its roster is frozen")]
+    Frozen,
     #[error("these members already have an invitation: {}", .0.join(", "))]
     AlreadyInvited(Vec<String>),
     #[error(transparent)]
@@ -203,13 +209,15 @@ pub fn write_csv(lines: &[InvitationLine], out: &mut dyn Write) -> Result<(), cs
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReissueError {
+    #[error("the campaign is closed: its invitations are frozen")]
+    Frozen,
     #[error("`{campaign}` has no member `{member}`")]
     UnknownMember { campaign: String, member: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// Voids a member's invitation and makes the next one.
+/// Voids a member's invitation and makes the next one; refused once the campaign is closed.
 pub async fn reissue(
     store: &dyn Store,
     secret: &Secret,
@@ -217,6 +225,9 @@ pub async fn reissue(
     member_code: &str,
     base_url: &str,
 ) -> Result<InvitationLine, ReissueError> {
+    if campaign.status == CampaignStatus::Closed {
+        return Err(ReissueError::Frozen);
+    }
     let unknown = || ReissueError::UnknownMember {
         campaign: campaign.slug().to_owned(),
         member: member_code.to_owned(),

@@ -5,6 +5,7 @@
 //! ballot writer (`intake::writer`) needs only [`BallotStore`] — can depend on that alone and be tested with a
 //! small fake. A SQLite and a PostgreSQL implementation share their SQL (`sql/`).
 
+pub mod audit_chain;
 mod ballots;
 pub(crate) mod batch;
 mod campaigns;
@@ -31,7 +32,7 @@ pub use error::{OpenError, Result, StoreError};
 pub use exports::{ExportStore, Feedback, StoredBallot, VisitError};
 pub use mix::{BallotContent, Mix, MixStore, Plan, SealedRow};
 pub use panel::{Invitation, InvitationLookup, IssuedRecord, NewInvitation, PanelResponse, PanelStore};
-pub use staff::{AuditEntry, AuditRecord, StaffStore, StaffUserRow};
+pub use staff::{AuditEntry, AuditRecord, StaffChange, StaffStore, StaffUserRow};
 
 /// The connection itself rather than any data: which backend, its schema, whether it answers.
 #[async_trait]
@@ -82,5 +83,6 @@ pub async fn open(database_url: Option<&str>, data_dir: &Path) -> Result<Arc<dyn
         }
     };
     store.migrate().await.map_err(OpenError::Migrate)?;
+    store.seal_audit_backlog().await.map_err(OpenError::Migrate)?;
     Ok(store)
 }

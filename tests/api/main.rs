@@ -1,7 +1,9 @@
 //! API tests: every test runs on both profiles (embedded: SQLite + in-process; scaled:
 //! PostgreSQL + Redis), against a real server on a free port.
 
+mod accounts;
 mod anonymity;
+mod audit;
 mod bad_input;
 mod ballots;
 mod closing;
@@ -10,5 +12,6 @@ mod harness;
 mod public;
 mod reminders;
 mod roster;
+mod serve;
 mod service;
 mod staff;

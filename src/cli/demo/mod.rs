@@ -95,7 +95,7 @@ pub async fn ensure(
                 .expect("a valid template"),
         );
         let report = |done: usize| bar.set_position(done as u64);
-        let issued = roster::issue(store, secret, campaign.id, &rows, &report).await;
+        let issued = roster::issue(store, secret, &campaign, &rows, &report).await;
         bar.finish_and_clear();
         issued.context("cannot store the invitations")?;
     }

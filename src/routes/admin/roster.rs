@@ -29,7 +29,7 @@ pub async fn import(
     AdminCampaign(campaign, admin): AdminCampaign<Admin>,
 ) -> Result<HttpResponse, ApiError> {
     let rows = roster::parse(&read_bytes(&req, body, 20 * 1024 * 1024).await?)?;
-    let imported = roster::issue(state.store.as_ref(), &state.secret, campaign.id, &rows, &|_| {}).await?;
+    let imported = roster::issue(state.store.as_ref(), &state.secret, &campaign, &rows, &|_| {}).await?;
     audit(&state, &admin, "roster.import", &campaign, format!("imported {imported} members")).await?;
     Ok(HttpResponse::Created().json(json!({ "imported": imported })))
 }
