@@ -72,7 +72,8 @@ impl RosterCommand {
                 );
                 let imported =
                     roster::issue(store.as_ref(), &secret, &campaign, &rows, &|n| bar.set_position(n as u64))
-                        .await?;
+                        .await
+                        .map_err(in_chinese)?;
                 bar.finish_and_clear();
                 audit(
                     store.as_ref(),
@@ -110,7 +111,8 @@ impl RosterCommand {
                 let (store, campaign, secret) = open(&settings, &slug).await?;
                 let line =
                     roster::reissue(store.as_ref(), &secret, &campaign, &member, &settings.public_base())
-                        .await?;
+                        .await
+                        .map_err(in_chinese)?;
                 audit(
                     store.as_ref(),
                     campaign.id,
@@ -144,6 +146,12 @@ impl RosterCommand {
                     &settings.public_base(),
                 )
                 .await?;
+                if settings.sms.gateway.is_none() && !dry_run {
+                    eprintln!(
+                        "注意：未配置短信网关（sms.gateway），催办短信只写入 {}，不会真实发送",
+                        settings.data_dir.join(crate::sms::OUTBOX_NAME).display()
+                    );
+                }
                 let sms = crate::sms::open(&settings.sms, &settings.data_dir, settings.load_test, false)?;
                 let hot = crate::hot::open(settings.redis_url.as_deref(), &settings.redis_prefix)
                     .await
@@ -216,4 +224,9 @@ async fn audit(
 ) -> anyhow::Result<()> {
     let entry = AuditEntry { actor: actor(), action: action.into(), campaign_id: Some(campaign_id), detail };
     Ok(store.append_audit(&entry).await?)
+}
+
+/// A refusal in the words the console uses (Chinese), e.g. `409 frozen` on a closed campaign.
+fn in_chinese(e: impl Into<crate::routes::error::ApiError>) -> anyhow::Error {
+    anyhow::anyhow!(e.into().zh().to_owned())
 }
