@@ -20,12 +20,24 @@ async fn the_audit_chain_finds_one_edited_row(backend: Backend) {
         );
     }
     ok(app.minping(&["campaign", "settings", "demo", "--response-target", "85"]));
+    // Appends at the same time take turns: the chain stays whole.
+    let id = app.campaign_id().await;
+    let appends = (0..20).map(|i| {
+        let entry = minping::store::AuditEntry {
+            actor: "staff:zhang".into(),
+            action: "test.append".into(),
+            campaign_id: Some(id),
+            detail: format!("append {i}"),
+        };
+        let store = app.state.store.clone();
+        async move { store.append_audit(&entry).await }
+    });
+    assert!(futures_util::future::join_all(appends).await.iter().all(Result::is_ok));
     let said = ok(app.minping(&["audit", "verify", "demo"]));
     assert!(said.contains("通过") && said.contains("全部核验通过"), "{said}");
     assert!(ok(app.minping(&["audit", "verify"])).contains("全部核验通过"));
 
     // The head the close will pin is the last entry's hash.
-    let id = app.campaign_id().await;
     let log = app.state.store.audit_log(Some(id)).await.unwrap();
     let head = app.state.store.audit_head(Some(id)).await.unwrap();
     assert_eq!(head.as_deref(), log.last().unwrap().hash.as_deref());
