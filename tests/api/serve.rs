@@ -9,7 +9,11 @@ use serde_json::json;
 use crate::both_backends;
 use crate::harness::{spawn_app, Backend, TestApp};
 
-both_backends!(serve_refuses_to_start_without_an_sms_gateway, two_hundred_sign_ins_at_once_are_bounded);
+both_backends!(
+    serve_refuses_to_start_without_an_sms_gateway,
+    an_outbox_named_in_production_shows_no_code,
+    two_hundred_sign_ins_at_once_are_bounded
+);
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -30,6 +34,27 @@ async fn serve_refuses_to_start_without_an_sms_gateway(backend: Backend) {
         said.contains("sms.gateway") && said.contains("public.mode") && said.contains("`demo`"),
         "{said}"
     );
+    app.finish().await;
+}
+
+/// An admin could read every live SMS code in the console's outbox and mint public ballots.
+/// A production instance with the outbox named on purpose shows time and masked number only.
+async fn an_outbox_named_in_production_shows_no_code(backend: Backend) {
+    let production = |s: &mut minping::server::config::Settings| {
+        s.production = true;
+        s.sms.gateway = Some(minping::sms::GatewayKind::Outbox);
+        s.staff.require_second_factor = Some(false);
+    };
+    let Some(app) = crate::harness::spawn_app_with(backend, production).await else { return };
+    assert_eq!(app.request_code("13800138000").await.0, 202);
+    let code = app.codes_sent_to("138****8000").pop().expect("the code is in the outbox file");
+    let admin = app.signed_in("zhang", "admin").await;
+    let (status, body) = app.admin_call(Some(&admin), "GET", "/sms-outbox", false).await;
+    assert_eq!(status, 200);
+    let page: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(page["messages"][0]["to"], "138****8000");
+    assert_eq!(page["messages"][0]["text"], minping::sms::TEXT_WITHHELD);
+    assert!(!String::from_utf8_lossy(&body).contains(&code), "the console shows a live code");
     app.finish().await;
 }
 
