@@ -90,6 +90,7 @@ impl AppState {
             captchas: &self.gate.captchas,
             factor: &self.factor,
             require_second_factor: self.require_second_factor,
+            limits: &self.guard.limits,
         }
     }
 

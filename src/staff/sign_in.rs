@@ -14,14 +14,12 @@
 use super::session::{self, Session};
 use super::totp::SecondFactor;
 use super::{password, Role};
+use crate::guard::limits::Limits;
 use crate::hot::{HotError, HotState};
 use crate::identity::captcha::{CaptchaError, Captchas};
 use crate::store::{AuditEntry, StaffUserRow, Store, StoreError};
 
-/// Tries a name takes in [`WINDOW_SECS`] before each further one needs a captcha.
-pub const FREE_TRIES_PER_NAME: u64 = 5;
-/// Tries one address may make in [`WINDOW_SECS`], over every name.
-pub const PER_ADDRESS: u64 = 50;
+/// The window of the tries counted per name and per address (`Limits::sign_in_*`).
 pub const WINDOW_SECS: u64 = 15 * 60;
 
 /// What signing in needs besides the attempt.
@@ -32,6 +30,8 @@ pub struct SignInDeps<'a> {
     pub factor: &'a SecondFactor,
     /// Whether admins and auditors must have a second factor (`staff.require_second_factor`).
     pub require_second_factor: bool,
+    /// Tries per name before a captcha, and per address.
+    pub limits: &'a Limits,
 }
 
 /// One try: the name and password, and what may have been asked for before.
@@ -113,11 +113,11 @@ pub async fn sign_in(deps: &SignInDeps<'_>, attempt: &Attempt<'_>) -> Result<Sig
 
 async fn try_sign_in(deps: &SignInDeps<'_>, attempt: &Attempt<'_>) -> Result<SignedIn, SignInError> {
     let by_address = deps.hot.hit(&format!("signin:addr:{}", attempt.address), WINDOW_SECS).await?;
-    if by_address.count > PER_ADDRESS {
+    if by_address.count > deps.limits.sign_in_tries_per_address {
         return Err(SignInError::TooMany { retry_after: by_address.resets_in });
     }
     let by_name = deps.hot.hit(&name_key(attempt.name), WINDOW_SECS).await?;
-    if by_name.count > FREE_TRIES_PER_NAME {
+    if by_name.count > deps.limits.sign_in_free_tries_per_name {
         let (id, answer) = attempt.captcha.ok_or(SignInError::CaptchaRequired)?;
         deps.captchas.check(deps.hot, id, answer).await?;
     }
