@@ -7,7 +7,27 @@ use serde_json::json;
 use crate::both_backends;
 use crate::harness::{ok, spawn_app, Backend};
 
-both_backends!(the_audit_chain_finds_one_edited_row, a_closed_campaign_is_frozen);
+both_backends!(
+    the_audit_chain_finds_one_edited_row,
+    entries_from_before_the_chain_are_chained_at_the_next_start,
+    a_closed_campaign_is_frozen
+);
+
+/// A database from before the chain: entries without hashes and no heads. The next start (any
+/// command opens the store) chains them in the order they were written.
+async fn entries_from_before_the_chain_are_chained_at_the_next_start(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let admin = app.signed_in("zhang", "admin").await;
+    let settings = json!({ "response_target": 70 }).to_string();
+    assert_eq!(app.admin_send(&admin, "PUT", "/campaigns/demo/settings", settings).await.0, 204);
+    app.execute_sql("UPDATE audit_log SET prev_hash = NULL, hash = NULL").await;
+    app.execute_sql("DELETE FROM audit_heads").await;
+    let said = ok(app.minping(&["audit", "verify"]));
+    assert!(said.contains("全部核验通过"), "{said}");
+    let log = app.state.store.audit_log(None).await.unwrap();
+    assert!(log.iter().all(|e| e.hash.is_some()), "every entry is chained");
+    app.finish().await;
+}
 
 async fn the_audit_chain_finds_one_edited_row(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };

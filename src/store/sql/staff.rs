@@ -112,14 +112,19 @@ where
             let mut tx = self.pool().begin().await?;
             let prev = lock_head::<S>(&mut tx, chain).await?;
             let hash = entry_hash(&prev, e.at, &e.actor, &e.action, e.campaign_id, &e.detail);
-            sqlx::query("UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE id = $3 AND hash IS NULL")
-                .bind(&prev)
-                .bind(&hash)
-                .bind(e.id)
-                .execute(&mut *tx)
-                .await?;
-            set_head::<S>(&mut tx, chain, &hash).await?;
-            tx.commit().await?;
+            let sealed =
+                sqlx::query("UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE id = $3 AND hash IS NULL")
+                    .bind(&prev)
+                    .bind(&hash)
+                    .bind(e.id)
+                    .execute(&mut *tx)
+                    .await?;
+            // Another instance starting at the same time may have sealed it first: then its
+            // head stands, and this transaction is dropped (rolled back).
+            if sealed.rows_affected() == 1 {
+                set_head::<S>(&mut tx, chain, &hash).await?;
+                tx.commit().await?;
+            }
         }
         Ok(unsealed.len())
     }
