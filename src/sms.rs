@@ -23,6 +23,9 @@ pub enum GatewayKind {
     Webhook,
     /// Nothing is sent; codes come back in a response header. Load-test servers only.
     Loadtest,
+    /// `serve` without `sms.gateway`: every message is refused. Not a setting.
+    #[serde(skip)]
+    Unconfigured,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -38,7 +41,9 @@ pub enum BodyEncoding {
 #[derive(Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SmsSettings {
-    pub gateway: GatewayKind,
+    /// Unset: the outbox for `demo`, the command line and tests; `serve` refuses to start
+    /// while a campaign takes the public channel by phone, and sends nothing.
+    pub gateway: Option<GatewayKind>,
     /// The message; `{code}` and `{minutes}` are filled in.
     pub template: String,
     pub webhook_url: Option<String>,
@@ -56,7 +61,7 @@ pub struct SmsSettings {
 impl Default for SmsSettings {
     fn default() -> Self {
         Self {
-            gateway: GatewayKind::Outbox,
+            gateway: None,
             template: "【民评】您的验证码为 {code}，{minutes} 分钟内有效，仅用于本次评议，请勿告诉他人。"
                 .into(),
             webhook_url: None,
@@ -82,6 +87,11 @@ impl std::fmt::Debug for SmsSettings {
 }
 
 impl SmsSettings {
+    /// The gateway in use where nothing stricter applies: the one named, else the outbox.
+    pub fn kind(&self) -> GatewayKind {
+        self.gateway.unwrap_or_default()
+    }
+
     pub fn text(&self, code: &str, ttl_secs: u64) -> String {
         self.template.replace("{code}", code).replace("{minutes}", &ttl_secs.div_ceil(60).to_string())
     }
@@ -95,6 +105,8 @@ pub enum SmsError {
     Refused(u16),
     #[error("the outbox could not be written: {0}")]
     Outbox(#[from] std::io::Error),
+    #[error("no SMS gateway is configured (sms.gateway)")]
+    Unconfigured,
 }
 
 /// Why the configured gateway cannot be used: found at start, before any message.
@@ -126,16 +138,22 @@ pub trait SmsGateway: Send + Sync + 'static {
     }
 }
 
+/// The gateway the settings name. In `production` (`serve`) an unnamed gateway sends nothing,
+/// and an outbox named on purpose never shows a message's text to the console.
 pub fn open(
     settings: &SmsSettings,
     data_dir: &Path,
     load_test: bool,
+    production: bool,
 ) -> Result<Box<dyn SmsGateway>, GatewayError> {
+    let outbox = || Outbox::new(data_dir.join(OUTBOX_NAME)).showing_text(!production);
     Ok(match settings.gateway {
-        GatewayKind::Outbox => Box::new(Outbox::new(data_dir.join(OUTBOX_NAME))),
-        GatewayKind::Webhook => Box::new(Webhook::new(settings)?),
-        GatewayKind::Loadtest if load_test => Box::new(Loadtest),
-        GatewayKind::Loadtest => return Err(GatewayError::LoadtestWithoutFlag),
+        None if production => Box::new(Unconfigured),
+        None | Some(GatewayKind::Outbox) => Box::new(outbox()),
+        Some(GatewayKind::Webhook) => Box::new(Webhook::new(settings)?),
+        Some(GatewayKind::Loadtest) if load_test => Box::new(Loadtest),
+        Some(GatewayKind::Loadtest) => return Err(GatewayError::LoadtestWithoutFlag),
+        Some(GatewayKind::Unconfigured) => Box::new(Unconfigured),
     })
 }
 
@@ -154,11 +172,20 @@ pub struct OutboxEntry {
 pub struct Outbox {
     path: PathBuf,
     recent: Mutex<VecDeque<OutboxEntry>>,
+    /// Whether the console sees the messages' text (codes, links): in the demo only.
+    show_text: bool,
 }
+
+/// What the console shows for a message's text outside the demo.
+pub const TEXT_WITHHELD: &str = "（非演示环境：短信内容含验证码或邀请码，不在控制台显示）";
 
 impl Outbox {
     pub fn new(path: PathBuf) -> Self {
-        Self { path, recent: Mutex::default() }
+        Self { path, recent: Mutex::default(), show_text: true }
+    }
+
+    pub fn showing_text(self, show_text: bool) -> Self {
+        Self { show_text, ..self }
     }
 }
 
@@ -172,8 +199,11 @@ impl SmsGateway for Outbox {
         let at = time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
-        let entry = OutboxEntry { at, to: to.masked(), text: text.to_owned() };
+        let mut entry = OutboxEntry { at, to: to.masked(), text: text.to_owned() };
         let mut line = serde_json::to_vec(&entry).expect("an outbox entry serialises");
+        if !self.show_text {
+            entry.text = TEXT_WITHHELD.into();
+        }
         line.push(b'\n');
         let path = self.path.clone();
         tokio::task::spawn_blocking(move || -> std::io::Result<()> {
@@ -320,6 +350,20 @@ impl SmsGateway for Webhook {
     }
 }
 
+/// `serve` with no gateway named: every message is refused, never silently written down.
+pub struct Unconfigured;
+
+#[async_trait]
+impl SmsGateway for Unconfigured {
+    fn kind(&self) -> GatewayKind {
+        GatewayKind::Unconfigured
+    }
+
+    async fn send(&self, _to: &PhoneNumber, _text: &str, _code: &str) -> Result<(), SmsError> {
+        Err(SmsError::Unconfigured)
+    }
+}
+
 /// Load tests: nothing is sent; the handler shows the code in a header instead.
 pub struct Loadtest;
 
@@ -345,7 +389,7 @@ mod tests {
     #[test]
     fn the_body_template_is_filled_once_and_escaped() {
         let settings = SmsSettings {
-            gateway: GatewayKind::Webhook,
+            gateway: Some(GatewayKind::Webhook),
             webhook_url: Some("http://127.0.0.1:9/send".into()),
             ..SmsSettings::default()
         };
@@ -376,11 +420,17 @@ mod tests {
     #[test]
     fn a_webhook_needs_a_url_and_load_tests_need_the_flag() {
         let dir = tempfile::tempdir().unwrap();
-        let webhook = SmsSettings { gateway: GatewayKind::Webhook, ..SmsSettings::default() };
-        assert!(open(&webhook, dir.path(), false).is_err());
-        let loadtest = SmsSettings { gateway: GatewayKind::Loadtest, ..SmsSettings::default() };
-        assert!(open(&loadtest, dir.path(), false).is_err());
-        assert!(open(&loadtest, dir.path(), true).is_ok());
+        let webhook = SmsSettings { gateway: Some(GatewayKind::Webhook), ..SmsSettings::default() };
+        assert!(open(&webhook, dir.path(), false, false).is_err());
+        let loadtest = SmsSettings { gateway: Some(GatewayKind::Loadtest), ..SmsSettings::default() };
+        assert!(open(&loadtest, dir.path(), false, false).is_err());
+        assert!(open(&loadtest, dir.path(), true, false).is_ok());
+        let unset = open(&SmsSettings::default(), dir.path(), false, true).unwrap();
+        assert_eq!(unset.kind(), GatewayKind::Unconfigured);
+        assert_eq!(
+            open(&SmsSettings::default(), dir.path(), false, false).unwrap().kind(),
+            GatewayKind::Outbox
+        );
     }
 
     #[tokio::test]
@@ -391,5 +441,9 @@ mod tests {
         let written = std::fs::read_to_string(dir.path().join(OUTBOX_NAME)).unwrap();
         assert!(written.contains("138****8000") && !written.contains("13800138000"), "{written}");
         assert_eq!(outbox.recent()[0].text, "code 123456");
+        // Outside the demo the console never sees a live code.
+        let quiet = Outbox::new(dir.path().join("quiet.jsonl")).showing_text(false);
+        quiet.send(&number(), "code 654321", "654321").await.unwrap();
+        assert_eq!(quiet.recent()[0].text, TEXT_WITHHELD);
     }
 }

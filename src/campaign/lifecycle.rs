@@ -19,6 +19,8 @@ pub enum LifecycleError {
     NeedsOverride(String),
     #[error("campaign `{0}` is closed and its results are frozen: its formula can no longer change")]
     Frozen(String),
+    #[error("campaign `{0}` is closed: its settings can no longer change")]
+    SettingsFrozen(String),
     #[error(
         "campaign `{0}` is open: whether segments are weighed cannot change now (ballots already counted were counted without their segment, or with it)"
     )]
@@ -116,7 +118,7 @@ pub fn check_settings(
 ) -> Result<CampaignDefinition, LifecycleError> {
     let slug = campaign.slug();
     if campaign.status == CampaignStatus::Closed {
-        return Err(LifecycleError::Frozen(slug.into()));
+        return Err(LifecycleError::SettingsFrozen(slug.into()));
     }
     let from = campaign.definition.anonymity_threshold;
     if let Some(to) = settings.anonymity_threshold.filter(|to| *to < from) {

@@ -1,8 +1,11 @@
-//! The command line: `minping demo | serve | migrate | campaign | export | verify`.
-//! Every command honours `--data-dir`, `DATABASE_URL` and the configuration file like
-//! `serve`, and works while servers are running.
+//! The command line: `minping demo | serve | migrate | campaign | export | verify | roster
+//! | user | audit`. Every command honours `--data-dir`, `DATABASE_URL` and the configuration
+//! file like `serve`, and works while servers are running. `--as NAME` names the staff member
+//! who acts (`acting.rs`); the audit log names the operating-system user and host otherwise.
 
+mod acting;
 mod approvals;
+mod audit;
 mod campaign;
 pub mod demo;
 mod export;
@@ -26,6 +29,14 @@ pub struct Cli {
     /// A TOML configuration file.
     #[arg(long, global = true, env = "MINPING_CONFIG")]
     config: Option<PathBuf>,
+    /// Act as this staff member (the audit log names them): their password, and their second
+    /// factor where they have or need one, are asked for.
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    acting_as: Option<String>,
+    /// Read passwords and codes from standard input, one a line, in the order they are asked:
+    /// the `--as` member's password and code, then a new password (`user add`, `reset-password`).
+    #[arg(long, global = true)]
+    password_stdin: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -54,6 +65,20 @@ enum Command {
     /// Requests for a second person's approval (双人复核): list, approve, reject.
     #[command(subcommand)]
     Approvals(approvals::ApprovalsCommand),
+    /// The audit log: check its hash chains.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
+}
+
+impl Command {
+    /// Whether the command changes something, so that `--as` must name an admin.
+    fn changes(&self) -> bool {
+        match self {
+            Self::Export(_) | Self::Verify(_) | Self::Audit(_) => false,
+            Self::User(user) => user.changes(),
+            _ => true,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -88,6 +113,11 @@ struct DemoArgs {
 impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
         let mut settings = Settings::load(self.config.as_deref())?;
+        acting::set(acting::Acting {
+            needs_admin: self.command.changes(),
+            name: self.acting_as,
+            password_stdin: self.password_stdin,
+        });
         match self.command {
             Command::Migrate(data) => {
                 data.apply(&mut settings);
@@ -100,10 +130,15 @@ impl Cli {
             Command::Export(args) => args.run(settings).await,
             Command::Verify(args) => args.run(),
             Command::User(command) => command.run(settings).await,
+            Command::Audit(command) => command.run(settings).await,
             Command::Roster(command) => command.run(settings).await,
             Command::Approvals(command) => command.run(settings).await,
             Command::Serve(serve) => {
                 serve.apply(&mut settings);
+                settings.production = true;
+                let store = open_store(&settings).await?;
+                crate::server::production::check(&settings, store.as_ref()).await?;
+                store.close().await;
                 let state = AppState::open(&settings).await?;
                 start(&settings, state).await
             }
@@ -126,7 +161,7 @@ impl Cli {
                     None => println!("  (the invitation list {} is missing)", info.csv_path.display()),
                 }
                 println!("  all {} invitations: {}", info.invitations, info.csv_path.display());
-                if settings.sms.gateway == crate::sms::GatewayKind::Outbox {
+                if settings.sms.kind() == crate::sms::GatewayKind::Outbox {
                     println!(
                         "  public (phone):     SMS codes go to {} (member P0001's number is 199 0000 0001)",
                         settings.data_dir.join(crate::sms::OUTBOX_NAME).display()
@@ -168,25 +203,26 @@ impl ServeArgs {
             // Every simulated person comes from loopback and no SMS is sent: per-address
             // limits and SMS budgets would only measure themselves.
             settings.limits = settings.limits.clone().for_load_tests();
-            if settings.sms.gateway == crate::sms::GatewayKind::Outbox {
-                settings.sms.gateway = crate::sms::GatewayKind::Loadtest;
+            if settings.sms.kind() == crate::sms::GatewayKind::Outbox {
+                settings.sms.gateway = Some(crate::sms::GatewayKind::Loadtest);
             }
         }
     }
 }
 
-/// The store the settings name, for commands that need no server.
+/// The store the settings name, for commands that need no server. The first time, the
+/// staff member named by `--as` proves who they are against it.
 pub(crate) async fn open_store(
     settings: &Settings,
 ) -> anyhow::Result<std::sync::Arc<dyn crate::store::Store>> {
-    Ok(crate::store::open(settings.database_url.as_deref(), &settings.data_dir).await?)
+    let store = crate::store::open(settings.database_url.as_deref(), &settings.data_dir).await?;
+    acting::prove(settings, store.as_ref()).await?;
+    Ok(store)
 }
 
 /// Who did it, for the audit log.
 pub(crate) fn actor() -> String {
-    let user =
-        std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
-    format!("cli:{user}")
+    acting::actor()
 }
 
 /// Logs to standard error; `RUST_LOG` chooses what.

@@ -88,7 +88,8 @@ impl RosterCommand {
                 let lines = roster::import(store.as_ref(), &secret, &campaign, &members, &base, &|n| {
                     bar.set_position(n as u64)
                 })
-                .await?;
+                .await
+                .map_err(in_chinese)?;
                 bar.finish_and_clear();
                 write_shown_once(&campaign, &lines, &out, letters.as_deref(), &base)?;
                 let detail = format!(
@@ -113,7 +114,8 @@ impl RosterCommand {
                 }
                 let line =
                     roster::reissue(store.as_ref(), &secret, &campaign, &member, &settings.public_base())
-                        .await?;
+                        .await
+                        .map_err(in_chinese)?;
                 audit(
                     store.as_ref(),
                     campaign.id,
@@ -154,7 +156,13 @@ impl RosterCommand {
                 })?;
                 let filter = Filter { segment, district };
                 let plan = reminders::plan(store.as_ref(), &secret, &campaign, rows, &filter).await?;
-                let sms = crate::sms::open(&settings.sms, &settings.data_dir, settings.load_test)?;
+                if settings.sms.gateway.is_none() && !dry_run {
+                    eprintln!(
+                        "注意：未配置短信网关（sms.gateway），催办短信只写入 {}，不会真实发送",
+                        settings.data_dir.join(crate::sms::OUTBOX_NAME).display()
+                    );
+                }
+                let sms = crate::sms::open(&settings.sms, &settings.data_dir, settings.load_test, false)?;
                 let hot = crate::hot::open(settings.redis_url.as_deref(), &settings.redis_prefix)
                     .await
                     .context("cannot connect to Redis")?;
@@ -267,4 +275,9 @@ async fn audit(
 ) -> anyhow::Result<()> {
     let entry = AuditEntry { actor: actor(), action: action.into(), campaign_id: Some(campaign_id), detail };
     Ok(store.append_audit(&entry).await?)
+}
+
+/// A refusal in the words the console uses (Chinese), e.g. `409 frozen` on a closed campaign.
+fn in_chinese(e: impl Into<crate::routes::error::ApiError>) -> anyhow::Error {
+    anyhow::anyhow!(e.into().zh().to_owned())
 }

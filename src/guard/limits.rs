@@ -47,6 +47,11 @@ pub struct Limits {
     /// many within `burst_window_secs` are flagged.
     pub burst_threshold: u64,
     pub burst_window_secs: u64,
+    /// Staff sign-in tries one name takes in 15 minutes before each further one needs a
+    /// captcha (never a lock: the owner can always get in).
+    pub sign_in_free_tries_per_name: u64,
+    /// Staff sign-in tries one address may make in 15 minutes, over every name.
+    pub sign_in_tries_per_address: u64,
 }
 
 impl Default for Limits {
@@ -69,6 +74,8 @@ impl Default for Limits {
             fast_ballot_secs_per_unit: 0.5,
             burst_threshold: 20,
             burst_window_secs: 600,
+            sign_in_free_tries_per_name: 5,
+            sign_in_tries_per_address: 50,
         }
     }
 }
@@ -86,6 +93,8 @@ impl Limits {
             submits_per_address_per_minute: u64::MAX,
             invitation_failures_per_address_per_hour: u64::MAX,
             device_ballots_per_address_per_hour: u64::MAX,
+            sign_in_free_tries_per_name: u64::MAX,
+            sign_in_tries_per_address: u64::MAX,
             ..self
         }
     }

@@ -130,7 +130,8 @@ pub fn members(secret: &Secret, rows: &[RosterRow]) -> Vec<Member> {
 /// Stores the members and issues each an invitation drawn at random, reporting progress every
 /// thousand members. The lines returned are the only time anyone sees these credentials:
 /// the store keeps their hashes. Members who already have one are refused, all together,
-/// before anything is stored — a member's invitation is issued once (re-issuing voids it).
+/// before anything is stored — a member's invitation is issued once (re-issuing voids it);
+/// a closed campaign's roster is frozen.
 pub async fn import(
     store: &dyn Store,
     secret: &Secret,
@@ -139,6 +140,9 @@ pub async fn import(
     base_url: &str,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Vec<InvitationLine>, IssueError> {
+    if campaign.status == CampaignStatus::Closed {
+        return Err(IssueError::Frozen);
+    }
     all_new(store, campaign, members).await?;
     let issued_when =
         if campaign.status == CampaignStatus::Draft { Issued::BeforeOpen } else { Issued::Approved };
@@ -193,6 +197,8 @@ pub async fn all_new(store: &dyn Store, campaign: &Campaign, members: &[Member])
 
 #[derive(Debug, thiserror::Error)]
 pub enum IssueError {
+    #[error("the campaign is closed: its roster is frozen")]
+    Frozen,
     #[error("these members already have an invitation: {}", .0.join(", "))]
     AlreadyInvited(Vec<String>),
     #[error(transparent)]
@@ -249,6 +255,8 @@ pub fn csv_text(lines: &[InvitationLine]) -> String {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReissueError {
+    #[error("the campaign is closed: its invitations are frozen")]
+    Frozen,
     #[error("`{campaign}` has no member `{member}`")]
     UnknownMember { campaign: String, member: String },
     #[error(transparent)]
@@ -264,6 +272,9 @@ pub async fn reissue(
     member_code: &str,
     base_url: &str,
 ) -> Result<InvitationLine, ReissueError> {
+    if campaign.status == CampaignStatus::Closed {
+        return Err(ReissueError::Frozen);
+    }
     let unknown = || ReissueError::UnknownMember {
         campaign: campaign.slug().to_owned(),
         member: member_code.to_owned(),

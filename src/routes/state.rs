@@ -14,6 +14,9 @@ use crate::intake::seal::Sealer;
 use crate::intake::writer::BallotWriter;
 use crate::intake::Intake;
 use crate::panel::reminders::Sender;
+use crate::staff::accounts::Accounts;
+use crate::staff::sign_in::SignInDeps;
+use crate::staff::totp::SecondFactor;
 use crate::store::Store;
 
 pub struct AppState {
@@ -34,6 +37,10 @@ pub struct AppState {
     pub guard: Guard,
     /// The public channel: captchas and SMS codes.
     pub gate: Gate,
+    /// Seals and checks staff second factors (a key derived from `secret`).
+    pub factor: SecondFactor,
+    /// Whether admins and auditors must sign in with a second factor.
+    pub require_second_factor: bool,
     /// The background task `server` started; stopped at shutdown.
     pub(crate) housekeeping: tokio::task::JoinHandle<()>,
 }
@@ -76,5 +83,22 @@ impl AppState {
             signals: &self.guard.signals,
             sealer: &self.sealer,
         }
+    }
+
+    /// What signing a staff member in needs.
+    pub fn sign_in_deps(&self) -> SignInDeps<'_> {
+        SignInDeps {
+            store: self.store.as_ref(),
+            hot: self.hot.as_ref(),
+            captchas: &self.gate.captchas,
+            factor: &self.factor,
+            require_second_factor: self.require_second_factor,
+            limits: &self.guard.limits,
+        }
+    }
+
+    /// Staff accounts, changed in the name of `actor`.
+    pub fn accounts<'a>(&'a self, actor: &'a str) -> Accounts<'a> {
+        Accounts { store: self.store.as_ref(), factor: &self.factor, actor }
     }
 }

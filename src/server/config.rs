@@ -48,6 +48,20 @@ pub struct Settings {
     /// A load-test server: captcha answers and SMS codes are handed to the client. Refused
     /// unless the server listens on loopback only.
     pub load_test: bool,
+    /// Staff accounts (`[staff]`, or `MINPING_STAFF__REQUIRE_SECOND_FACTOR`).
+    pub staff: StaffSettings,
+    /// Set by `minping serve`, never by configuration: a production instance (see
+    /// `server::production`). `demo`, the other commands and tests leave it off.
+    #[serde(skip)]
+    pub production: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StaffSettings {
+    /// Whether admins and auditors must sign in with a second factor (TOTP). Unset: yes for
+    /// `serve`, no for `demo`.
+    pub require_second_factor: Option<bool>,
 }
 
 /// Every setting's name, for picking `MINPING_*` variables out of the environment.
@@ -68,6 +82,7 @@ const FIELDS: &[&str] = &[
     "limits",
     "sms",
     "load_test",
+    "staff",
 ];
 
 impl Default for Settings {
@@ -90,6 +105,8 @@ impl Default for Settings {
             limits: Limits::default(),
             sms: SmsSettings::default(),
             load_test: false,
+            staff: StaffSettings::default(),
+            production: false,
         }
     }
 }
@@ -165,7 +182,7 @@ impl Settings {
                 self.bind
             );
         }
-        if self.sms.gateway == GatewayKind::Loadtest {
+        if self.sms.gateway == Some(GatewayKind::Loadtest) {
             anyhow::ensure!(self.load_test, "sms.gateway = \"loadtest\" needs load_test (serve --load-test)");
         }
         Ok(())
@@ -177,6 +194,11 @@ impl Settings {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("http://{}", self.bind),
         }
+    }
+
+    /// Whether admins and auditors need a second factor: as configured, else in production.
+    pub fn require_second_factor(&self) -> bool {
+        self.staff.require_second_factor.unwrap_or(self.production)
     }
 
     pub fn writer(&self) -> WriterConfig {
@@ -234,14 +256,14 @@ mod tests {
         let settings = Settings::load(Some(&file)).unwrap();
         assert_eq!(settings.limits.otp_max_tries, 3);
         assert_eq!(settings.limits.otp_ttl_secs, Limits::default().otp_ttl_secs);
-        assert_eq!(settings.sms.gateway, GatewayKind::Webhook);
+        assert_eq!(settings.sms.gateway, Some(GatewayKind::Webhook));
         assert_eq!(settings.trusted_proxies, vec!["10.0.0.0/8".parse::<IpNet>().unwrap()]);
 
         let open = Settings { bind: "0.0.0.0:8080".into(), load_test: true, ..Settings::default() };
         assert!(open.check().is_err());
         let loopback = Settings { bind: "127.0.0.1:0".into(), load_test: true, ..Settings::default() };
         assert!(loopback.check().is_ok());
-        let gateway = SmsSettings { gateway: GatewayKind::Loadtest, ..SmsSettings::default() };
+        let gateway = SmsSettings { gateway: Some(GatewayKind::Loadtest), ..SmsSettings::default() };
         assert!(Settings { sms: gateway, ..Settings::default() }.check().is_err());
     }
 }

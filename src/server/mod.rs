@@ -2,6 +2,7 @@
 //! housekeeping task; shutdown that drains the writer.
 
 pub mod config;
+pub mod production;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -48,7 +49,12 @@ impl AppState {
             Guard::new(settings.limits.clone(), TrustedProxies::new(settings.trusted_proxies.clone()));
         let gate = Gate {
             captchas: Captchas::new(settings.limits.captcha_ttl_secs),
-            sms: crate::sms::open(&settings.sms, &settings.data_dir, settings.load_test)?,
+            sms: crate::sms::open(
+                &settings.sms,
+                &settings.data_dir,
+                settings.load_test,
+                settings.production,
+            )?,
             sms_settings: settings.sms.clone(),
             load_test: settings.load_test,
         };
@@ -57,6 +63,8 @@ impl AppState {
         }
         let sealer = Sealer::new(&secret);
         Ok(Self {
+            factor: crate::staff::totp::SecondFactor::new(&secret),
+            require_second_factor: settings.require_second_factor(),
             housekeeping: spawn_housekeeping(store.clone(), guard.signals.clone(), sealer.clone()),
             sealer,
             guard,

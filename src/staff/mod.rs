@@ -5,9 +5,11 @@
 //! - `monitor` (作风办 staff): sees and exports.
 //! - `auditor` (督查办): reads everything, the audit log included, and changes nothing.
 
+pub mod accounts;
 pub mod password;
 pub mod session;
 pub mod sign_in;
+pub mod totp;
 
 use serde::{Deserialize, Serialize};
 
@@ -58,6 +60,12 @@ impl Role {
     /// Whether this role may change things (configuration, closing, imports).
     pub fn may_configure(self) -> bool {
         self == Self::Admin
+    }
+
+    /// Whether this role must sign in with a second factor when the deployment requires one
+    /// (`staff.require_second_factor`): those who can change things or read everything.
+    pub fn needs_second_factor(self) -> bool {
+        matches!(self, Self::Admin | Self::Auditor)
     }
 
     /// Whether this role may read the audit log.

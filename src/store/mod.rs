@@ -6,6 +6,7 @@
 //! small fake. A SQLite and a PostgreSQL implementation share their SQL (`sql/`).
 
 mod approvals;
+pub mod audit_chain;
 mod ballots;
 pub(crate) mod batch;
 mod campaigns;
@@ -35,7 +36,7 @@ pub use mix::{BallotContent, Mix, MixStore, Plan, SealedRow};
 pub use panel::{
     Invitation, InvitationLookup, Issued, IssuedRecord, NewInvitation, PanelResponse, PanelStore, Removal,
 };
-pub use staff::{AuditEntry, AuditRecord, StaffStore, StaffUserRow};
+pub use staff::{AuditEntry, AuditRecord, StaffChange, StaffStore, StaffUserRow};
 
 /// The connection itself rather than any data: which backend, its schema, whether it answers.
 #[async_trait]
@@ -95,5 +96,6 @@ pub async fn open(database_url: Option<&str>, data_dir: &Path) -> Result<Arc<dyn
         }
     };
     store.migrate().await.map_err(OpenError::Migrate)?;
+    store.seal_audit_backlog().await.map_err(OpenError::Migrate)?;
     Ok(store)
 }

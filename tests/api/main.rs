@@ -1,8 +1,10 @@
 //! API tests: every test runs on both profiles (embedded: SQLite + in-process; scaled:
 //! PostgreSQL + Redis), against a real server on a free port.
 
+mod accounts;
 mod anonymity;
 mod approvals;
+mod audit;
 mod bad_input;
 mod ballots;
 mod closing;
@@ -11,6 +13,7 @@ mod harness;
 mod public;
 mod reminders;
 mod roster;
+mod serve;
 mod service;
 mod small_groups;
 mod staff;

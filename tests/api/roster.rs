@@ -8,7 +8,8 @@ use crate::harness::{faulty_rows, ok, spawn_app, unit_codes_of, Backend, Staff, 
 /// An admin added with `minping user add --generate-password`, signed in with the password it printed.
 async fn admin(app: &TestApp) -> Staff {
     let out = ok(app.minping(&["user", "add", "zhou", "--role", "admin", "--generate-password"]));
-    let password = out.lines().find_map(|l| l.strip_prefix("password (shown once): ")).unwrap();
+    let shown = out.lines().find(|l| l.contains("只显示这一次")).expect("the password is shown once");
+    let password = shown.rsplit('：').next().unwrap();
     app.sign_in("zhou", password).await.unwrap()
 }
 

@@ -11,9 +11,10 @@
 // Env: CHROMIUM (browser binary, default /usr/bin/chromium), SCREENSHOT (path of a PNG of the live tab, taken
 // once the admin has set the target and a reminder has spent the SMS budget; the list, 名单, 催办, 意见建议,
 // 评议设置 and what-if results go next to it as …-list.png, …-roster.png, …-remind.png, …-feedback.png,
-// …-settings.png, …-whatif.png).
+// …-settings.png, …-whatif.png and the staff accounts …-users.png).
 // Prints `ok N - …` per check passed and a last line `N passed, 0 failed`; on the first failure
 // prints `FAIL …` and exits 1.
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { apiClient, check, launch, ok, run, step } from './harness.mjs';
 
@@ -70,6 +71,18 @@ async function upload(page, label, file, button, path) {
   await page.getByRole('button', { name: button, exact: true }).click();
   return answer;
 }
+// RFC 6238 (SHA-1, 6 digits, 30 s): the code an authenticator app shows for a base32 secret.
+function totp(secret, at = Date.now() / 1000) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of secret.replace(/=+$/, '')) bits += alphabet.indexOf(ch.toUpperCase()).toString(2).padStart(5, '0');
+  const key = Buffer.from((bits.match(/.{8}/g) || []).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30)));
+  const h = createHmac('sha1', key).update(counter).digest();
+  const o = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
 const invitedIn = async (page, slug) => (await getJson(page, '/api/v1/admin/campaigns')).find((c) => c.slug === slug).invitations;
 
 // the text of the file a link downloads (a blob: link the page made from what it was shown once)
@@ -120,7 +133,7 @@ async function main() {
   // the refusals the test provokes on purpose (bad roster, campaign made twice, unknown member, bad settings,
   // bad unit list, a draft file of another campaign, the invitation list that is no longer made) are no problem
   const provoked = (m) => /status of (404|409|422)/.test(m.text()) &&
-    /\/api\/v1\/admin\/(campaigns(\/[a-z0-9-]+(\/(roster|settings))?)?|campaigns\/from-units\?.*|campaigns\/[a-z0-9-]+\/invitations\/NOPE-9\/reissue|campaigns\/[a-z0-9-]+\/invitations\.csv)$/.test(m.location().url || '');
+    /\/api\/v1\/admin\/(users|campaigns(\/[a-z0-9-]+(\/(roster|settings))?)?|campaigns\/from-units\?.*|campaigns\/[a-z0-9-]+\/invitations\/NOPE-9\/reissue|campaigns\/[a-z0-9-]+\/invitations\.csv)$/.test(m.location().url || '');
   page.on('console', (m) => { if (m.type() === 'error' && !/status of 401/.test(m.text()) && !(aborting && /ERR_FAILED/.test(m.text())) && !provoked(m)) problems.push(`console: ${m.text()} (${m.location().url})`); });
 
   // ---- wrong password ----
@@ -636,6 +649,59 @@ async function main() {
   check((await text(page, '#ob-h')).includes('演示用，未真实发送'), 'the outbox does not say nothing was really sent');
   check(!/19900000037|19900000038/.test(await text(page, '#ob-table')), 'the outbox shows a whole number');
   ok('the SMS outbox (演示用，未真实发送) shows the reminder with the number masked');
+
+  step('staff accounts');
+  await visible(page, '#users');
+  await until(async () => (await page.locator('#us-table tbody tr').count()) >= 2, 'the accounts are not listed');
+  check(await page.locator(`#us-table tr[data-user="${monName}"]`).count() === 1, 'the monitor is not listed');
+  await page.getByLabel('新账号的用户名').fill('wang');
+  await page.getByLabel('新账号的角色').selectOption('monitor');
+  await page.getByLabel('新账号的初始密码').fill('1234567890');
+  await page.getByRole('button', { name: '添加账号', exact: true }).click();
+  await until(async () => (await text(page, '#us-err')).includes('12 个字符'), 'a short password is not refused with its reason');
+  ok(`a weak password is refused: ${(await text(page, '#us-err')).trim()}`);
+  await page.getByLabel('新账号的初始密码').fill('');
+  await page.getByLabel('同时设置动态验证码（两步验证）').check();
+  const adding = page.waitForResponse((r) => r.url().endsWith('/api/v1/admin/users') && r.request().method() === 'POST', { timeout: WAIT });
+  await page.getByRole('button', { name: '添加账号', exact: true }).click();
+  const added = await (await adding).json();
+  await visible(page, '#us-qr');
+  check((await text(page, '#us-secret')).includes(added.password), 'the made password is not shown');
+  check((await page.locator('#us-qr').getAttribute('src')).startsWith('data:image/svg+xml;base64,'), 'no QR code');
+  await until(async () => (await text(page, '#us-table tr[data-user="wang"]')).includes('已设置'), 'the new account is not listed with its second factor');
+  await shot(page, 'users');
+  ok('an account is added with a made password (shown once) and a second factor (QR code shown once)');
+
+  // wang signs in elsewhere: the console asks for the authenticator's code, then lets them in
+  const other = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  other.setDefaultTimeout(WAIT);
+  const wang = await other.newPage();
+  await wang.goto(`${base}/admin/`, { timeout: WAIT });
+  await visible(wang, '#signin-form');
+  const asked = await signIn(wang, 'wang', added.password);
+  check(asked.status() === 401 && (await asked.json()).error === 'otp_required', `without a code the sign-in answered ${asked.status()}`);
+  await visible(wang, '#f-otp');
+  await wang.getByLabel('动态验证码', { exact: true }).fill(totp(added.totp.secret));
+  const inWith = await signIn(wang, 'wang', added.password);
+  check(inWith.status() === 200, `with the code the sign-in answered ${inWith.status()}`);
+  await until(async () => (await text(wang, '#who')).includes('wang'), 'wang is not signed in');
+  ok('signing in asks for the 动态验证码 and accepts the authenticator’s code');
+
+  // disabling wang ends their session at once
+  await page.locator('#us-table tr[data-user="wang"] button[data-act="disable"]').click();
+  const dlg = page.getByRole('dialog');
+  await dlg.waitFor({ timeout: WAIT });
+  await dlg.getByRole('button', { name: '确认停用' }).click();
+  await until(async () => (await text(page, '#us-table tr[data-user="wang"]')).includes('已停用'), 'the account is not shown as disabled');
+  check(await sessionStatus(wang) === 401, 'the disabled account’s session still works');
+  ok('停用 ends the account’s open session at once (401)');
+  // and a new role: the select asks first
+  await page.locator('#us-table select[data-role-of="wang"]').selectOption('auditor');
+  await dlg.waitFor({ timeout: WAIT });
+  await dlg.getByRole('button', { name: '确认修改' }).click();
+  await until(async () => (await page.locator('#us-table select[data-role-of="wang"]').inputValue()) === 'auditor', 'the role did not change');
+  await other.close();
+  ok('the role is changed through its dialog');
   await openDemo(page);
 
   step('close');

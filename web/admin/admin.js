@@ -54,6 +54,8 @@
     $('fb-q').addEventListener('input', fbSoon);
     $('fb-q').addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); loadFB(); } });
     $('fb-unit').addEventListener('change', loadFB);
+    $('f-cap-new').addEventListener('click', () => M.newSigninCaptcha());
+    M.wireUsers();
   }
 
   async function boot() {

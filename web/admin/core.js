@@ -131,6 +131,16 @@
   const canAudit = () => S.me && (S.me.role === 'admin' || S.me.role === 'auditor');
   const isAdmin = () => S.me && S.me.role === 'admin';
 
+  // A name with many recent tries asks for a captcha (the public channel's, self-hosted).
+  async function newSigninCaptcha() {
+    try {
+      const r = await fetch('/api/v1/captcha', { cache: 'no-store' }).then((x) => x.json());
+      S.capId = r.id;
+      $('f-cap-img').src = r.image;
+      $('f-cap').value = '';
+      $('f-cap-box').hidden = false;
+    } catch { show('signin-err', '无法获取图片验证码，请稍后重试'); }
+  }
   async function signIn(ev) {
     ev.preventDefault();
     const name = $('f-name').value.trim(), password = $('f-pass').value;
@@ -140,18 +150,31 @@
       (name ? $('f-pass') : $('f-name')).focus();
       return;
     }
+    const body = { name, password };
+    if (!$('f-otp-box').hidden && $('f-otp').value.trim()) body.otp = $('f-otp').value.trim();
+    if (!$('f-cap-box').hidden && S.capId) { body.captcha_id = S.capId; body.captcha_answer = $('f-cap').value.trim(); }
     const btn = $('signin-btn');
     btn.disabled = true;
     btn.textContent = '正在登录…';
     try {
-      const me = await api('POST', '/session', { name, password });
+      const me = await api('POST', '/session', body);
       show('signin-err');
-      $('f-pass').value = '';
+      $('f-pass').value = $('f-otp').value = '';
+      $('f-otp-box').hidden = $('f-cap-box').hidden = true;
       signedIn(me);
     } catch (e) {
       show('signin-err', e.message);
-      $('f-pass').select();
-      $('f-pass').focus();
+      if (['captcha_required', 'bad_captcha'].includes(e.code) || !$('f-cap-box').hidden) await newSigninCaptcha();
+      if (e.code === 'otp_required' || e.code === 'otp_wrong') {
+        $('f-otp-box').hidden = false;
+        $('f-otp').value = '';
+        $('f-otp').focus();
+      } else if (e.code === 'captcha_required' || e.code === 'bad_captcha') {
+        $('f-cap').focus();
+      } else {
+        $('f-pass').select();
+        $('f-pass').focus();
+      }
     } finally {
       btn.disabled = false;
       btn.textContent = '登录';
@@ -198,7 +221,7 @@
     } catch (e) {
       if (e.status !== 401) show('list-err', e.message);
     }
-    if (admin) M.startOutbox();
+    if (admin) { M.startOutbox(); M.loadUsers(); } else $('users').hidden = true;
   }
 
   // ---------- a campaign ----------
@@ -347,6 +370,6 @@
   }
 
   Object.assign(M, { API, CLASS, S, $, enc, el, sv, show, num, pct1, pct, weight, pad, cst, fmtTime, fmtClock,
-    fmtHour, className, flagText, announce, api, showSignin, signedIn, signIn, signOut, route, loadCamps, camp,
+    fmtHour, className, flagText, announce, api, showSignin, signedIn, signIn, newSigninCaptcha, signOut, route, loadCamps, camp,
     header, goTab, ask, askOk, busy, fill, focusRow, showList, createCamp, askOpen });
 })();

@@ -221,7 +221,8 @@ pub async fn audit(
         .map(|e| {
             let campaign = e.campaign_id.and_then(|id| slugs.get(&id).cloned());
             json!({ "id": e.id, "at": e.at, "actor": e.actor, "action": e.action,
-                    "campaign_id": e.campaign_id, "campaign": campaign, "detail": e.detail })
+                    "campaign_id": e.campaign_id, "campaign": campaign, "detail": e.detail,
+                    "prev_hash": e.prev_hash, "hash": e.hash })
         })
         .collect();
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(entries))

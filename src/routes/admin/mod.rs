@@ -8,6 +8,7 @@ mod progress;
 mod roster;
 mod session;
 pub mod staff;
+mod users;
 
 use actix_web::web;
 
@@ -52,6 +53,14 @@ pub fn scope() -> actix_web::Scope {
         .route("/campaigns/{slug}/approvals", web::get().to(approvals::list))
         .route("/campaigns/{slug}/approvals/{id}/approve", web::post().to(approvals::approve))
         .route("/campaigns/{slug}/approvals/{id}/reject", web::post().to(approvals::reject))
+        .route("/users", web::get().to(users::list))
+        .route("/users", web::post().to(users::add))
+        .route("/users/{name}", web::delete().to(users::remove))
+        .route("/users/{name}/disable", web::post().to(users::disable))
+        .route("/users/{name}/enable", web::post().to(users::enable))
+        .route("/users/{name}/role", web::put().to(users::set_role))
+        .route("/users/{name}/password", web::post().to(users::reset_password))
+        .route("/users/{name}/totp", web::post().to(users::totp))
 }
 
 /// Appends what a staff member did to a campaign to the audit log.

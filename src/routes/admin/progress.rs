@@ -67,13 +67,14 @@ async fn next_event(state: &AppState, slug: &str) -> String {
 }
 
 /// `GET /api/v1/admin/sms-outbox` (admin): the latest messages of the outbox gateway, for
-/// trying the public channel without an SMS provider. Numbers are masked; with any other
-/// gateway the list is empty.
+/// trying the public channel without an SMS provider. Numbers are masked, and outside the demo
+/// the text (codes, links) is withheld; with any other gateway the list is empty.
 pub async fn outbox(state: web::Data<AppState>, _admin: Admin) -> HttpResponse {
     let gateway = match state.gate.sms.kind() {
         crate::sms::GatewayKind::Outbox => "outbox",
         crate::sms::GatewayKind::Webhook => "webhook",
         crate::sms::GatewayKind::Loadtest => "loadtest",
+        crate::sms::GatewayKind::Unconfigured => "unconfigured",
     };
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))

@@ -1,4 +1,6 @@
-//! Signing in and out of the staff console.
+//! Signing in and out of the staff console. A sign-in may be answered `401 otp_required`
+//! (send the authenticator's code too) or `401 captcha_required` (the name has had many tries:
+//! send a captcha from `GET /api/v1/captcha` with its answer).
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -8,7 +10,7 @@ use super::staff::{self, Staff};
 use crate::routes::error::ApiError;
 use crate::routes::state::AppState;
 use crate::staff::session::{self, LIFETIME_SECS};
-use crate::staff::sign_in::{self as signing, SignedIn};
+use crate::staff::sign_in::{self as signing, Attempt, SignedIn};
 use crate::store::AuditEntry;
 
 #[derive(Deserialize)]
@@ -16,6 +18,10 @@ use crate::store::AuditEntry;
 pub struct SignIn {
     name: String,
     password: String,
+    /// The second factor's 6-digit code, once asked for.
+    otp: Option<String>,
+    captcha_id: Option<String>,
+    captcha_answer: Option<String>,
 }
 
 /// `POST /api/v1/admin/session`: signs in; the answer carries the CSRF token for later requests.
@@ -26,9 +32,14 @@ pub async fn sign_in(
 ) -> Result<HttpResponse, ApiError> {
     let input: SignIn = crate::routes::body::read_json(&req, body, 4096).await?;
     let address = crate::guard::address::limit_key(state.guard.proxies.of_request(&req));
-    let store = state.store.as_ref();
-    let SignedIn { session, id } =
-        signing::sign_in(store, state.hot.as_ref(), &input.name, &input.password, &address).await?;
+    let attempt = Attempt {
+        name: &input.name,
+        password: &input.password,
+        otp: input.otp.as_deref(),
+        captcha: input.captcha_id.as_deref().zip(input.captcha_answer.as_deref()),
+        address: &address,
+    };
+    let SignedIn { session, id } = signing::sign_in(&state.sign_in_deps(), &attempt).await?;
     Ok(HttpResponse::Ok()
         .cookie(staff::cookie(&state, id, LIFETIME_SECS))
         .insert_header(("Cache-Control", "no-store"))

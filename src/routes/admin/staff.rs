@@ -1,6 +1,8 @@
 //! The signed-in staff member of a request: an HttpOnly, SameSite=Strict cookie names the
 //! session (kept in hot state, see `staff::session`); every state-changing request must
-//! also send the session's CSRF token in the `X-CSRF-Token` header.
+//! also send the session's CSRF token in the `X-CSRF-Token` header. Every request also asks
+//! the store whether the account still holds (enabled, same role, same generation): a
+//! disabled, removed or re-roled member's sessions end at once.
 
 use std::future::Future;
 use std::ops::Deref;
@@ -42,10 +44,13 @@ pub struct Admin(pub Staff);
 pub struct StillValid(String);
 
 impl StillValid {
-    /// Whether the session still exists (not signed out, not expired): long-lived responses
-    /// such as the live stream ask before each update.
+    /// Whether the session still exists (not signed out, not expired) and its account still
+    /// holds: long-lived responses such as the live stream ask before each update.
     pub async fn check(&self, state: &AppState) -> bool {
-        matches!(state.hot.get(&self.0).await, Ok(Some(_)))
+        match session::find(state.hot.as_ref(), &self.0).await {
+            Ok(Some(s)) => matches!(session::account_holds(state.store.as_ref(), &s).await, Ok(true)),
+            _ => false,
+        }
     }
 }
 
@@ -83,6 +88,11 @@ impl FromRequest for Staff {
             let session = (session::find(state.hot.as_ref(), &key).await)
                 .map_err(AccessError::from)?
                 .ok_or(AccessError::SignedOut)?;
+            if !session::account_holds(state.store.as_ref(), &session).await? {
+                // Ended here too, so hot state does not keep a session nobody can use.
+                let _ = state.hot.delete(&key).await;
+                return Err(AccessError::SignedOut.into());
+            }
             let safe = matches!(*req.method(), Method::GET | Method::HEAD);
             let token = req.headers().get("X-CSRF-Token").and_then(|v| v.to_str().ok());
             if !safe && token != Some(session.csrf.as_str()) {

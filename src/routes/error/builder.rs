@@ -20,6 +20,19 @@ impl ApiError {
         }
     }
 
+    /// An answer whose words come from a part of the catalogue of its own (`accounts.rs`).
+    pub(super) fn with_words(status: StatusCode, code: &'static str, zh: String, en: String) -> Self {
+        Self {
+            status,
+            error: code,
+            field: None,
+            message: zh,
+            message_en: en,
+            retry_after: None,
+            details: None,
+        }
+    }
+
     pub(super) fn field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
         self

@@ -3,6 +3,7 @@
 //! names, in words from the catalogue (`messages`). Every refusal is JSON that says which
 //! field was wrong and why, in Chinese and English, and is never cached.
 
+mod accounts;
 mod approvals;
 mod builder;
 mod messages;

@@ -5,6 +5,7 @@
 use actix_web::http::StatusCode;
 use serde_json::json;
 
+use super::accounts::{frozen, FrozenPart};
 use super::builder::chain;
 use super::messages::Message;
 use super::params::{NoLonger, NotYet, Nowhere, Only, Upload};
@@ -15,11 +16,10 @@ use crate::campaign::{results::CloseError, results::ResultsError, unit_list::Bad
 use crate::domain::campaign::{CampaignFileError, DefinitionError};
 use crate::domain::NotOpen;
 use crate::export::ballots::ExportError;
-use crate::guard::limits::{LimitKind, Limited};
 use crate::panel::letters::LetterError;
 use crate::panel::reminders::NotSending;
 use crate::panel::roster::{BadRoster, IssueError, ReissueError};
-use crate::staff::{sign_in::SignInError, AccessError};
+use crate::staff::AccessError;
 use crate::store::StoreError;
 
 impl From<AccessError> for ApiError {
@@ -32,18 +32,6 @@ impl From<AccessError> for ApiError {
                 Self::new(StatusCode::FORBIDDEN, Message::Forbidden(Only::AdminsAndAuditors))
             }
             AccessError::Sessions(_) => Self::unavailable(),
-        }
-    }
-}
-
-impl From<SignInError> for ApiError {
-    fn from(e: SignInError) -> Self {
-        match e {
-            SignInError::TooMany { retry_after } => Limited { what: LimitKind::SignIn, retry_after }.into(),
-            SignInError::Refused => Self::new(StatusCode::UNAUTHORIZED, Message::BadCredentials),
-            SignInError::Session(_) => Self::unavailable(),
-            SignInError::Store(e) => e.into(),
-            e @ (SignInError::Interrupted(_) | SignInError::UnknownRole(_)) => Self::internal(&e),
         }
     }
 }
@@ -72,6 +60,7 @@ impl From<LifecycleError> for ApiError {
                 Self::new(CONFLICT, Message::NeedsOverride(slug)).field("override_reason")
             }
             LifecycleError::Frozen(slug) => Self::new(CONFLICT, Message::Frozen(slug)),
+            LifecycleError::SettingsFrozen(_) => frozen(FrozenPart::Settings),
             LifecycleError::SlugMismatch { file, named } => {
                 Self::new(UNPROCESSABLE, Message::SlugMismatch { file, named }).field("slug")
             }
@@ -150,6 +139,7 @@ impl From<IssueError> for ApiError {
                 Self::new(CONFLICT, Message::AlreadyInvited { members: members.len() })
                     .details(json!({ "members": members }))
             }
+            IssueError::Frozen => frozen(FrozenPart::Roster),
             IssueError::Store(e) => e.into(),
         }
     }
@@ -161,6 +151,7 @@ impl From<ReissueError> for ApiError {
             ReissueError::UnknownMember { .. } => {
                 Self::new(StatusCode::NOT_FOUND, Message::UnknownMember).field("member")
             }
+            ReissueError::Frozen => frozen(FrozenPart::Reissue),
             ReissueError::Store(e) => e.into(),
         }
     }

@@ -78,4 +78,22 @@ impl TestApp {
         };
         rows.into_iter().map(|(c,)| c).collect()
     }
+
+    /// Runs one statement on the test's database directly, as someone holding the database
+    /// files or its password could.
+    pub async fn execute_sql(&self, sql: &str) {
+        match &self.database {
+            Some(name) => {
+                let pool = sqlx::PgPool::connect(&database_url_for(name)).await.unwrap();
+                sqlx::query(sql).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+            None => {
+                let url = format!("sqlite:{}", self.sqlite_files()[0].display());
+                let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+                sqlx::query(sql).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+        }
+    }
 }

@@ -41,7 +41,7 @@ async fn fake_provider(statuses: Vec<u16>) -> (String, std::sync::Arc<std::sync:
 async fn a_webhook_gateway_reaches_the_provider_and_retries() {
     let (url, seen) = fake_provider(vec![503, 200]).await;
     let Some(app) = app(Backend::Embedded, |s| {
-        s.sms.gateway = minping::sms::GatewayKind::Webhook;
+        s.sms.gateway = Some(minping::sms::GatewayKind::Webhook);
         s.sms.webhook_url = Some(url);
         s.sms.webhook_headers.insert("X-Api-Key".into(), "k-123".into());
     })
@@ -63,7 +63,7 @@ async fn a_webhook_gateway_reaches_the_provider_and_retries() {
 async fn a_failing_gateway_is_reported_and_counted() {
     let (url, seen) = fake_provider(vec![500]).await;
     let Some(app) = app(Backend::Embedded, |s| {
-        s.sms.gateway = minping::sms::GatewayKind::Webhook;
+        s.sms.gateway = Some(minping::sms::GatewayKind::Webhook);
         s.sms.webhook_url = Some(url);
         s.sms.webhook_retries = 1;
     })
