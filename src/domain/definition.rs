@@ -262,3 +262,16 @@ fn check_districts(districts: &[String]) -> Result<(), DefinitionError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod hostile_tests {
+    use super::*;
+
+    #[test]
+    fn a_deeply_nested_campaign_file_is_an_error_not_a_crash() {
+        let deep = format!("slug = {}{}", "[".repeat(200_000), "]".repeat(200_000));
+        assert!(CampaignDefinition::from_toml(&deep).is_err());
+        let inline = format!("a = {}1{}", "{b = ".repeat(100_000), "}".repeat(100_000));
+        assert!(CampaignDefinition::from_toml(&inline).is_err());
+    }
+}

@@ -53,7 +53,13 @@ impl IssuedInvitation {
         let bits = (mac[16..21].iter()).fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
         let short_code =
             (0..SHORT_CODE_LEN).map(|i| ALPHABET[((bits >> (35 - 5 * i)) & 31) as usize] as char).collect();
-        Self { token: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&mac[..16]), short_code }
+        let mut token: [u8; 16] = mac[..16].try_into().expect("a MAC is 32 bytes");
+        // A token must pass a spreadsheet untouched (mail-merge lists): one that would begin
+        // with `-` (62, 1 in 64) begins with `e` (30) instead, at the cost of a sliver of a bit.
+        if token[0] >> 2 == 62 {
+            token[0] ^= 0x80;
+        }
+        Self { token: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(token), short_code }
     }
 
     pub fn short_code_display(&self) -> String {
@@ -88,6 +94,20 @@ mod tests {
         }
         assert_eq!(a.token.len(), 22);
         assert_eq!(a.short_code.len(), 8);
+    }
+
+    #[test]
+    fn no_credential_begins_like_a_spreadsheet_formula() {
+        let secret = Secret::for_tests();
+        let mut first = std::collections::HashSet::new();
+        for member in 0..5_000 {
+            let issued = IssuedInvitation::derive(&secret, 1, &format!("P{member:04}"), 0);
+            for credential in [&issued.token, &issued.short_code, &issued.short_code_display()] {
+                assert!(!crate::spreadsheet::cell::is_formula_like(credential), "{credential}");
+            }
+            first.insert(issued.token.as_bytes()[0]);
+        }
+        assert_eq!(first.len(), 63, "every first character but `-` occurs");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::domain::Campaign;
 use crate::identity::{IssuedInvitation, PhoneNumber, Secret};
+use crate::spreadsheet::cell::write_csv_record;
 use crate::spreadsheet::{self, RowError};
 use crate::store::{Invitation, IssuedRecord, NewInvitation, Store, StoreError};
 
@@ -195,7 +196,12 @@ pub fn write_csv(lines: &[InvitationLine], out: &mut dyn Write) -> Result<(), cs
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(["member_code", "segment", "district", "token", "short_code", "url"])?;
     for l in lines {
-        csv.write_record([&l.member_code, &l.segment, &l.district, &l.token, &l.short_code, &l.url])?;
+        // Every cell, credentials included: they never start like a formula (the invitation
+        // module draws them so), so they pass through unchanged.
+        write_csv_record(
+            &mut csv,
+            [&l.member_code, &l.segment, &l.district, &l.token, &l.short_code, &l.url],
+        )?;
     }
     csv.flush()?;
     Ok(())

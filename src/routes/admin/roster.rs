@@ -11,6 +11,7 @@ use crate::routes::body::read_bytes;
 use crate::routes::error::ApiError;
 use crate::routes::extract::AdminCampaign;
 use crate::routes::state::AppState;
+use crate::spreadsheet::limits::MAX_FILE_BYTES;
 
 /// `GET /api/v1/admin/roster-template.csv`.
 pub async fn template(_staff: Staff) -> HttpResponse {
@@ -28,7 +29,7 @@ pub async fn import(
     body: web::Payload,
     AdminCampaign(campaign, admin): AdminCampaign<Admin>,
 ) -> Result<HttpResponse, ApiError> {
-    let rows = roster::parse(&read_bytes(&req, body, 20 * 1024 * 1024).await?)?;
+    let rows = roster::parse(&read_bytes(&req, body, MAX_FILE_BYTES).await?)?;
     let imported = roster::issue(state.store.as_ref(), &state.secret, campaign.id, &rows, &|_| {}).await?;
     audit(&state, &admin, "roster.import", &campaign, format!("imported {imported} members")).await?;
     Ok(HttpResponse::Created().json(json!({ "imported": imported })))
@@ -116,7 +117,7 @@ pub async fn remind(
 ) -> Result<HttpResponse, ApiError> {
     // Refused before the file is read: a campaign that is not running takes no reminders.
     reminders::may_send(&campaign)?;
-    let rows = roster::parse(&read_bytes(&req, body, 20 * 1024 * 1024).await?)?;
+    let rows = roster::parse(&read_bytes(&req, body, MAX_FILE_BYTES).await?)?;
     let filter = Filter { segment: query.segment.clone(), district: query.district.clone() };
     let plan =
         reminders::plan(state.store.as_ref(), &state.secret, &campaign, rows, &filter, &state.public_base)

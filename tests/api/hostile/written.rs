@@ -1,0 +1,50 @@
+//! Tables minping writes (invitations, non-responders, results) hold no formula a
+//! spreadsheet would run: roster text that looks like one is neutralised, credentials pass
+//! untouched.
+
+use super::still_serving;
+use crate::both_backends;
+use crate::harness::{spawn_app, Backend};
+
+async fn roster_text_never_becomes_a_formula_in_a_list(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let admin = app.signed_in("wu", "admin").await;
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/campaign.toml");
+    crate::harness::ok(app.minping(&["campaign", "create", example, "--open"]));
+    let hostile = [
+        "=HYPERLINK(\"http://evil.example/\",\"点此\")",
+        "=cmd|' /C calc'!A0",
+        "+1+1",
+        "-2+3",
+        "@SUM(A1)",
+        "＝1+1",
+        " =1+1",
+    ];
+    let mut roster = String::from("成员编号,界别,区县,手机号\n");
+    for (i, text) in hostile.iter().enumerate() {
+        let quoted = text.replace('"', "\"\"");
+        roster.push_str(&format!("M{i},\"{quoted}\",\"{quoted}\",\n"));
+    }
+    let (status, body) = app.admin_send(&admin, "POST", "/campaigns/2026-city/roster", roster).await;
+    assert_eq!(status, 201, "{body}");
+
+    for path in ["/campaigns/2026-city/invitations.csv", "/campaigns/2026-city/non-responders?format=csv"] {
+        let (status, csv) = app.admin_call(Some(&admin), "GET", path, false).await;
+        assert_eq!(status, 200, "{path}");
+        let mut reader = csv::Reader::from_reader(&csv[3..]);
+        let mut rows = 0;
+        for record in reader.records() {
+            let record = record.unwrap();
+            for cell in record.iter() {
+                assert!(!minping::spreadsheet::cell::is_formula_like(cell), "{path}: {cell:?}");
+            }
+            assert!(hostile.iter().any(|h| record[1] == format!("'{}", h.trim())), "{path}: {record:?}");
+            rows += 1;
+        }
+        assert_eq!(rows, hostile.len(), "{path}");
+    }
+    still_serving(&app).await;
+    app.finish().await;
+}
+
+both_backends!(roster_text_never_becomes_a_formula_in_a_list);
