@@ -6,6 +6,7 @@
 mod builder;
 mod messages;
 mod params;
+mod phrases;
 mod staff;
 #[cfg(test)]
 mod tests;
@@ -154,6 +155,12 @@ impl From<BodyError> for ApiError {
             BodyError::InvalidField { path, detail } => {
                 let message = Message::InvalidField { path: path.clone(), detail };
                 Self::new(StatusCode::BAD_REQUEST, message).field(path)
+            }
+            BodyError::DuplicateKey { path } => {
+                Self::new(StatusCode::BAD_REQUEST, Message::DuplicateKey { path: path.clone() }).field(path)
+            }
+            BodyError::NotJson => {
+                Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, Message::NotJson).field("Content-Type")
             }
         }
     }

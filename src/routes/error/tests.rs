@@ -58,6 +58,8 @@ fn every() -> Vec<Message> {
         Message::MalformedJson { detail: "EOF".into() },
         Message::InvalidField { path: "ratings".into(), detail: "bad".into() },
         Message::BodyTooLarge { limit_bytes: 4096 },
+        Message::DuplicateKey { path: "ratings.A01".into() },
+        Message::NotJson,
         Message::MissingRating(Unrated::All),
         Message::MissingRating(Unrated::Unit { code: "A01".into(), name: "Office".into() }),
         Message::UnknownUnit("Z9".into()),
@@ -167,9 +169,11 @@ fn variant(m: &Message) -> usize {
         NotFound(_) => 47,
         Unavailable(_) => 48,
         Internal => 49,
+        DuplicateKey { .. } => 50,
+        NotJson => 51,
     }
 }
-const VARIANTS: usize = 50;
+const VARIANTS: usize = 52;
 
 fn has_chinese(text: &str) -> bool {
     text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
