@@ -8,6 +8,8 @@ mod xlsx;
 
 use serde::Serialize;
 
+use crate::domain::text::clean_name;
+
 use self::limits::{TooBig, MAX_CELL_CHARS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS};
 
 /// What is wrong with one cell of an upload: its spreadsheet row (the header is row 1) and column.
@@ -19,7 +21,8 @@ pub struct RowError {
 }
 
 /// One data row of an upload: its spreadsheet row number and, for each wanted column in
-/// order, the cell's trimmed text ("" when the column is optional and absent).
+/// order, the cell's text, cleaned as a name (`domain::text::clean_name`: trimmed, NFC,
+/// invisible and control characters removed; "" when the column is optional and absent).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     pub row: usize,
@@ -52,7 +55,7 @@ pub fn records(bytes: &[u8], wanted: &[(&str, &str, bool)]) -> Result<Vec<Record
         .map(|(n, cells)| Record {
             row: n + 2,
             cells: (index.iter())
-                .map(|i| i.and_then(|c| cells.get(c)).map(|s| s.trim().to_owned()).unwrap_or_default())
+                .map(|i| i.and_then(|c| cells.get(c)).map(|s| clean_name(s)).unwrap_or_default())
                 .collect(),
         })
         .collect())
@@ -75,7 +78,8 @@ fn columns(header: &[String], wanted: &[(&str, &str, bool)]) -> Result<Vec<Optio
     wanted
         .iter()
         .map(|(zh, key, required)| {
-            let found = header.iter().position(|h| h.trim() == *zh || h.trim().eq_ignore_ascii_case(key));
+            let found =
+                header.iter().map(|h| clean_name(h)).position(|h| h == *zh || h.eq_ignore_ascii_case(key));
             match found {
                 None if *required => Err(RowError {
                     row: 1,

@@ -13,7 +13,13 @@ pub(super) fn text_fault(what: FreeText, error: &TextError) -> (String, String) 
             format!("共 {len} 字，最多 {max} 字"),
             format!("is {len} characters long; at most {max} are allowed"),
         ),
-        TextError::ControlCharacter => ("含有不允许的控制字符".into(), "contains a control character".into()),
+        TextError::ControlCharacter => {
+            ("含有不允许的控制字符（换行以外）".into(), "contains a control character".into())
+        }
+        TextError::Invisible(c) => (
+            format!("含有看不见的特殊字符（U+{:04X}，如方向控制符或零宽字符），请删除后重试", *c as u32),
+            error.to_string(),
+        ),
     };
     match what {
         FreeText::Reason => (format!("原因{zh}"), format!("the reason {en}")),

@@ -45,7 +45,7 @@ fn settings_faults() -> Vec<SettingsError> {
 /// Every message, with every value of its parameters that changes the words.
 fn every() -> Vec<Message> {
     let text = |what| {
-        [TextError::TooLong { len: 9, max: 3 }, TextError::ControlCharacter]
+        [TextError::TooLong { len: 9, max: 3 }, TextError::ControlCharacter, TextError::Invisible('\u{202E}')]
             .map(|error| Message::InvalidText { what, error })
     };
     let mut all = vec![

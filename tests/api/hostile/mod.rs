@@ -3,6 +3,7 @@
 //! device mode. Each ends by checking that the server still answers and nothing changed.
 
 mod json;
+mod text;
 mod uploads;
 mod written;
 
