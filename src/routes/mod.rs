@@ -6,6 +6,7 @@ pub(crate) mod body;
 mod campaigns;
 mod captcha;
 pub mod error;
+pub mod exposure;
 pub mod extract;
 mod health;
 mod invitations;

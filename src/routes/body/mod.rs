@@ -25,6 +25,14 @@ pub enum BodyError {
     DuplicateKey { path: String },
     #[error("the body is not declared as JSON")]
     NotJson,
+    #[error("the body did not arrive in time")]
+    TooSlow,
+}
+
+/// The service's setting, or its default where there is no service (unit tests).
+fn body_timeout(req: &actix_web::HttpRequest) -> std::time::Duration {
+    (req.app_data::<web::Data<super::state::AppState>>())
+        .map_or(std::time::Duration::from_secs(10), |state| state.body_timeout)
 }
 
 pub async fn read_json<T: DeserializeOwned>(
@@ -59,7 +67,12 @@ pub async fn read_bytes(
         return Err(BodyError::TooLarge { limit });
     }
     let mut bytes = web::BytesMut::with_capacity(declared.unwrap_or(4096).min(limit));
-    while let Some(chunk) = payload.next().await {
+    // Headers are timed by the server (5 s); the body is timed here, as a whole, so that a
+    // client trickling a byte a second cannot hold a worker's connection for ever.
+    let deadline = tokio::time::Instant::now() + body_timeout(req);
+    loop {
+        let next = tokio::time::timeout_at(deadline, payload.next()).await.map_err(|_| BodyError::TooSlow)?;
+        let Some(chunk) = next else { break };
         let chunk = chunk.map_err(|e| BodyError::Malformed(e.to_string()))?;
         if bytes.len() + chunk.len() > limit {
             return Err(BodyError::TooLarge { limit });

@@ -23,6 +23,7 @@ pub enum Message {
     InvalidField { path: String, detail: String },
     DuplicateKey { path: String },
     NotJson,
+    BodyTooSlow,
     BodyTooLarge { limit_bytes: usize },
     MissingRating(Unrated),
     UnknownUnit(String),
@@ -128,6 +129,11 @@ impl Message {
                 "unsupported_media_type",
                 "请以 JSON 格式提交（Content-Type: application/json）",
                 "The body must be sent as Content-Type: application/json",
+            ),
+            Self::BodyTooSlow => both(
+                "body_too_slow",
+                "网络过慢，提交的内容未能及时送达，请检查网络后重试",
+                "The body did not arrive in time; check the connection and try again",
             ),
             Self::BodyTooLarge { limit_bytes } => with("body_too_large", {
                 let kb = limit_bytes / 1024;

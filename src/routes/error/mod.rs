@@ -42,6 +42,9 @@ pub struct ApiError {
     message_en: String,
     #[serde(skip)]
     retry_after: Option<u64>,
+    /// Close the connection after this answer.
+    #[serde(skip)]
+    close: bool,
     /// More about the refusal when one field is not enough, e.g. every bad row of an import.
     #[serde(skip_serializing_if = "Option::is_none")]
     details: Option<Box<serde_json::Value>>,
@@ -62,6 +65,9 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status);
         if let Some(seconds) = self.retry_after {
             response.insert_header(("Retry-After", seconds.to_string()));
+        }
+        if self.close {
+            response.force_close();
         }
         response.insert_header(("Cache-Control", "no-store")).json(self)
     }
@@ -159,6 +165,8 @@ impl From<BodyError> for ApiError {
             BodyError::DuplicateKey { path } => {
                 Self::new(StatusCode::BAD_REQUEST, Message::DuplicateKey { path: path.clone() }).field(path)
             }
+            // The connection is closed too: what is left of the body is never read.
+            BodyError::TooSlow => Self::new(StatusCode::REQUEST_TIMEOUT, Message::BodyTooSlow).closing(),
             BodyError::NotJson => {
                 Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, Message::NotJson).field("Content-Type")
             }

@@ -60,6 +60,7 @@ fn every() -> Vec<Message> {
         Message::BodyTooLarge { limit_bytes: 4096 },
         Message::DuplicateKey { path: "ratings.A01".into() },
         Message::NotJson,
+        Message::BodyTooSlow,
         Message::MissingRating(Unrated::All),
         Message::MissingRating(Unrated::Unit { code: "A01".into(), name: "Office".into() }),
         Message::UnknownUnit("Z9".into()),
@@ -171,9 +172,10 @@ fn variant(m: &Message) -> usize {
         Internal => 49,
         DuplicateKey { .. } => 50,
         NotJson => 51,
+        BodyTooSlow => 52,
     }
 }
-const VARIANTS: usize = 52;
+const VARIANTS: usize = 53;
 
 fn has_chinese(text: &str) -> bool {
     text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
