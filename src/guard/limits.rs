@@ -37,6 +37,9 @@ pub struct Limits {
     /// Unknown invitations (mistyped or guessed short codes) one address may try per hour.
     /// Valid invitations cost no hot-state round trip: only failures are counted.
     pub invitation_failures_per_address_per_hour: u64,
+    /// Unknown short codes one campaign takes per hour from all addresses together; past it,
+    /// short codes need a captcha for the rest of the hour (`guard::short_codes`).
+    pub short_code_failures_per_campaign_per_hour: u64,
     /// Device-mode ballots one address may submit per hour.
     pub device_ballots_per_address_per_hour: u64,
     /// A ballot filled in faster than `fast_ballot_min_secs + fast_ballot_secs_per_unit ×
@@ -64,6 +67,7 @@ impl Default for Limits {
             sms_global_per_hour: 50_000,
             submits_per_address_per_minute: 600,
             invitation_failures_per_address_per_hour: 200,
+            short_code_failures_per_campaign_per_hour: 1_000,
             device_ballots_per_address_per_hour: 200,
             fast_ballot_min_secs: 10.0,
             fast_ballot_secs_per_unit: 0.5,
@@ -85,6 +89,7 @@ impl Limits {
             otp_per_address_per_hour: u64::MAX,
             submits_per_address_per_minute: u64::MAX,
             invitation_failures_per_address_per_hour: u64::MAX,
+            short_code_failures_per_campaign_per_hour: u64::MAX,
             device_ballots_per_address_per_hour: u64::MAX,
             ..self
         }

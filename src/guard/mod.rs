@@ -3,6 +3,7 @@
 
 pub mod address;
 pub mod limits;
+mod short_codes;
 pub mod signals;
 
 use std::collections::HashMap;

@@ -91,7 +91,7 @@ impl Gate {
         }
     }
 
-    async fn check_captcha(
+    pub(crate) async fn check_captcha(
         &self,
         deps: Deps<'_>,
         campaign_id: i64,

@@ -45,6 +45,7 @@ pub enum Message {
     BadPhone(PhoneError),
     BadCaptcha,
     CaptchaExpired,
+    CaptchaRequired,
     BadOtp { tries_left: u64 },
     OtpExpired,
     SmsFailed,
@@ -247,6 +248,11 @@ impl Message {
                 "bad_captcha",
                 "图片验证码不正确，请看新图片重新输入",
                 "The captcha answer is wrong; try the new picture",
+            ),
+            Self::CaptchaRequired => both(
+                "captcha_required",
+                "为防止邀请码被恶意猜测，请同时输入图片验证码",
+                "Invitation codes are being guessed: enter the picture code with yours",
             ),
             Self::CaptchaExpired => both(
                 "captcha_expired",

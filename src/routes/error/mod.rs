@@ -279,6 +279,9 @@ impl From<AdmitError> for ApiError {
             AdmitError::UnknownInvitation => {
                 Self::new(StatusCode::NOT_FOUND, Message::UnknownInvitation).field("invitation")
             }
+            AdmitError::CaptchaRequired => {
+                Self::new(StatusCode::FORBIDDEN, Message::CaptchaRequired).field("captcha_answer")
+            }
             AdmitError::Public(e) => e.into(),
             AdmitError::Store(e) => e.into(),
         }

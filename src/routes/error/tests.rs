@@ -61,6 +61,7 @@ fn every() -> Vec<Message> {
         Message::DuplicateKey { path: "ratings.A01".into() },
         Message::NotJson,
         Message::BodyTooSlow,
+        Message::CaptchaRequired,
         Message::MissingRating(Unrated::All),
         Message::MissingRating(Unrated::Unit { code: "A01".into(), name: "Office".into() }),
         Message::UnknownUnit("Z9".into()),
@@ -173,9 +174,10 @@ fn variant(m: &Message) -> usize {
         DuplicateKey { .. } => 50,
         NotJson => 51,
         BodyTooSlow => 52,
+        CaptchaRequired => 53,
     }
 }
-const VARIANTS: usize = 53;
+const VARIANTS: usize = 54;
 
 fn has_chinese(text: &str) -> bool {
     text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))

@@ -4,6 +4,7 @@
 
 mod exposure;
 mod json;
+mod short_codes;
 mod text;
 mod uploads;
 mod written;
