@@ -50,6 +50,11 @@ pub struct Limits {
     /// many within `burst_window_secs` are flagged.
     pub burst_threshold: u64,
     pub burst_window_secs: u64,
+    /// Public ballots from one address (IPv4, IPv6 /64) beyond this many within
+    /// `client_burst_window_secs` are flagged, whatever their ratings: a script varying its
+    /// answers. Flagged, not refused, so a carrier's shared address loses nothing.
+    pub client_burst_threshold: u64,
+    pub client_burst_window_secs: u64,
 }
 
 impl Default for Limits {
@@ -73,6 +78,8 @@ impl Default for Limits {
             fast_ballot_secs_per_unit: 0.5,
             burst_threshold: 20,
             burst_window_secs: 600,
+            client_burst_threshold: 10,
+            client_burst_window_secs: 60,
         }
     }
 }
@@ -91,6 +98,7 @@ impl Limits {
             invitation_failures_per_address_per_hour: u64::MAX,
             short_code_failures_per_campaign_per_hour: u64::MAX,
             device_ballots_per_address_per_hour: u64::MAX,
+            client_burst_threshold: u64::MAX,
             ..self
         }
     }

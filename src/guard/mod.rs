@@ -160,6 +160,12 @@ impl Guard {
             self.signals.record(campaign_id, signals::PATTERN_BURST);
             flagged = true;
         }
+        let key = format!("client-burst:{campaign_id}:{}", address::limit_key(client));
+        let window = self.limits.client_burst_window_secs;
+        if hot.hit(&key, window).await?.count > self.limits.client_burst_threshold {
+            self.signals.record(campaign_id, signals::CLIENT_BURST);
+            flagged = true;
+        }
         if flagged {
             self.signals.record(campaign_id, signals::FLAGGED_BALLOT);
         }

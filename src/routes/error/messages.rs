@@ -46,6 +46,7 @@ pub enum Message {
     BadCaptcha,
     CaptchaExpired,
     CaptchaRequired,
+    ForgedDevice,
     BadOtp { tries_left: u64 },
     OtpExpired,
     SmsFailed,
@@ -253,6 +254,11 @@ impl Message {
                 "captcha_required",
                 "为防止邀请码被恶意猜测，请同时输入图片验证码",
                 "Invitation codes are being guessed: enter the picture code with yours",
+            ),
+            Self::ForgedDevice => both(
+                "forged_device",
+                "设备标识无效，已清除，请重新输入图片验证码后提交",
+                "The device cookie is not valid and was removed; solve a new picture code and submit again",
             ),
             Self::CaptchaExpired => both(
                 "captcha_expired",

@@ -252,6 +252,9 @@ impl From<PublicError> for ApiError {
                 Self::new(StatusCode::SERVICE_UNAVAILABLE, Message::SmsFailed).retry_after(10)
             }
             PublicError::AlreadyTaken => Self::already_used(Credential::Phone),
+            PublicError::ForgedDevice => {
+                Self::new(StatusCode::FORBIDDEN, Message::ForgedDevice).field("device")
+            }
             PublicError::Captcha(CaptchaError::Hot(e))
             | PublicError::Otp(OtpError::Hot(e))
             | PublicError::Hot(e) => {

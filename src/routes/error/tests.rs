@@ -62,6 +62,7 @@ fn every() -> Vec<Message> {
         Message::NotJson,
         Message::BodyTooSlow,
         Message::CaptchaRequired,
+        Message::ForgedDevice,
         Message::MissingRating(Unrated::All),
         Message::MissingRating(Unrated::Unit { code: "A01".into(), name: "Office".into() }),
         Message::UnknownUnit("Z9".into()),
@@ -175,9 +176,10 @@ fn variant(m: &Message) -> usize {
         NotJson => 51,
         BodyTooSlow => 52,
         CaptchaRequired => 53,
+        ForgedDevice => 54,
     }
 }
-const VARIANTS: usize = 54;
+const VARIANTS: usize = 55;
 
 fn has_chinese(text: &str) -> bool {
     text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))

@@ -2,6 +2,7 @@
 //! on both profiles: uploads, tables written, JSON, text, slow bodies, exposure, short codes,
 //! device mode. Each ends by checking that the server still answers and nothing changed.
 
+mod device;
 mod exposure;
 mod json;
 mod short_codes;
