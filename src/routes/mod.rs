@@ -2,7 +2,7 @@
 
 mod admin;
 mod ballots;
-pub(crate) mod body;
+pub mod body;
 mod campaigns;
 mod captcha;
 pub mod error;
