@@ -4,6 +4,7 @@
 
 mod device;
 mod exposure;
+mod held;
 mod json;
 mod short_codes;
 mod text;
