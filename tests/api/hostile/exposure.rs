@@ -20,8 +20,8 @@ async fn every_answer_carries_its_safety_headers(backend: Backend) {
         app.client.get(format!("{}/s/demo", app.address)),
         app.client.get(format!("{}/no/such/page", app.address)),
         app.client.get(format!("{}/api/v1/receipts/0000", app.address)),
-        app.admin_request(Some(&admin), "GET", "/campaigns/demo/results.csv", false),
-        app.admin_request(None, "GET", "/campaigns/demo/results.csv", false),
+        app.admin_request(Some(&admin), "GET", "/campaigns/demo/export/results.csv", false),
+        app.admin_request(None, "GET", "/campaigns/demo/export/results.csv", false),
     ];
     for request in requests {
         let response = request.send().await.unwrap();

@@ -47,4 +47,31 @@ async fn roster_text_never_becomes_a_formula_in_a_list(backend: Backend) {
     app.finish().await;
 }
 
-both_backends!(roster_text_never_becomes_a_formula_in_a_list);
+/// results.csv left full-width `＝`, a leading space and a leading line feed as they were.
+async fn unit_names_never_become_formulas_in_results(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let admin = app.signed_in("wu", "admin").await;
+    let units = "类别代码,类别名称,单位代码,单位名称\n\
+                 A,＝1+1,A01,\" =1+1\"\n\
+                 A,＝1+1,A02,\"@SUM(A1)\"\n\
+                 B,-2,B01,＋3\n";
+    let (status, body) = app.admin_send(&admin, "POST", "/campaigns/from-units?slug=f1&title=t", units).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, csv) = app.admin_call(Some(&admin), "GET", "/campaigns/f1/export/results.csv", false).await;
+    assert_eq!(status, 200);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(&csv[3..]);
+    let mut cells = 0;
+    for record in reader.records() {
+        for cell in record.unwrap().iter() {
+            assert!(!minping::spreadsheet::cell::is_formula_like(cell), "{cell:?}");
+            cells += 1;
+        }
+    }
+    let text = String::from_utf8(csv).unwrap();
+    assert!(text.contains("'＝1+1") && text.contains("'@SUM(A1)") && text.contains("'＋3"), "{text}");
+    assert!(cells > 10);
+    still_serving(&app).await;
+    app.finish().await;
+}
+
+both_backends!(roster_text_never_becomes_a_formula_in_a_list, unit_names_never_become_formulas_in_results);
