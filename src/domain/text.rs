@@ -61,6 +61,20 @@ pub fn parse_free_text(raw: &str, max_chars: usize) -> Result<Option<String>, Te
     Ok(Some(text))
 }
 
+/// A name as staff wrote it in a campaign file: one line, no character [`parse_free_text`]
+/// would refuse. (Normalising it is [`nfc`]'s job.)
+pub fn check_name(name: &str) -> Result<(), TextError> {
+    match name.chars().find_map(|c| if c == '\n' { Some(TextError::ControlCharacter) } else { fault(c) }) {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+/// `text` in NFC.
+pub fn nfc(text: &str) -> String {
+    text.nfc().collect()
+}
+
 /// A name as staff typed it in a spreadsheet cell, cleaned: what [`parse_free_text`] would
 /// refuse is removed (a line break too: a name is one line), the rest NFC and trimmed.
 pub fn clean_name(raw: &str) -> String {
