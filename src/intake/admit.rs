@@ -152,11 +152,7 @@ impl Admission<'_> {
         let mut solved = false;
         if let Some(code) = &short {
             deps.guard.check_guessing(campaign_id, client)?;
-            let guard = deps.guard;
-            let hot = deps.hot;
-            if guard.short_codes_need_captcha(hot, campaign_id).await.map_err(GuardError::from)?
-                && !guard.short_code_passed(hot, campaign_id, code).await.map_err(GuardError::from)?
-            {
+            if self.short_code_needs_captcha(campaign_id, code).await {
                 let (id, answer) =
                     captcha.filter(|(id, _)| !id.is_empty()).ok_or(AdmitError::CaptchaRequired)?;
                 self.gate.check_captcha(deps, campaign_id, id, answer).await?;
@@ -166,10 +162,9 @@ impl Admission<'_> {
         match identity::panel_member(deps.store, deps.secret, campaign_id, invitation).await {
             Ok(respondent) => {
                 if let (Some(code), true) = (&short, solved) {
-                    deps.guard
-                        .short_code_pass(deps.hot, campaign_id, code)
-                        .await
-                        .map_err(GuardError::from)?;
+                    if let Err(e) = deps.guard.short_code_pass(deps.hot, campaign_id, code).await {
+                        tracing::warn!(error = %e, "a short code's captcha not remembered without hot state");
+                    }
                 }
                 Ok(respondent)
             }
@@ -181,6 +176,24 @@ impl Admission<'_> {
             }
             Err(e) => Err(e.into()),
         }
+    }
+}
+
+impl Admission<'_> {
+    /// Whether this short code needs a captcha now. Without hot state the answer is no:
+    /// hot state buys limits, never the right to take part (the database decides who that is).
+    async fn short_code_needs_captcha(&self, campaign_id: i64, code: &str) -> bool {
+        let (guard, hot) = (self.deps.guard, self.deps.hot);
+        let needed = async {
+            Ok::<_, crate::hot::HotError>(
+                guard.short_codes_need_captcha(hot, campaign_id).await?
+                    && !guard.short_code_passed(hot, campaign_id, code).await?,
+            )
+        };
+        needed.await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "short-code captcha check skipped without hot state");
+            false
+        })
     }
 }
 
