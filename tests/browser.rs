@@ -106,7 +106,12 @@ async fn staff_watch_a_campaign_live_and_close_it() {
         return;
     }
     let (dir, state, settings) = demo_server(40).await;
-    for (name, role, password) in [("zhang", "admin", "zhang-secret-1"), ("li", "monitor", "li-secret-123")] {
+    let staff = [
+        ("zhang", "admin", "zhang-secret-1"),
+        ("li", "monitor", "li-secret-123"),
+        ("qian", "auditor", "qian-secret-123"),
+    ];
+    for (name, role, password) in staff {
         let hash = minping::staff::password::hash(password).unwrap();
         state.store.add_staff_user(name, role, &hash).await.unwrap();
     }
@@ -150,7 +155,8 @@ async fn staff_watch_a_campaign_live_and_close_it() {
     minping::intake::mixer::mix_campaign(state.store.as_ref(), &state.sealer, &campaign, false)
         .await
         .unwrap();
-    let args = ["zhang", "zhang-secret-1", "li", "li-secret-123", &rows[35][3]].map(String::from).to_vec();
+    let args = ["zhang", "zhang-secret-1", "li", "li-secret-123", &rows[35][3], "qian", "qian-secret-123"];
+    let args = args.map(String::from).to_vec();
     run_script(&settings, state, "console.mjs", args, "console-live.png").await;
 }
 

@@ -1,7 +1,9 @@
 //! A campaign's life: created as a draft, opened, its formula guarded, closed (see
 //! `results::close`). Shared by the command line and the staff API; every step is audited.
 
-use crate::domain::{CampaignDefinition, CampaignSettings, CampaignStatus};
+use crate::domain::campaign::DefinitionError;
+use crate::domain::channel::SettingsError;
+use crate::domain::{Campaign, CampaignDefinition, CampaignSettings, CampaignStatus};
 use crate::scoring::formula::Formula;
 use crate::store::{AuditEntry, Store, StoreError};
 
@@ -86,7 +88,8 @@ pub async fn replace_draft(
 }
 
 /// Replaces the settings that may change while a campaign runs (public channel, dates,
-/// response target); refused once it is closed. The audit log keeps before and after.
+/// response target, a higher anonymity threshold); refused once it is closed. The audit log
+/// keeps before and after.
 pub async fn change_settings(
     store: &dyn Store,
     slug: &str,
@@ -94,21 +97,44 @@ pub async fn change_settings(
     actor: &str,
 ) -> Result<(), LifecycleError> {
     let campaign = store.campaign(slug).await?.ok_or_else(|| LifecycleError::UnknownCampaign(slug.into()))?;
-    if campaign.status == CampaignStatus::Closed {
-        return Err(LifecycleError::Frozen(slug.into()));
-    }
-    let mut definition = campaign.definition.clone();
-    let before = serde_json::to_string(&definition.settings()).expect("settings serialise");
-    definition.set_settings(settings);
-    definition.validate()?;
+    let definition = check_settings(&campaign, settings)?;
+    let before = serde_json::to_string(&campaign.definition.settings()).expect("settings serialise");
     store.update_definition(campaign.id, &definition).await?;
     let after = serde_json::to_string(&definition.settings()).expect("settings serialise");
     audit(store, actor, "campaign.settings", campaign.id, format!("settings of `{slug}`: {before} → {after}"))
         .await
 }
 
+/// The definition `settings` would make, or why they are refused.
+pub fn check_settings(
+    campaign: &Campaign,
+    settings: CampaignSettings,
+) -> Result<CampaignDefinition, LifecycleError> {
+    let slug = campaign.slug();
+    if campaign.status == CampaignStatus::Closed {
+        return Err(LifecycleError::Frozen(slug.into()));
+    }
+    let from = campaign.definition.anonymity_threshold;
+    if let Some(to) = settings.anonymity_threshold.filter(|to| *to < from) {
+        if campaign.status == CampaignStatus::Open {
+            return Err(DefinitionError::Settings(SettingsError::ThresholdLowered { from, to }).into());
+        }
+    }
+    let mut definition = campaign.definition.clone();
+    definition.set_settings(settings);
+    definition.validate()?;
+    Ok(definition)
+}
+
+/// Whether a settings change is one a second person must approve once the campaign is open:
+/// one that moves the anonymity threshold.
+pub fn settings_need_approval(campaign: &Campaign, settings: &CampaignSettings) -> bool {
+    settings.anonymity_threshold.is_some_and(|k| k != campaign.definition.anonymity_threshold)
+}
+
 /// Replaces the formula: freely while a draft; once open only with a stated reason (kept in
-/// the audit log with the formula before and after); never once the results are frozen.
+/// the audit log with the formula before and after) — and, through the API and the command
+/// line, a second person's approval (`approvals`); never once the results are frozen.
 pub async fn change_formula(
     store: &dyn Store,
     slug: &str,
@@ -117,7 +143,33 @@ pub async fn change_formula(
     actor: &str,
 ) -> Result<(), LifecycleError> {
     let campaign = store.campaign(slug).await?.ok_or_else(|| LifecycleError::UnknownCampaign(slug.into()))?;
-    if campaign.status == CampaignStatus::Closed || store.final_results(campaign.id).await?.is_some() {
+    if store.final_results(campaign.id).await?.is_some() {
+        return Err(LifecycleError::Frozen(slug.into()));
+    }
+    let definition = check_formula(&campaign, formula, override_reason)?;
+    let before = serde_json::to_string(&campaign.definition.formula).expect("a formula serialises");
+    store.update_definition(campaign.id, &definition).await?;
+    let after = serde_json::to_string(&definition.formula).expect("a formula serialises");
+    let reason = override_reason.map(str::trim).filter(|r| !r.is_empty());
+    let why = reason.map(|r| format!(" (override: {r})")).unwrap_or_default();
+    audit(
+        store,
+        actor,
+        "campaign.formula",
+        campaign.id,
+        format!("formula of `{slug}` changed{why}: {before} → {after}"),
+    )
+    .await
+}
+
+/// The definition `formula` would make, or why it is refused.
+pub fn check_formula(
+    campaign: &Campaign,
+    formula: Formula,
+    override_reason: Option<&str>,
+) -> Result<CampaignDefinition, LifecycleError> {
+    let slug = campaign.slug();
+    if campaign.status == CampaignStatus::Closed {
         return Err(LifecycleError::Frozen(slug.into()));
     }
     let reason = override_reason.map(str::trim).filter(|r| !r.is_empty());
@@ -131,20 +183,9 @@ pub async fn change_formula(
         return Err(LifecycleError::SegmentsFixed(slug.into()));
     }
     let mut definition = campaign.definition.clone();
-    let before = serde_json::to_string(&definition.formula).expect("a formula serialises");
     definition.formula = formula;
     definition.validate()?;
-    store.update_definition(campaign.id, &definition).await?;
-    let after = serde_json::to_string(&definition.formula).expect("a formula serialises");
-    let why = reason.map(|r| format!(" (override: {r})")).unwrap_or_default();
-    audit(
-        store,
-        actor,
-        "campaign.formula",
-        campaign.id,
-        format!("formula of `{slug}` changed{why}: {before} → {after}"),
-    )
-    .await
+    Ok(definition)
 }
 
 pub async fn audit(

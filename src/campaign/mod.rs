@@ -1,6 +1,7 @@
 //! A campaign's life: created from a campaign file or a unit list, opened, watched live,
 //! closed, and its results frozen and fingerprinted.
 
+pub mod approvals;
 pub mod catalog;
 pub mod downloads;
 pub mod lifecycle;

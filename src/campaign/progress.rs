@@ -10,11 +10,12 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::campaign::results::ResultsError;
+use crate::campaign::results::{shown, ResultsError};
 use crate::domain::Campaign;
 use crate::export::ballots::CampaignLayout;
 use crate::guard::Guard;
 use crate::hot::HotState;
+use crate::scoring::disclose::{self, hide, Cell};
 use crate::store::{Store, StoreError};
 
 /// Why the live figures could not be read.
@@ -39,6 +40,8 @@ pub struct Progress {
     pub by_hour: Vec<HourCount>,
     pub panel: PanelProgress,
     pub min_valid: u64,
+    /// The campaign's anonymity threshold k: a figure under it is `null` here.
+    pub anonymity_threshold: u64,
     pub units: Vec<UnitProgress>,
     /// The panel response rate aimed at, in percent (the target line), and the announced dates.
     pub response_target: Option<u8>,
@@ -63,7 +66,9 @@ pub struct PublicProgress {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DistrictCount {
     pub name: String,
-    pub ballots: i64,
+    /// `None` when hidden: fewer than k, or needed to keep such a district from being
+    /// worked out from the public's total (`scoring::disclose`).
+    pub ballots: Option<i64>,
 }
 
 /// How the live view names public ballots that came without a district.
@@ -71,24 +76,29 @@ pub const NO_DISTRICT: &str = "未填写";
 
 /// Public ballots per district from the counters `(class, district, count)`: every district of
 /// the campaign's list in its order (0 when none), then [`NO_DISTRICT`] when some came
-/// without one. Phone and device ballots are added up: both are the public's word.
+/// without one. Phone and device ballots are added up: both are the public's word. The
+/// district is part of what a ballot says, so a district under k is not shown.
 pub fn by_district(campaign: &Campaign, counters: Vec<(String, String, i64)>) -> Vec<DistrictCount> {
     let mut sums: BTreeMap<String, i64> = BTreeMap::new();
     for (_class, district, n) in counters {
         *sums.entry(district).or_default() += n;
     }
     let not_given = sums.remove("").unwrap_or(0);
-    let count = |name: String, ballots| DistrictCount { name, ballots };
-    let mut rows: Vec<DistrictCount> = (campaign.definition.districts.iter())
-        .map(|name| count(name.clone(), sums.remove(name).unwrap_or(0)))
+    let mut rows: Vec<(String, i64)> = (campaign.definition.districts.iter())
+        .map(|name| (name.clone(), sums.remove(name).unwrap_or(0)))
         .collect();
     // The list is fixed once a campaign opens, so nothing should be left; if something is,
     // it is shown rather than lost, so the rows always add up to the public's ballots.
-    rows.extend(sums.into_iter().filter(|(_, n)| *n > 0).map(|(name, n)| count(name, n)));
+    rows.extend(sums.into_iter().filter(|(_, n)| *n > 0));
     if not_given > 0 {
-        rows.push(count(NO_DISTRICT.into(), not_given));
+        rows.push((NO_DISTRICT.into(), not_given));
     }
-    rows
+    let cells: Vec<Cell> =
+        (rows.iter()).map(|(_, n)| Cell { ballots: *n as u64, valid: *n as u64 }).collect();
+    let (hidden, _) = hide(&cells, campaign.definition.anonymity_threshold);
+    (rows.into_iter().zip(hidden))
+        .map(|((name, n), hidden)| DistrictCount { name, ballots: (!hidden).then_some(n) })
+        .collect()
 }
 
 /// SMS codes sent in the current hour's window, against the budgets.
@@ -138,7 +148,8 @@ pub struct UnitProgress {
     pub name: String,
     pub category: String,
     pub category_name: String,
-    pub valid_n: u64,
+    /// `None` when fewer than k (`scoring::disclose`).
+    pub valid_n: Option<u64>,
 }
 
 pub async fn read(sources: Sources<'_>, campaign: &Campaign) -> Result<Progress, ProgressError> {
@@ -169,7 +180,8 @@ pub async fn read(sources: Sources<'_>, campaign: &Campaign) -> Result<Progress,
 
     let tallies = crate::campaign::results::tallies(campaign, &store.tallies(campaign.id).await?)?;
     let layout = CampaignLayout::of(campaign).layout();
-    let results = crate::scoring::compute(&layout, &campaign.definition.formula, &tallies);
+    let formula = &campaign.definition.formula;
+    let results = shown(campaign, formula, crate::scoring::compute(&layout, formula, &tallies));
     let category_names: HashMap<&str, &str> =
         layout.categories.iter().map(|c| (c.code.as_str(), c.name.as_str())).collect();
     let units = (results.units.iter())
@@ -178,7 +190,7 @@ pub async fn read(sources: Sources<'_>, campaign: &Campaign) -> Result<Progress,
             name: u.name.clone(),
             category: u.category.clone(),
             category_name: category_names.get(u.category.as_str()).copied().unwrap_or_default().to_owned(),
-            valid_n: u.valid_n,
+            valid_n: (!u.hidden.iter().any(|h| h == disclose::TOTALS)).then_some(u.valid_n),
         })
         .collect();
     let stored: HashMap<String, i64> = store.signals(campaign.id).await?.into_iter().collect();
@@ -211,6 +223,7 @@ pub async fn read(sources: Sources<'_>, campaign: &Campaign) -> Result<Progress,
         by_hour,
         panel,
         min_valid: campaign.definition.formula.min_valid,
+        anonymity_threshold: campaign.definition.anonymity_threshold,
         units,
     })
 }
@@ -270,13 +283,26 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         let listed = |a, b| vec![("城关区".to_string(), a), ("东湖区".to_string(), b)];
-        assert_eq!(rows(&[]), listed(0, 0), "no ballots: every district at 0, no 未填写");
-        let mut expected = listed(0, 3);
-        expected.push((NO_DISTRICT.to_string(), 2));
+        assert_eq!(rows(&[]), listed(Some(0), Some(0)), "no ballots: every district at 0, no 未填写");
+        let mut expected = listed(Some(0), Some(30));
+        expected.push((NO_DISTRICT.to_string(), Some(20)));
         assert_eq!(
-            rows(&[("device", "东湖区", 1), ("public", "", 2), ("public", "东湖区", 2)]),
+            rows(&[("device", "东湖区", 10), ("public", "", 20), ("public", "东湖区", 20)]),
             expected,
             "phone and device added up"
         );
+    }
+
+    #[test]
+    fn a_district_under_k_is_hidden_with_another_so_the_total_does_not_give_it_away() {
+        let campaign = Campaign::new(1, CampaignStatus::Open, small_definition()).unwrap();
+        let rows: Vec<Option<i64>> = (by_district(
+            &campaign,
+            counters(&[("public", "城关区", 3), ("public", "东湖区", 40), ("public", "", 12)]),
+        )
+        .into_iter())
+        .map(|r| r.ballots)
+        .collect();
+        assert_eq!(rows, vec![None, Some(40), None], "3 under k, and 未填写's 12 hidden with it");
     }
 }

@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{Campaign, CampaignStatus};
-use crate::export::ballots::{BallotLine, CampaignLayout, Fingerprinter, Preamble, Recount, FORMAT};
+use crate::export::ballots::{
+    BallotLine, CampaignLayout, Fingerprinter, Preamble, Publication, Recount, FORMAT,
+};
 use crate::intake::mixer::{self, MixError};
 use crate::intake::seal::Sealer;
 use crate::scoring::formula::Formula;
@@ -86,6 +88,13 @@ pub struct Report {
     /// Unix seconds when these figures were computed (frozen, for final results).
     pub computed_at: i64,
     pub formula: Formula,
+    /// The campaign's anonymity threshold k: no figure of a group under it is in `results`.
+    #[serde(default)]
+    pub anonymity_threshold: u64,
+    /// Panel ballots cast with a credential issued after the campaign opened (an approved
+    /// import or re-issue, a reminder): what the 督查办 checks against the approvals.
+    #[serde(default)]
+    pub late_credential_ballots: u64,
     /// The scale's options, for reading the counts.
     pub scale: Vec<ScaleLabel>,
     pub results: Results,
@@ -134,14 +143,14 @@ pub fn tallies(campaign: &Campaign, rows: &[TallyRow]) -> Result<Vec<Tally>, Res
 /// Results now: the frozen ones of a closed campaign, otherwise computed from the counters.
 pub async fn report(store: &dyn Store, campaign: &Campaign) -> Result<Report, ResultsError> {
     if let Some(frozen) = store.final_results(campaign.id).await? {
-        return frozen_report(campaign, &frozen);
+        let late = store.late_credential_ballots(campaign.id).await? as u64;
+        return frozen_report(campaign, &frozen, late);
     }
     let rows = store.tallies(campaign.id).await?;
-    let results = scoring::compute(
-        &CampaignLayout::of(campaign).layout(),
-        &campaign.definition.formula,
-        &tallies(campaign, &rows)?,
-    );
+    let formula = &campaign.definition.formula;
+    let results =
+        scoring::compute(&CampaignLayout::of(campaign).layout(), formula, &tallies(campaign, &rows)?);
+    let late = store.late_credential_ballots(campaign.id).await? as u64;
     Ok(Report {
         campaign: campaign.slug().to_owned(),
         title: campaign.definition.title.clone(),
@@ -150,9 +159,18 @@ pub async fn report(store: &dyn Store, campaign: &Campaign) -> Result<Report, Re
         fingerprint: None,
         computed_at: crate::clock::now_unix(),
         formula: campaign.definition.formula.clone(),
+        anonymity_threshold: campaign.definition.anonymity_threshold,
+        late_credential_ballots: late,
         scale: scale_labels(campaign),
-        results,
+        results: shown(campaign, formula, results),
     })
+}
+
+/// What staff and the public may see of `results`: no group under the campaign's anonymity
+/// threshold (`scoring::disclose`). Every [`Report`] goes through it; scores do not change.
+pub fn shown(campaign: &Campaign, formula: &Formula, mut results: Results) -> Results {
+    scoring::disclose(&mut results, formula, campaign.definition.anonymity_threshold);
+    results
 }
 
 /// The results as they would be with flagged ballots counted (or not), whatever the
@@ -166,8 +184,14 @@ pub async fn what_if_flagged(
     let mut formula = campaign.definition.formula.clone();
     formula.count_flagged = count_flagged;
     let rows = store.tallies(campaign.id).await?;
-    let results =
-        scoring::compute(&CampaignLayout::of(campaign).layout(), &formula, &tallies(campaign, &rows)?);
+    let counted = campaign.definition.formula.count_flagged;
+    let k = campaign.definition.anonymity_threshold;
+    let tallies = compare_only_k(tallies(campaign, &rows)?, counted, count_flagged, k);
+    let mut results = scoring::compute(&CampaignLayout::of(campaign).layout(), &formula, &tallies.tallies);
+    for unit in tallies.as_counted {
+        results.units[unit].hidden.push(AS_COUNTED.into());
+    }
+    let late = store.late_credential_ballots(campaign.id).await? as u64;
     Ok(Report {
         campaign: campaign.slug().to_owned(),
         title: campaign.definition.title.clone(),
@@ -175,13 +199,52 @@ pub async fn what_if_flagged(
         ballots: store.ballot_count(campaign.id).await? as u64,
         fingerprint: None,
         computed_at: crate::clock::now_unix(),
-        formula,
+        anonymity_threshold: campaign.definition.anonymity_threshold,
+        late_credential_ballots: late,
         scale: scale_labels(campaign),
-        results,
+        results: shown(campaign, &formula, results),
+        formula,
     })
 }
 
-fn frozen_report(campaign: &Campaign, frozen: &FinalResults) -> Result<Report, ResultsError> {
+/// `hidden` entry of a what-if unit shown as the formula counts its flagged ballots.
+pub const AS_COUNTED: &str = "what_if";
+
+struct WhatIfTallies {
+    tallies: Vec<Tally>,
+    /// Units whose flagged ballots are left as the formula counts them.
+    as_counted: Vec<usize>,
+}
+
+/// The tallies of a what-if view. Set beside the results of now, a what-if's difference is
+/// exactly the flagged ballots of each unit: where they are fewer than k, that difference
+/// would show their ratings (docs/ANONYMITY.md). Such a unit's flagged ballots stay counted
+/// as the formula says — kept flagged and left out when it excludes them, turned into plain
+/// counts when it counts them — so the what-if moves nothing there.
+fn compare_only_k(tallies: Vec<Tally>, counted: bool, what_if: bool, k: u64) -> WhatIfTallies {
+    let mut flagged: std::collections::BTreeMap<usize, u64> = Default::default();
+    for t in tallies.iter().filter(|t| t.flagged) {
+        *flagged.entry(t.unit).or_default() += t.count;
+    }
+    let as_counted: Vec<usize> = (flagged.into_iter())
+        .filter(|(_, n)| counted != what_if && *n > 0 && *n < k)
+        .map(|(unit, _)| unit)
+        .collect();
+    let tallies = (tallies.into_iter())
+        .filter_map(|mut t| {
+            if t.flagged && as_counted.contains(&t.unit) {
+                if !counted {
+                    return None;
+                }
+                t.flagged = false;
+            }
+            Some(t)
+        })
+        .collect();
+    WhatIfTallies { tallies, as_counted }
+}
+
+fn frozen_report(campaign: &Campaign, frozen: &FinalResults, late: u64) -> Result<Report, ResultsError> {
     Ok(Report {
         campaign: campaign.slug().to_owned(),
         title: campaign.definition.title.clone(),
@@ -190,8 +253,14 @@ fn frozen_report(campaign: &Campaign, frozen: &FinalResults) -> Result<Report, R
         fingerprint: Some(frozen.fingerprint.clone()),
         computed_at: frozen.frozen_at,
         formula: campaign.definition.formula.clone(),
+        anonymity_threshold: campaign.definition.anonymity_threshold,
+        late_credential_ballots: late,
         scale: scale_labels(campaign),
-        results: serde_json::from_str(&frozen.results).map_err(ResultsError::Unreadable)?,
+        results: shown(
+            campaign,
+            &campaign.definition.formula,
+            serde_json::from_str(&frozen.results).map_err(ResultsError::Unreadable)?,
+        ),
     })
 }
 
@@ -213,7 +282,8 @@ pub async fn close(
         return Err(CloseError::Draft(slug.to_owned()));
     }
     if let Some(frozen) = store.final_results(campaign.id).await? {
-        return Ok(frozen_report(campaign, &frozen)?);
+        let late = store.late_credential_ballots(campaign.id).await? as u64;
+        return Ok(frozen_report(campaign, &frozen, late)?);
     }
     if store.close_campaign(campaign.id).await? {
         let entry = AuditEntry {
@@ -231,13 +301,16 @@ pub async fn close(
     let layout = CampaignLayout::of(campaign);
     let formula = campaign.definition.formula.clone();
     let preamble = Preamble { format: FORMAT.into(), campaign: layout.clone(), formula: formula.clone() };
+    let publication = Publication::of(store, campaign).await?;
     let mut fingerprint = Fingerprinter::new(&preamble);
-    let mut recount = Recount::new(&layout);
+    let (mut recount, mut published) = (Recount::new(&layout), Recount::new(&layout));
     store
         .for_each_ballot(campaign.id, &mut |ballot| {
             let line = BallotLine::of(ballot, &formula);
-            fingerprint.line(&line.to_line());
             recount.add(&line)?;
+            let line = line.published(&publication);
+            fingerprint.line(&line.to_line());
+            published.add(&line)?;
             Ok(())
         })
         .await?;
@@ -247,11 +320,14 @@ pub async fn close(
     if counters != recounted {
         return Err(CloseError::Disagree(slug.to_owned()));
     }
+    // The final results are those of the published lines, so anyone can recount them; they
+    // differ from the counters' only where small 界别 were merged, which moves no score.
+    let results = scoring::compute(&layout.layout(), &formula, &published.tallies());
 
     let frozen = FinalResults {
         fingerprint: fingerprint.finish(),
         ballots: recount.ballots as i64,
-        results: serde_json::to_string(&counters).expect("results serialise"),
+        results: serde_json::to_string(&results).expect("results serialise"),
         frozen_at: crate::clock::now_unix(),
     };
     store.save_final_results(campaign.id, &frozen).await?;
@@ -262,5 +338,33 @@ pub async fn close(
         detail: format!("{} ballots, {}", frozen.ballots, frozen.fingerprint),
     };
     store.append_audit(&entry).await?;
-    Ok(frozen_report(campaign, &frozen)?)
+    let late = store.late_credential_ballots(campaign.id).await? as u64;
+    Ok(frozen_report(campaign, &frozen, late)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tally(unit: usize, flagged: bool, count: u64) -> Tally {
+        Tally { unit, option: 0, class: "public".into(), segment: String::new(), flagged, count }
+    }
+
+    #[test]
+    fn a_what_if_moves_only_units_with_k_flagged_ballots() {
+        let tallies =
+            || vec![tally(0, false, 40), tally(0, true, 3), tally(1, false, 40), tally(1, true, 12)];
+        // Counted by the formula, excluded in the what-if: unit 0's three stay counted.
+        let excluded = compare_only_k(tallies(), true, false, 10);
+        assert_eq!(excluded.as_counted, vec![0]);
+        let flagged: Vec<(usize, bool, u64)> =
+            excluded.tallies.iter().map(|t| (t.unit, t.flagged, t.count)).collect();
+        assert_eq!(flagged, vec![(0, false, 40), (0, false, 3), (1, false, 40), (1, true, 12)]);
+        // Excluded by the formula, counted in the what-if: unit 0's three stay out.
+        let included = compare_only_k(tallies(), false, true, 10);
+        assert_eq!(included.tallies.len(), 3);
+        assert!(included.tallies.iter().all(|t| t.unit == 1 || !t.flagged));
+        // The what-if is the formula itself: nothing to compare, nothing changed.
+        assert!(compare_only_k(tallies(), true, true, 10).as_counted.is_empty());
+    }
 }

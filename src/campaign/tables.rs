@@ -8,7 +8,7 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
 use crate::campaign::results::Report;
 use crate::domain::Campaign;
-use crate::scoring::UnitResult;
+use crate::scoring::{disclose, UnitResult};
 use crate::spreadsheet::cell::{neutralise, write_xlsx_text};
 use crate::store::{Store, StoreError};
 
@@ -115,15 +115,19 @@ pub fn write_xlsx(report: &Report, feedback: &[FeedbackRow], out: &mut dyn Write
     for unit in &report.results.units {
         for (class, options) in &unit.counts {
             for (option, count) in options {
-                let flagged =
-                    unit.counts_flagged.get(class).and_then(|o| o.get(option)).copied().unwrap_or(0);
+                // A flagged count under k is hidden (docs/ANONYMITY.md): an empty cell, not 0.
+                let flagged = match unit.counts_flagged.get(class) {
+                    Some(o) => o.get(option).copied().unwrap_or(0).to_string(),
+                    None if unit.hidden.contains(&disclose::flagged(class)) => String::new(),
+                    None => "0".into(),
+                };
                 let cells = [
                     Cell::Text(unit.code.clone()),
                     Cell::Text(unit.name.clone()),
                     Cell::Text(class_label(class)),
                     Cell::Text(report.option_label(option)),
                     Cell::Figure(count.to_string()),
-                    Cell::Figure(flagged.to_string()),
+                    Cell::Figure(flagged),
                 ];
                 for (c, cell) in cells.iter().enumerate() {
                     write_cell(sheet, r, c as u16, cell)?;
@@ -252,6 +256,13 @@ impl Columns {
 
     fn row(&self, report: &Report, unit: &UnitResult) -> Vec<Cell> {
         let figure = |v: &Option<String>| Cell::Figure(v.clone().unwrap_or_default());
+        // Figures of a group under k are left empty (docs/ANONYMITY.md); 说明 says why.
+        let totals_hidden = unit.hidden.iter().any(|h| h == disclose::TOTALS);
+        let total = |n: u64| Cell::Figure(if totals_hidden { String::new() } else { n.to_string() });
+        let mut notes: Vec<String> = unit.flags.iter().map(|f| flag_label(f)).collect();
+        if !unit.hidden.is_empty() {
+            notes.push(format!("部分数字不足{}张，不显示", report.anonymity_threshold));
+        }
         let category_name = (report.results.categories.iter())
             .find(|c| c.code == unit.category)
             .map(|c| c.name.clone())
@@ -261,8 +272,8 @@ impl Columns {
             Cell::Text(category_name),
             Cell::Text(unit.code.clone()),
             Cell::Text(unit.name.clone()),
-            Cell::Figure(unit.valid_n.to_string()),
-            Cell::Figure(unit.satisfied_n.to_string()),
+            total(unit.valid_n),
+            total(unit.satisfied_n),
             figure(&unit.satisfaction_rate),
             figure(&unit.wilson_low),
             figure(&unit.wilson_high),
@@ -272,12 +283,16 @@ impl Columns {
             figure(&unit.unit_score),
             figure(&unit.score_component),
             Cell::Figure(unit.rank.map(|r| r.to_string()).unwrap_or_default()),
-            Cell::Text(unit.flags.iter().map(|f| flag_label(f)).collect::<Vec<_>>().join("；")),
+            Cell::Text(notes.join("；")),
         ]);
         for class in &self.classes {
             for (option, _) in &self.options {
-                let n = unit.counts.get(class).and_then(|o| o.get(option)).copied().unwrap_or(0);
-                cells.push(Cell::Figure(n.to_string()));
+                let n = match unit.counts.get(class) {
+                    Some(o) => o.get(option).copied().unwrap_or(0).to_string(),
+                    None if unit.hidden.contains(&disclose::class(class)) => String::new(),
+                    None => "0".into(),
+                };
+                cells.push(Cell::Figure(n));
             }
         }
         cells

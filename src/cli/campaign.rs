@@ -6,6 +6,7 @@ use anyhow::Context;
 use clap::Subcommand;
 
 use super::{actor, open_store, DataArgs};
+use crate::campaign::approvals::{self, Act};
 use crate::campaign::lifecycle;
 use crate::domain::{CampaignDefinition, PublicMode};
 use crate::scoring::formula::Formula;
@@ -69,6 +70,10 @@ pub enum CampaignCommand {
         /// The announced last day, YYYY-MM-DD.
         #[arg(long, value_name = "DATE")]
         closes_on: Option<String>,
+        /// The anonymity threshold k: no figure shown for fewer ballots (at least 5; once
+        /// open, it may only rise).
+        #[arg(long, value_name = "K")]
+        anonymity_threshold: Option<u64>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -168,7 +173,16 @@ impl CampaignCommand {
                 );
                 Ok(())
             }
-            Self::Settings { slug, public, sms_per_hour, response_target, opens_on, closes_on, data } => {
+            Self::Settings {
+                slug,
+                public,
+                sms_per_hour,
+                response_target,
+                opens_on,
+                closes_on,
+                anonymity_threshold,
+                data,
+            } => {
                 data.apply(&mut settings);
                 let store = open_store(&settings).await?;
                 let campaign =
@@ -186,7 +200,19 @@ impl CampaignCommand {
                 changed.response_target = response_target.or(changed.response_target);
                 changed.opens_on = opens_on.or(changed.opens_on);
                 changed.closes_on = closes_on.or(changed.closes_on);
+                changed.anonymity_threshold = anonymity_threshold.or(changed.anonymity_threshold);
                 if changed != before {
+                    if approvals::needed(&campaign) && lifecycle::settings_need_approval(&campaign, &changed)
+                    {
+                        lifecycle::check_settings(&campaign, changed.clone())?;
+                        let act = Act::Settings { settings: changed.clone() };
+                        let approval = approvals::request(store.as_ref(), &campaign, &act, &actor()).await?;
+                        println!(
+                            "评议已开始：修改匿名门槛须经第二人复核，已提交申请 #{}（`minping approvals approve {slug} {}`）",
+                            approval.id, approval.id
+                        );
+                        return Ok(());
+                    }
                     lifecycle::change_settings(store.as_ref(), &slug, changed.clone(), &actor()).await?;
                     println!("the settings of `{slug}` are changed:");
                 }
@@ -200,6 +226,18 @@ impl CampaignCommand {
                 let formula = formula_from_toml(&text)
                     .with_context(|| format!("{} has no valid [formula]", file.display()))?;
                 let store = open_store(&settings).await?;
+                let campaign = crate::campaign::find(store.as_ref(), &slug).await?;
+                if approvals::needed(&campaign) {
+                    let reason = override_reason.as_deref();
+                    lifecycle::check_formula(&campaign, formula.clone(), reason)?;
+                    let act = Act::Formula { formula, reason: reason.unwrap_or_default().trim().to_owned() };
+                    let approval = approvals::request(store.as_ref(), &campaign, &act, &actor()).await?;
+                    println!(
+                        "评议已开始：修改计分规则须经第二人复核，已提交申请 #{}（`minping approvals approve {slug} {}`）",
+                        approval.id, approval.id
+                    );
+                    return Ok(());
+                }
                 lifecycle::change_formula(
                     store.as_ref(),
                     &slug,

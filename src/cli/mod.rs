@@ -2,6 +2,7 @@
 //! Every command honours `--data-dir`, `DATABASE_URL` and the configuration file like
 //! `serve`, and works while servers are running.
 
+mod approvals;
 mod campaign;
 pub mod demo;
 mod export;
@@ -50,6 +51,9 @@ enum Command {
     /// Staff users of the console.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Requests for a second person's approval (双人复核): list, approve, reject.
+    #[command(subcommand)]
+    Approvals(approvals::ApprovalsCommand),
 }
 
 #[derive(Args)]
@@ -97,6 +101,7 @@ impl Cli {
             Command::Verify(args) => args.run(),
             Command::User(command) => command.run(settings).await,
             Command::Roster(command) => command.run(settings).await,
+            Command::Approvals(command) => command.run(settings).await,
             Command::Serve(serve) => {
                 serve.apply(&mut settings);
                 let state = AppState::open(&settings).await?;

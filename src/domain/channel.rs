@@ -19,6 +19,10 @@ pub struct CampaignSettings {
     pub response_target: Option<u8>,
     #[serde(default)]
     pub public: PublicChannel,
+    /// The campaign's anonymity threshold k (docs/ANONYMITY.md); unchanged when absent. Once
+    /// the campaign is open it may only rise: figures already shown were cut at the old k.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymity_threshold: Option<u64>,
 }
 
 /// Why settings are refused; what staff read is in the message catalogue (`error::messages`).
@@ -32,6 +36,8 @@ pub enum SettingsError {
     BadTarget(u8),
     #[error("public.sms_per_hour must be at least 1")]
     NoSmsBudget,
+    #[error("the campaign is open: anonymity_threshold may rise, not fall from {from} to {to}")]
+    ThresholdLowered { from: u64, to: u64 },
 }
 
 impl SettingsError {
@@ -41,6 +47,7 @@ impl SettingsError {
             Self::ClosesBeforeOpens { .. } => "closes_on",
             Self::BadTarget(_) => "response_target",
             Self::NoSmsBudget => "public.sms_per_hour",
+            Self::ThresholdLowered { .. } => "anonymity_threshold",
         }
     }
 }

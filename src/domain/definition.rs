@@ -205,6 +205,7 @@ impl CampaignDefinition {
             closes_on: self.closes_on.clone(),
             response_target: self.response_target,
             public: self.public.clone(),
+            anonymity_threshold: Some(self.anonymity_threshold),
         }
     }
 
@@ -213,6 +214,9 @@ impl CampaignDefinition {
         self.closes_on = settings.closes_on;
         self.response_target = settings.response_target;
         self.public = settings.public;
+        if let Some(k) = settings.anonymity_threshold {
+            self.anonymity_threshold = k;
+        }
     }
 
     pub fn unit_count(&self) -> usize {

@@ -14,7 +14,7 @@
 //! `formula` as one line of canonical JSON (the header line without its last three fields),
 //! followed by every ballot line exactly as written, each with its newline.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -123,6 +123,42 @@ pub struct Preamble {
     pub formula: Formula,
 }
 
+/// Where the panel ballots of 界别 too small to publish go. Such a 界别 never counts in a
+/// score (`min_class_valid` is at least k), so merging changes no score: its ballots are
+/// counted, unweighted, under this name, and the 界别 itself reads as having none.
+pub const MERGED_SEGMENTS: &str = "其他界别（合并）";
+
+/// What the published file groups: the 界别 whose panel ballots number fewer than k in all.
+/// Found by a first pass over the stored ballots, so the close (which fingerprints the
+/// lines) and every later export write the same lines.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Publication {
+    pub merged: BTreeSet<String>,
+}
+
+impl Publication {
+    pub async fn of(store: &dyn crate::store::Store, campaign: &Campaign) -> Result<Self, StoreError> {
+        let formula = &campaign.definition.formula;
+        if formula.segment_weights.is_none() {
+            return Ok(Self::default());
+        }
+        let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
+        store
+            .for_each_ballot(campaign.id, &mut |ballot| {
+                if let Some(segment) = BallotLine::of(ballot, formula).segment {
+                    *sizes.entry(segment).or_default() += 1;
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(Self::from_sizes(sizes, campaign.definition.anonymity_threshold))
+    }
+
+    pub fn from_sizes(sizes: BTreeMap<String, u64>, k: u64) -> Self {
+        Self { merged: sizes.into_iter().filter(|(_, n)| *n < k).map(|(s, _)| s).collect() }
+    }
+}
+
 /// The first line of the export.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Header {
@@ -130,6 +166,12 @@ pub struct Header {
     pub preamble: Preamble,
     pub ballots: u64,
     pub fingerprint: String,
+    /// The campaign's anonymity threshold: `results` show no group under it, and `verify`
+    /// cuts its recount the same way before comparing.
+    pub anonymity_threshold: u64,
+    /// Panel ballots cast with a credential issued after the campaign opened (docs/SECURITY.md).
+    #[serde(default)]
+    pub late_credential_ballots: u64,
     pub results: serde_json::Value,
 }
 
@@ -155,6 +197,15 @@ impl BallotLine {
             flagged: ballot.flags != 0,
             ratings: ballot.ratings,
         }
+    }
+
+    /// The line as published: a 界别 with fewer than k panel ballots in all is merged into
+    /// [`MERGED_SEGMENTS`] (see [`Publication`]).
+    pub fn published(mut self, publication: &Publication) -> Self {
+        if (self.segment.as_ref()).is_some_and(|s| publication.merged.contains(s)) {
+            self.segment = Some(MERGED_SEGMENTS.into());
+        }
+        self
     }
 
     pub fn to_line(&self) -> String {
@@ -261,18 +312,27 @@ pub async fn write(
         campaign: CampaignLayout::of(campaign),
         formula: campaign.definition.formula.clone(),
     };
+    let k = campaign.definition.anonymity_threshold;
+    let mut results: crate::scoring::Results = serde_json::from_str(&frozen.results)?;
+    crate::scoring::disclose(&mut results, &preamble.formula, k);
     let header = Header {
         preamble,
         ballots: frozen.ballots as u64,
         fingerprint: frozen.fingerprint.clone(),
-        results: serde_json::from_str(&frozen.results)?,
+        anonymity_threshold: k,
+        late_credential_ballots: store
+            .late_credential_ballots(campaign.id)
+            .await
+            .map_err(ExportError::Frozen)? as u64,
+        results: serde_json::to_value(&results)?,
     };
+    let publication = Publication::of(store, campaign).await?;
     writeln!(out, "{}", serde_json::to_string(&header)?)?;
     let mut fingerprint = Fingerprinter::new(&header.preamble);
     let mut written = 0u64;
     store
         .for_each_ballot(campaign.id, &mut |ballot| {
-            let line = BallotLine::of(ballot, &header.preamble.formula).to_line();
+            let line = BallotLine::of(ballot, &header.preamble.formula).published(&publication).to_line();
             fingerprint.line(&line);
             writeln!(out, "{line}")?;
             written += 1;

@@ -81,7 +81,8 @@ pub fn verify(reader: impl BufRead, expected: Option<&str>) -> Result<Verificati
             problems.push(format!("the fingerprint is {fingerprint}, the published one {}", expected.trim()));
         }
     }
-    let recomputed = scoring::compute(&layout, &header.preamble.formula, &recount.tallies());
+    let mut recomputed = scoring::compute(&layout, &header.preamble.formula, &recount.tallies());
+    scoring::disclose(&mut recomputed, &header.preamble.formula, header.anonymity_threshold);
     let recomputed = serde_json::to_value(&recomputed).expect("results serialise");
     if recomputed != header.results {
         problems.push(describe_difference(&header.results, &recomputed));

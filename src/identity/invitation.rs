@@ -36,8 +36,8 @@ impl InvitationCode {
     }
 }
 
-/// A freshly made invitation: the clear token and short code exist only here, on their way
-/// to the invitation list handed to staff.
+/// A freshly drawn invitation: the clear token and short code exist only here, on their way
+/// to the invitation list, the letter or the SMS that carries them — once.
 #[derive(Debug, Clone)]
 pub struct IssuedInvitation {
     pub token: String,
@@ -45,21 +45,24 @@ pub struct IssuedInvitation {
 }
 
 impl IssuedInvitation {
-    /// The invitation of a member, derived from the server secret: the database keeps only
-    /// its hashes, yet staff can print or download the list again at any time. Re-issuing
-    /// counts `issue` up, which makes a new token and short code and voids the old ones.
-    pub fn derive(secret: &Secret, campaign_id: i64, member_code: &str, issue: i64) -> Self {
-        let mac = secret.keyed_hash("invitation-issue", &format!("{campaign_id}\0{member_code}\0{issue}"));
-        let bits = (mac[16..21].iter()).fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+    /// A new invitation from the operating system's random generator (via `rand`'s
+    /// CSPRNG). Nothing else can make it again: the database keeps only its keyed hashes,
+    /// so the list handed to staff when it is issued is the only place it exists.
+    pub fn draw() -> Self {
+        let mut rng = rand::rng();
+        let token = loop {
+            let bytes: [u8; 16] = rand::Rng::random(&mut rng);
+            let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+            // A cell beginning with `-` is a formula to a spreadsheet; a mail-merge must
+            // carry the token untouched, so it always begins with a letter or digit.
+            if token.as_bytes()[0].is_ascii_alphanumeric() {
+                break token;
+            }
+        };
+        let bits: u64 = rand::Rng::random::<u64>(&mut rng) >> 24;
         let short_code =
             (0..SHORT_CODE_LEN).map(|i| ALPHABET[((bits >> (35 - 5 * i)) & 31) as usize] as char).collect();
-        let mut token: [u8; 16] = mac[..16].try_into().expect("a MAC is 32 bytes");
-        // A token must pass a spreadsheet untouched (mail-merge lists): one that would begin
-        // with `-` (62, 1 in 64) begins with `e` (30) instead, at the cost of a sliver of a bit.
-        if token[0] >> 2 == 62 {
-            token[0] ^= 0x80;
-        }
-        Self { token: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(token), short_code }
+        Self { token, short_code }
     }
 
     pub fn short_code_display(&self) -> String {
@@ -80,39 +83,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn invitations_derive_per_member_and_issue() {
-        let secret = Secret::for_tests();
-        let a = IssuedInvitation::derive(&secret, 1, "P0001", 0);
-        assert_eq!(a.token, IssuedInvitation::derive(&secret, 1, "P0001", 0).token, "the same every time");
-        for other in [
-            IssuedInvitation::derive(&secret, 1, "P0001", 1),
-            IssuedInvitation::derive(&secret, 1, "P0002", 0),
-            IssuedInvitation::derive(&secret, 2, "P0001", 0),
-        ] {
-            assert_ne!(a.token, other.token);
-            assert_ne!(a.short_code, other.short_code);
-        }
-        assert_eq!(a.token.len(), 22);
-        assert_eq!(a.short_code.len(), 8);
-    }
-
-    #[test]
     fn no_credential_begins_like_a_spreadsheet_formula() {
-        let secret = Secret::for_tests();
-        let mut first = std::collections::HashSet::new();
-        for member in 0..5_000 {
-            let issued = IssuedInvitation::derive(&secret, 1, &format!("P{member:04}"), 0);
+        for _ in 0..5_000 {
+            let issued = IssuedInvitation::draw();
             for credential in [&issued.token, &issued.short_code, &issued.short_code_display()] {
                 assert!(!crate::spreadsheet::cell::is_formula_like(credential), "{credential}");
             }
-            first.insert(issued.token.as_bytes()[0]);
         }
-        assert_eq!(first.len(), 63, "every first character but `-` occurs");
+    }
+
+    #[test]
+    fn invitations_are_drawn_at_random_and_start_with_a_letter_or_digit() {
+        let drawn: Vec<IssuedInvitation> = (0..2000).map(|_| IssuedInvitation::draw()).collect();
+        let tokens: std::collections::HashSet<&str> = drawn.iter().map(|d| d.token.as_str()).collect();
+        assert_eq!(tokens.len(), drawn.len(), "no two alike");
+        for d in &drawn {
+            assert_eq!((d.token.len(), d.short_code.len()), (22, 8));
+            assert!(d.token.as_bytes()[0].is_ascii_alphanumeric(), "{}", d.token);
+            assert_eq!(InvitationCode::parse(&d.token), Some(InvitationCode::Token(d.token.clone())));
+        }
     }
 
     #[test]
     fn token_and_short_code_are_told_apart() {
-        let issued = IssuedInvitation::derive(&Secret::for_tests(), 1, "P0001", 0);
+        let issued = IssuedInvitation::draw();
         assert_eq!(InvitationCode::parse(&issued.token), Some(InvitationCode::Token(issued.token.clone())));
         let typed = issued.short_code_display().to_lowercase();
         assert_eq!(InvitationCode::parse(&typed), Some(InvitationCode::ShortCode(issued.short_code.clone())));
@@ -122,7 +116,7 @@ mod tests {
     #[test]
     fn hashes_match_what_is_stored() {
         let secret = Secret::for_tests();
-        let issued = IssuedInvitation::derive(&secret, 1, "P0001", 0);
+        let issued = IssuedInvitation::draw();
         let typed = InvitationCode::parse(&issued.short_code_display()).unwrap();
         assert_eq!(typed.lookup_hash(&secret), issued.short_code_hash(&secret));
         assert_ne!(issued.token_hash(&secret), issued.short_code_hash(&secret));

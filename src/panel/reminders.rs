@@ -1,8 +1,10 @@
-//! Reminder batches (催办短信): an SMS to each panel member who has not answered yet, with
-//! their current invitation link and short code. The database keeps no mobile numbers (only
-//! keyed hashes), so a batch works from the roster file staff already hold: its numbers are
-//! used to send, then dropped — never stored, never logged. Every message counts against the
-//! same hourly SMS budgets as the public channel's codes.
+//! Reminder batches (催办短信): an SMS to each panel member who has not answered yet, with a
+//! freshly drawn invitation that no person sees (the member's previous one is void). The
+//! database keeps no mobile numbers (only keyed hashes), so a batch works from the roster
+//! file staff already hold: a number is used only when its hash is the one the roster was
+//! imported with — a file cannot send a member's credential to someone else — then dropped,
+//! never stored, never logged. Every message counts against the same hourly SMS budgets as
+//! the public channel's codes.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
@@ -17,7 +19,7 @@ use crate::hot::HotState;
 use crate::identity::{PhoneNumber, Secret};
 use crate::panel::roster::{self, InvitationLine, RosterRow};
 use crate::sms::SmsGateway;
-use crate::store::{Store, StoreError};
+use crate::store::{IssuedRecord, Store, StoreError};
 
 /// Messages handed to the gateway at once.
 const CONCURRENCY: usize = 8;
@@ -51,7 +53,8 @@ impl Filter {
 
 /// What became of each member of the file: every member lands in exactly one count, the
 /// first that applies in this order — not invited, already responded, filtered out,
-/// without a number — and otherwise sent, failed or over budget.
+/// without a number, a number other than the roster's — and otherwise sent, failed or over
+/// budget.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     pub sent: usize,
@@ -60,6 +63,8 @@ pub struct Counts {
     pub without_number: usize,
     pub not_invited: usize,
     pub filtered_out: usize,
+    /// The file's number is not the one the member was imported with: nothing is sent.
+    pub number_mismatch: usize,
     /// Left unsent because the hour's SMS budget was used up.
     pub over_budget: usize,
 }
@@ -69,7 +74,7 @@ impl Counts {
     pub fn summary(&self, filter: &Filter) -> String {
         format!(
             "sent {}, failed {}, over the SMS budget {}, already responded {}, without a number {}, \
-             not invited {}, filtered out {}{}",
+             not invited {}, filtered out {}, number not the roster's {}{}",
             self.sent,
             self.failed,
             self.over_budget,
@@ -77,15 +82,17 @@ impl Counts {
             self.without_number,
             self.not_invited,
             self.filtered_out,
+            self.number_mismatch,
             filter.describe()
         )
     }
 }
 
-/// One reminder to send; its number lives only as long as the batch.
+/// One reminder to send; its number lives only as long as the batch, its credential is drawn
+/// when it is sent.
 pub struct Reminder {
     number: PhoneNumber,
-    text: String,
+    member: IssuedRecord,
 }
 
 /// The reminders a roster file yields, before anything is sent.
@@ -106,15 +113,14 @@ pub fn may_send(campaign: &Campaign) -> Result<(), NotSending> {
     campaign.ensure_open().map_err(NotSending)
 }
 
-/// Sorts the file's members: a reminder for each invited non-responder with a number who
-/// passes the filter, carrying their current invitation (nobody's invitation changes).
+/// Sorts the file's members: a reminder for each invited non-responder who passes the filter
+/// and whose number is the roster's. Nothing changes until the plan is sent.
 pub async fn plan(
     store: &dyn Store,
     secret: &Secret,
     campaign: &Campaign,
     rows: Vec<RosterRow>,
     filter: &Filter,
-    base_url: &str,
 ) -> Result<Plan, StoreError> {
     let mut invited: HashMap<String, _> =
         (store.invitations(campaign.id).await?).into_iter().map(|r| (r.member_code.clone(), r)).collect();
@@ -132,8 +138,11 @@ pub async fn plan(
         } else if !filter.admits(&record.segment, &record.district) {
             counts.filtered_out += 1;
         } else if let Some(number) = row.mobile {
-            let line = roster::line(secret, campaign, record, base_url);
-            reminders.push(Reminder { number, text: text(campaign, &line) });
+            if record.phone_hash.as_deref() == Some(&number.keyed_hash(secret)[..]) {
+                reminders.push(Reminder { number, member: record });
+            } else {
+                counts.number_mismatch += 1;
+            }
         } else {
             counts.without_number += 1;
         }
@@ -149,8 +158,12 @@ pub fn text(campaign: &Campaign, line: &InvitationLine) -> String {
     )
 }
 
-/// What sending needs: the gateway, the budgets in hot state, the signal counters.
+/// What sending needs: the store and secret to issue the fresh invitations, the gateway, the
+/// budgets in hot state, the signal counters.
 pub struct Sender<'a> {
+    pub store: &'a dyn Store,
+    pub secret: &'a Secret,
+    pub base_url: &'a str,
     pub hot: &'a dyn HotState,
     pub sms: &'a dyn SmsGateway,
     pub signals: &'a Signals,
@@ -230,7 +243,20 @@ impl Sender<'_> {
             spent.store(true, Relaxed);
             return Outcome::OverBudget;
         }
-        match self.sms.send(&reminder.number, &reminder.text, "").await {
+        // The member's new invitation replaces the old before it is sent: an SMS that fails
+        // leaves the member to be reminded again, never a second valid credential.
+        let store = (self.store, self.secret, self.base_url);
+        let line = match roster::reissue_record(store.0, store.1, campaign, reminder.member.clone(), store.2)
+            .await
+        {
+            Ok(Some(line)) => line,
+            Ok(None) => return Outcome::Failed,
+            Err(e) => {
+                tracing::warn!(error = %e, "a reminder's invitation could not be stored");
+                return Outcome::Failed;
+            }
+        };
+        match self.sms.send(&reminder.number, &text(campaign, &line), "").await {
             Ok(()) => {
                 in_a_row.store(0, Relaxed);
                 self.signals.record(campaign.id, signals::SMS_SENT);

@@ -1,5 +1,6 @@
-//! The panel roster (评议团名单): imported from CSV or XLSX, turned into invitations, listed
-//! again for mail-merge or printing, re-issued when one is lost.
+//! The panel roster (评议团名单): imported from CSV or XLSX, each member given an invitation
+//! drawn at random and shown once — as the list for mail-merge and the letters to print —
+//! and re-issued when one is lost.
 //!
 //! A roster holds member codes, segments (界别) and districts — not names. A mobile number,
 //! when given, is kept only as a keyed hash (to recognise the member on the public channel)
@@ -8,9 +9,9 @@
 use std::collections::HashSet;
 use std::io::Write;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::domain::Campaign;
+use crate::domain::{Campaign, CampaignStatus};
 use crate::identity::{IssuedInvitation, PhoneNumber, Secret};
 use crate::spreadsheet::cell::write_csv_record;
 use crate::spreadsheet::{self, RowError};
@@ -100,49 +101,90 @@ fn rows(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
     }
 }
 
-/// Stores the invitations of the roster's members (issue 0 each), reporting progress every
-/// thousand members. Members who already have one are refused, all together, before anything
-/// is stored.
-pub async fn issue(
+/// A member as the panel keeps them: the mobile number already reduced to its keyed hash, so
+/// a member can wait in an approval request (docs/SECURITY.md) without their number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    pub member_code: String,
+    pub segment: String,
+    pub district: String,
+    /// Hex of the keyed hash of the member's mobile number.
+    pub phone_hash: Option<String>,
+}
+
+/// The roster's rows as members: numbers hashed, then dropped.
+pub fn members(secret: &Secret, rows: &[RosterRow]) -> Vec<Member> {
+    rows.iter()
+        .map(|r| Member {
+            member_code: r.member_code.clone(),
+            segment: r.segment.clone(),
+            district: r.district.clone(),
+            phone_hash: r.mobile.as_ref().map(|m| hex::encode(m.keyed_hash(secret))),
+        })
+        .collect()
+}
+
+/// Stores the members and issues each an invitation drawn at random, reporting progress every
+/// thousand members. The lines returned are the only time anyone sees these credentials:
+/// the store keeps their hashes. Members who already have one are refused, all together,
+/// before anything is stored — a member's invitation is issued once (re-issuing voids it).
+pub async fn import(
     store: &dyn Store,
     secret: &Secret,
-    campaign_id: i64,
-    rows: &[RosterRow],
+    campaign: &Campaign,
+    members: &[Member],
+    base_url: &str,
     progress: &(dyn Fn(usize) + Sync),
-) -> Result<usize, IssueError> {
-    let existing: HashSet<String> =
-        (store.invitations(campaign_id).await?).into_iter().map(|r| r.member_code).collect();
-    let taken: Vec<String> =
-        rows.iter().filter(|r| existing.contains(&r.member_code)).map(|r| r.member_code.clone()).collect();
-    if !taken.is_empty() {
-        return Err(IssueError::AlreadyInvited(taken));
-    }
+) -> Result<Vec<InvitationLine>, IssueError> {
+    all_new(store, campaign, members).await?;
+    let after_open = campaign.status != CampaignStatus::Draft;
     let mut short_codes = HashSet::new();
-    let mut invitations = Vec::with_capacity(rows.len());
-    for (n, row) in rows.iter().enumerate() {
-        // Short codes are 40 bits: a collision within the import takes the member's next issue.
-        let (issue, issued) = (0..)
-            .map(|issue| (issue, IssuedInvitation::derive(secret, campaign_id, &row.member_code, issue)))
-            .find(|(_, i)| short_codes.insert(i.short_code.clone()))
-            .expect("some issue has a free short code");
+    let mut invitations = Vec::with_capacity(members.len());
+    let mut lines = Vec::with_capacity(members.len());
+    for (n, member) in members.iter().enumerate() {
+        // Short codes are 40 bits: a collision within the import draws again.
+        let issued = std::iter::repeat_with(IssuedInvitation::draw)
+            .find(|i| short_codes.insert(i.short_code.clone()))
+            .expect("a free short code is drawn");
         invitations.push(NewInvitation {
             token_hash: issued.token_hash(secret),
             short_code_hash: issued.short_code_hash(secret),
             member: Invitation {
-                member_code: row.member_code.clone(),
-                segment: row.segment.clone(),
-                district: row.district.clone(),
+                member_code: member.member_code.clone(),
+                segment: member.segment.clone(),
+                district: member.district.clone(),
             },
-            issue,
-            phone_hash: row.mobile.as_ref().map(|m| m.keyed_hash(secret)),
+            issue: 0,
+            phone_hash: member.phone_hash.as_ref().and_then(|h| hex::decode(h).ok()),
+            after_open,
         });
+        lines.push(line(
+            campaign,
+            member.member_code.clone(),
+            &member.segment,
+            &member.district,
+            issued,
+            base_url,
+        ));
         if (n + 1) % 1000 == 0 {
             progress(n + 1);
         }
     }
-    store.add_invitations(campaign_id, &invitations).await?;
-    progress(rows.len());
-    Ok(rows.len())
+    store.add_invitations(campaign.id, &invitations).await?;
+    progress(members.len());
+    Ok(lines)
+}
+
+/// Refuses, all together, members who already have an invitation.
+pub async fn all_new(store: &dyn Store, campaign: &Campaign, members: &[Member]) -> Result<(), IssueError> {
+    let existing: HashSet<String> =
+        (store.invitations(campaign.id).await?).into_iter().map(|r| r.member_code).collect();
+    let taken: Vec<String> =
+        members.iter().filter(|m| existing.contains(&m.member_code)).map(|m| m.member_code.clone()).collect();
+    if !taken.is_empty() {
+        return Err(IssueError::AlreadyInvited(taken));
+    }
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -164,29 +206,21 @@ pub struct InvitationLine {
     pub url: String,
 }
 
-/// Every member's current invitation, made again from the secret.
-pub async fn list(
-    store: &dyn Store,
-    secret: &Secret,
+fn line(
     campaign: &Campaign,
+    member_code: String,
+    segment: &str,
+    district: &str,
+    issued: IssuedInvitation,
     base_url: &str,
-) -> Result<Vec<InvitationLine>, StoreError> {
-    Ok((store.invitations(campaign.id).await?)
-        .into_iter()
-        .map(|r| line(secret, campaign, r, base_url))
-        .collect())
-}
-
-/// A member's current invitation (the issue stored), made again from the secret.
-pub fn line(secret: &Secret, campaign: &Campaign, record: IssuedRecord, base_url: &str) -> InvitationLine {
-    let issued = IssuedInvitation::derive(secret, campaign.id, &record.member_code, record.issue);
+) -> InvitationLine {
     InvitationLine {
         url: format!("{base_url}/s/{}#i={}", campaign.slug(), issued.token),
         short_code: issued.short_code_display(),
         token: issued.token,
-        member_code: record.member_code,
-        segment: record.segment,
-        district: record.district,
+        member_code,
+        segment: segment.to_owned(),
+        district: district.to_owned(),
     }
 }
 
@@ -207,6 +241,13 @@ pub fn write_csv(lines: &[InvitationLine], out: &mut dyn Write) -> Result<(), cs
     Ok(())
 }
 
+/// The list as CSV text, for a response that carries it once.
+pub fn csv_text(lines: &[InvitationLine]) -> String {
+    let mut out = Vec::new();
+    write_csv(lines, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("CSV of UTF-8 text")
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ReissueError {
     #[error("`{campaign}` has no member `{member}`")]
@@ -215,7 +256,8 @@ pub enum ReissueError {
     Store(#[from] StoreError),
 }
 
-/// Voids a member's invitation and makes the next one.
+/// Voids a member's invitation and draws the next one: returned once, for a letter, or sent
+/// straight to the member's number by a reminder.
 pub async fn reissue(
     store: &dyn Store,
     secret: &Secret,
@@ -232,30 +274,34 @@ pub async fn reissue(
     else {
         return Err(unknown());
     };
-    let issue = current.issue + 1;
-    let issued = IssuedInvitation::derive(secret, campaign.id, member_code, issue);
+    reissue_record(store, secret, campaign, current, base_url).await?.ok_or_else(unknown)
+}
+
+/// [`reissue`] of a member already looked up; `None` when they were removed meanwhile.
+pub async fn reissue_record(
+    store: &dyn Store,
+    secret: &Secret,
+    campaign: &Campaign,
+    current: IssuedRecord,
+    base_url: &str,
+) -> Result<Option<InvitationLine>, StoreError> {
+    let issued = IssuedInvitation::draw();
     let next = NewInvitation {
         token_hash: issued.token_hash(secret),
         short_code_hash: issued.short_code_hash(secret),
         member: Invitation {
-            member_code: member_code.into(),
+            member_code: current.member_code.clone(),
             segment: current.segment.clone(),
             district: current.district.clone(),
         },
-        issue,
+        issue: current.issue + 1,
         phone_hash: None,
+        after_open: campaign.status != CampaignStatus::Draft,
     };
-    if !store.reissue_invitation(campaign.id, member_code, &next).await? {
-        return Err(unknown());
+    if !store.reissue_invitation(campaign.id, &current.member_code, &next).await? {
+        return Ok(None);
     }
-    Ok(InvitationLine {
-        url: format!("{base_url}/s/{}#i={}", campaign.slug(), issued.token),
-        short_code: issued.short_code_display(),
-        token: issued.token,
-        member_code: member_code.into(),
-        segment: current.segment,
-        district: current.district,
-    })
+    Ok(Some(line(campaign, current.member_code, &current.segment, &current.district, issued, base_url)))
 }
 
 #[cfg(test)]

@@ -61,6 +61,9 @@ impl AppState {
     /// What sends reminder SMS: the gateway, and the budgets and signals it counts against.
     pub fn reminder_sender(&self) -> Sender<'_> {
         Sender {
+            store: self.store.as_ref(),
+            secret: &self.secret,
+            base_url: &self.public_base,
             hot: self.hot.as_ref(),
             sms: self.gate.sms.as_ref(),
             signals: &self.guard.signals,

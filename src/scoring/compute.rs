@@ -130,6 +130,7 @@ fn publish_unit(
         score_component: figure(&exact.component),
         rank: None,
         flags: exact.flags.clone(),
+        hidden: Vec::new(),
     }
 }
 
@@ -147,7 +148,7 @@ fn by_option(layout: &Layout, counts: Option<&[u64]>) -> BTreeMap<String, u64> {
 }
 
 /// A proportion with 4 decimals, rounded by the formula's rule.
-fn rate(satisfied: u64, valid: u64, rule: Rounding) -> Option<String> {
+pub(super) fn rate(satisfied: u64, valid: u64, rule: Rounding) -> Option<String> {
     (valid > 0).then(|| {
         // Unreduced: rounding needs no gcd.
         let rate = BigRational::new_raw(satisfied.into(), valid.into());

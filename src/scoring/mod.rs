@@ -4,6 +4,7 @@
 //! example an auditor can redo by hand, are in docs/SCORING.md.
 
 mod compute;
+pub mod disclose;
 mod exact;
 pub mod flags;
 pub mod formula;
@@ -20,6 +21,7 @@ mod wilson;
 mod tests;
 
 pub use compute::compute;
+pub use disclose::disclose;
 pub use exact::{Dec, DecError};
 pub use input::{CategoryRef, Layout, Tally, UnitRef};
 pub use results::{CategorySummary, Counts, Results, SegmentResult, Summary, UnitResult};

@@ -50,6 +50,10 @@ pub struct UnitResult {
     pub rank: Option<u32>,
     /// See `scoring::flags`; in a fixed order.
     pub flags: Vec<String>,
+    /// Figures left out because they would show a group of fewer than k ballots (see
+    /// `scoring::disclose`); empty, and absent from the JSON, when everything is shown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hidden: Vec<String>,
 }
 
 /// One panel segment's part in a unit's panel class score.

@@ -16,6 +16,7 @@ pub const SQLITE: Files = &[
     (5, "tally deltas", include_str!("../../migrations/sqlite/0005_tally_deltas.sql")),
     (6, "public districts", include_str!("../../migrations/sqlite/0006_public_districts.sql")),
     (7, "sealed ballots", include_str!("../../migrations/sqlite/0007_sealed_ballots.sql")),
+    (9, "credentials once", include_str!("../../migrations/sqlite/0009_credentials_once.sql")),
 ];
 
 pub const POSTGRES: Files = &[
@@ -26,6 +27,7 @@ pub const POSTGRES: Files = &[
     (5, "tally deltas", include_str!("../../migrations/postgres/0005_tally_deltas.sql")),
     (6, "public districts", include_str!("../../migrations/postgres/0006_public_districts.sql")),
     (7, "sealed ballots", include_str!("../../migrations/postgres/0007_sealed_ballots.sql")),
+    (9, "credentials once", include_str!("../../migrations/postgres/0009_credentials_once.sql")),
 ];
 
 #[derive(Debug)]

@@ -5,6 +5,7 @@
 //! ballot writer (`intake::writer`) needs only [`BallotStore`] — can depend on that alone and be tested with a
 //! small fake. A SQLite and a PostgreSQL implementation share their SQL (`sql/`).
 
+mod approvals;
 mod ballots;
 pub(crate) mod batch;
 mod campaigns;
@@ -24,13 +25,16 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+pub use approvals::{ApprovalRecord, ApprovalStore, NewApproval};
 pub use ballots::{BallotStore, Commit, PendingBallot};
 pub use campaigns::{CampaignStore, CampaignSummary, FinalResults};
 pub use counters::{CounterStore, TallyRow};
 pub use error::{OpenError, Result, StoreError};
 pub use exports::{ExportStore, Feedback, StoredBallot, VisitError};
 pub use mix::{BallotContent, Mix, MixStore, Plan, SealedRow};
-pub use panel::{Invitation, InvitationLookup, IssuedRecord, NewInvitation, PanelResponse, PanelStore};
+pub use panel::{
+    Invitation, InvitationLookup, IssuedRecord, NewInvitation, PanelResponse, PanelStore, Removal,
+};
 pub use staff::{AuditEntry, AuditRecord, StaffStore, StaffUserRow};
 
 /// The connection itself rather than any data: which backend, its schema, whether it answers.
@@ -46,7 +50,15 @@ pub trait Backend: Send + Sync + 'static {
 /// Every role at once: what `open` returns and most callers hold. A supertrait's methods
 /// can be called on `dyn Store` without importing the role trait.
 pub trait Store:
-    Backend + CampaignStore + PanelStore + BallotStore + MixStore + CounterStore + ExportStore + StaffStore
+    Backend
+    + CampaignStore
+    + PanelStore
+    + BallotStore
+    + MixStore
+    + CounterStore
+    + ExportStore
+    + StaffStore
+    + ApprovalStore
 {
 }
 
@@ -59,6 +71,7 @@ impl<T> Store for T where
         + CounterStore
         + ExportStore
         + StaffStore
+        + ApprovalStore
         + ?Sized
 {
 }

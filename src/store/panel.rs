@@ -20,15 +20,28 @@ pub struct NewInvitation {
     pub member: Invitation,
     pub issue: i64,
     pub phone_hash: Option<Vec<u8>>,
+    /// Issued after the campaign opened (an approved import or re-issue, a reminder).
+    pub after_open: bool,
 }
 
-/// A member's invitation as stored, for making the invitation list again.
+/// A member's invitation as stored (never its token: that was shown once, when issued).
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct IssuedRecord {
     pub member_code: String,
     pub segment: String,
     pub district: String,
     pub issue: i64,
+    /// The keyed hash of the member's mobile number from the roster, if it had one.
+    pub phone_hash: Option<Vec<u8>>,
+}
+
+/// What removing a member from the panel came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    Removed,
+    Unknown,
+    /// A member who has answered stays: their ballot cannot be found, nor taken out.
+    Responded,
 }
 
 /// How an invitation is looked up: by the hash of its token or of its short code.
@@ -66,6 +79,10 @@ pub trait PanelStore: Send + Sync + 'static {
         campaign_id: i64,
         lookup: InvitationLookup<'_>,
     ) -> Result<Option<Invitation>>;
+    /// Removes a member who has not answered, with their invitation.
+    async fn remove_invitation(&self, campaign_id: i64, member_code: &str) -> Result<Removal>;
+    /// Panel ballots cast with a credential issued after the campaign opened.
+    async fn late_credential_ballots(&self, campaign_id: i64) -> Result<i64>;
     /// Panel members without a counted ballot, by member code.
     async fn non_responders(&self, campaign_id: i64) -> Result<Vec<Invitation>>;
     /// Panel members invited and responded, per segment and district.

@@ -237,7 +237,8 @@ async fn a_campaign_file_goes_from_draft_to_closed_and_its_formula_is_guarded(ba
     let id = app.state.store.campaign("2026-city").await.unwrap().unwrap().id;
     let log = app.state.store.audit_log(Some(id)).await.unwrap();
     let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, ["campaign.create", "campaign.formula", "campaign.open", "campaign.formula"]);
+    // Open: the change waits for a second person (tests/api/approvals.rs).
+    assert_eq!(actions, ["campaign.create", "campaign.formula", "campaign.open", "approval.request"]);
     assert!(log[3].detail.contains("考评委决定"));
 
     ok(app.minping(&["campaign", "close", "2026-city"]));

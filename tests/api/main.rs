@@ -2,6 +2,7 @@
 //! PostgreSQL + Redis), against a real server on a free port.
 
 mod anonymity;
+mod approvals;
 mod bad_input;
 mod ballots;
 mod closing;
@@ -12,4 +13,5 @@ mod public;
 mod reminders;
 mod roster;
 mod service;
+mod small_groups;
 mod staff;

@@ -170,11 +170,11 @@ async fn staff_set_up_campaigns_and_follow_up_the_panel(backend: Backend) {
     let (status, body) =
         app.admin_send(&admin, "PUT", "/campaigns/2026-city/formula", formula.to_string()).await;
     assert_eq!((status, body["error"].as_str()), (409, Some("needs_override")));
+    // With a reason, it waits for a second person (tests/api/approvals.rs).
     let formula = json!({ "formula": { "class_weights": { "panel": "0.5", "public": "0.5" } }, "override_reason": "考评委决定" });
-    assert_eq!(
-        app.admin_send(&admin, "PUT", "/campaigns/2026-city/formula", formula.to_string()).await.0,
-        204
-    );
+    let (status, body) =
+        app.admin_send(&admin, "PUT", "/campaigns/2026-city/formula", formula.to_string()).await;
+    assert_eq!((status, body["approval"]["kind"].as_str()), (202, Some("formula")), "{body}");
 
     // A campaign from a unit list: every bad row reported, then a good one.
     let units =
@@ -268,20 +268,25 @@ async fn staff_watch_the_public_channel_and_weigh_flagged_ballots(backend: Backe
     let by_district = live["public"]["by_district"].as_array().unwrap();
     assert_eq!(by_district.len(), minping::cli::demo::data::DISTRICTS.len() + 1, "{by_district:?}");
     assert_eq!((&by_district[0]["name"], &by_district[0]["ballots"]), (&json!("城关区"), &json!(0)));
-    assert_eq!(by_district.last().unwrap(), &json!({ "name": "未填写", "ballots": 1 }));
+    // One ballot is fewer than k: the district is listed without a figure.
+    assert_eq!(by_district.last().unwrap(), &json!({ "name": "未填写", "ballots": null }));
 
-    // Flagged ballots count by default; staff can see the results without them.
+    // Flagged ballots count by default; staff can see the results without them — here, two
+    // ballots, as hidden figures either way (what flagged ballots change is tested in
+    // `scoring`, the k rule in `anonymity`).
     let unit = app.unit_codes()[1].clone();
-    let valid = |report: &Value| {
+    let hidden = |report: &Value| {
         let units = report["results"]["units"].as_array().unwrap();
-        units.iter().find(|u| u["code"] == unit.as_str()).unwrap()["valid_n"].as_u64().unwrap()
+        units.iter().find(|u| u["code"] == unit.as_str()).unwrap()["hidden"].clone()
     };
     let (_, body) = app.admin_call(Some(&monitor), "GET", "/campaigns/demo/results", false).await;
-    assert_eq!(valid(&json_of(&body)), 2);
+    assert_eq!(hidden(&json_of(&body)), json!(["class:panel", "class:public", "totals", "flagged:public"]));
     let (_, body) =
         app.admin_call(Some(&monitor), "GET", "/campaigns/demo/results?flagged=exclude", false).await;
     let without = json_of(&body);
-    assert_eq!((without["status"].as_str(), valid(&without)), (Some("what_if"), 1));
+    assert_eq!(without["status"].as_str(), Some("what_if"));
+    // One flagged ballot: leaving it out would show it by difference, so it stays counted.
+    assert_eq!(hidden(&without), json!(["what_if", "class:panel", "class:public", "totals"]));
     let (status, body) =
         app.admin_call(Some(&monitor), "GET", "/campaigns/demo/results?flagged=maybe", false).await;
     assert_eq!((status, json_of(&body)["field"].as_str()), (422, Some("flagged")));
@@ -307,6 +312,9 @@ async fn admins_change_a_running_campaigns_settings(backend: Backend) {
         (json!({ "opens_on": "2026-12-20", "closes_on": "2026-12-01" }), "closes_on"),
         (json!({ "response_target": 120 }), "response_target"),
         (json!({ "public": { "mode": "phone", "sms_per_hour": 0 } }), "public.sms_per_hour"),
+        // k: never under 5, and once open never lowered (from the demo's 10).
+        (json!({ "public": { "mode": "phone" }, "anonymity_threshold": 4 }), "anonymity_threshold"),
+        (json!({ "public": { "mode": "phone" }, "anonymity_threshold": 8 }), "anonymity_threshold"),
     ] {
         let (status, body) = app.admin_send(&admin, "PUT", path, bad.to_string()).await;
         assert_eq!((status, body["field"].as_str()), (422, Some(field)), "{bad}: {body}");
@@ -326,6 +334,20 @@ async fn admins_change_a_running_campaigns_settings(backend: Backend) {
     assert_eq!((status, body["error"].as_str()), (403, Some("public_closed")));
     let (_, body) = app.admin_call(Some(&monitor), "GET", "/campaigns/demo/monitor", false).await;
     assert_eq!(json_of(&body)["response_target"], 85);
+    assert_eq!(json_of(&body)["anonymity_threshold"], 10, "left as it was when not given");
+    // Raising k while open waits for a second person; the live view then says which k cuts
+    // its figures.
+    let raised = json!({ "public": { "mode": "off" }, "anonymity_threshold": 15 });
+    let (status, body) = app.admin_send(&admin, "PUT", path, raised.to_string()).await;
+    assert_eq!((status, body["approval"]["kind"].as_str()), (202, Some("settings")), "{body}");
+    app.add_staff("qian", "auditor", "qian-secret-123");
+    let auditor = app.sign_in("qian", "qian-secret-123").await.unwrap();
+    let approve = format!("/campaigns/demo/approvals/{}/approve", body["approval"]["id"]);
+    let (status, body) = app.admin_send(&auditor, "POST", &approve, Vec::new()).await;
+    assert_eq!((status, body["approval"]["status"].as_str()), (200, Some("approved")), "{body}");
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let (_, body) = app.admin_call(Some(&monitor), "GET", "/campaigns/demo/monitor", false).await;
+    assert_eq!(json_of(&body)["anonymity_threshold"], 15);
     let (_, body) = app.admin_call(Some(&admin), "GET", "/audit?campaign=demo", false).await;
     assert!(json_of(&body).as_array().unwrap().iter().any(|e| e["action"] == "campaign.settings"), "audited");
 
@@ -342,6 +364,11 @@ async fn settings_change_from_the_command_line(backend: Backend) {
     let run = |args: &[&str]| app.minping(&[&["campaign", "settings", "demo"][..], args].concat());
     let shown = ok(run(&["--public", "device", "--response-target", "90"]));
     assert!(shown.contains("\"device\"") && shown.contains("90"), "{shown}");
+    // Moving k while open is a request for a second person; lowering it is refused outright.
+    let asked = ok(run(&["--anonymity-threshold", "12"]));
+    assert!(asked.contains("复核"), "{asked}");
+    let lowered = run(&["--anonymity-threshold", "8"]);
+    assert!(!lowered.status.success(), "an open campaign's k may not fall");
     let bad = run(&["--opens-on", "2026-02-30"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("2026-02-30"), "the error names the bad date");

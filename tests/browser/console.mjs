@@ -1,6 +1,6 @@
 // Browser test of the staff console (web/admin/), driving Debian's Chromium through playwright-core.
 //
-//   node tests/browser/console.mjs <base_url> <admin_name> <admin_password> <monitor_name> <monitor_password> [token]
+//   node tests/browser/console.mjs <base_url> <admin_name> <admin_password> <monitor_name> <monitor_password> [token [auditor_name auditor_password]]
 //
 // Needs a server with the `demo` campaign open, a panel of at least 40 (P0001…) of which P0037–P0039
 // have not answered, some ballots (among them a public one with a district), and the outbox SMS gateway. [token] is an unused invitation
@@ -17,9 +17,9 @@
 import { readFileSync } from 'node:fs';
 import { apiClient, check, launch, ok, run, step } from './harness.mjs';
 
-const [base0, adminName, adminPass, monName, monPass, token] = process.argv.slice(2);
+const [base0, adminName, adminPass, monName, monPass, token, audName, audPass] = process.argv.slice(2);
 if (!base0 || !adminName || !adminPass || !monName || !monPass) {
-  console.error('usage: node console.mjs <base_url> <admin_name> <admin_password> <monitor_name> <monitor_password> [token]');
+  console.error('usage: node console.mjs <base_url> <admin_name> <admin_password> <monitor_name> <monitor_password> [token [auditor_name auditor_password]]');
   process.exit(2);
 }
 const base = base0.replace(/\/+$/, '');
@@ -72,6 +72,20 @@ async function upload(page, label, file, button, path) {
 }
 const invitedIn = async (page, slug) => (await getJson(page, '/api/v1/admin/campaigns')).find((c) => c.slug === slug).invitations;
 
+// the text of the file a link downloads (a blob: link the page made from what it was shown once)
+async function downloaded(page, selector) {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: WAIT }), page.locator(selector).click()]);
+  return readFileSync(await download.path()).toString('utf8');
+}
+// the HTML of the window a button opens and writes (the letters)
+async function printed(page, selector) {
+  const [opened] = await Promise.all([page.context().waitForEvent('page', { timeout: WAIT }), page.locator(selector).click()]);
+  await until(async () => (await opened.content()).includes('class="letter"'), 'the letters window stays empty');
+  const html = await opened.content();
+  await opened.close();
+  return html;
+}
+
 async function signIn(page, name, password) {
   await page.getByLabel('用户名', { exact: true }).fill(name);
   await page.getByLabel('密码', { exact: true }).fill(password);
@@ -104,9 +118,9 @@ async function main() {
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('dialog', (d) => { problems.push(`a ${d.type()} dialog: ${d.message()}`); d.dismiss().catch(() => {}); });
   // the refusals the test provokes on purpose (bad roster, campaign made twice, unknown member, bad settings,
-  // bad unit list, a draft file of another campaign) are no problem
+  // bad unit list, a draft file of another campaign, the invitation list that is no longer made) are no problem
   const provoked = (m) => /status of (404|409|422)/.test(m.text()) &&
-    /\/api\/v1\/admin\/(campaigns(\/[a-z0-9-]+(\/(roster|settings))?)?|campaigns\/from-units\?.*|campaigns\/[a-z0-9-]+\/invitations\/NOPE-9\/reissue)$/.test(m.location().url || '');
+    /\/api\/v1\/admin\/(campaigns(\/[a-z0-9-]+(\/(roster|settings))?)?|campaigns\/from-units\?.*|campaigns\/[a-z0-9-]+\/invitations\/NOPE-9\/reissue|campaigns\/[a-z0-9-]+\/invitations\.csv)$/.test(m.location().url || '');
   page.on('console', (m) => { if (m.type() === 'error' && !/status of 401/.test(m.text()) && !(aborting && /ERR_FAILED/.test(m.text())) && !provoked(m)) problems.push(`console: ${m.text()} (${m.location().url})`); });
 
   // ---- wrong password ----
@@ -370,9 +384,8 @@ async function main() {
   ok(`a roster with one bad row lists all ${faults.length} faults (row 3: ${listed.map((l) => l[1]).join('、')}) and imports nothing`);
 
   step('roster of invited members');
-  const demoCsv = await get(page, await page.locator('#inv-csv').getAttribute('href'));
-  check(demoCsv.status === 200, `the demo invitations answered ${demoCsv.status}`);
-  const demoMember = csvLines(demoCsv.text)[1].split(',')[0];
+  // the demo's first member (its invitations were shown once, when it was made)
+  const demoMember = 'P0001';
   const twice = await upload(page, '名单文件', { name: 'roster-again.csv', mimeType: 'text/csv', buffer: Buffer.from(`成员编号,界别,区县\nX0009,企业界,城关区\n${demoMember},企业界,城关区\n`) }, '导入名单', `/campaigns/${SLUG}/roster`);
   check(twice.status() === 409, `a roster of invited members answered ${twice.status()}`);
   await visible(page, '#ro-members');
@@ -456,6 +469,30 @@ async function main() {
   await visible(page, '#setup');
   ok(`a draft is replaced from its campaign file (${after.categories.length} categories); another campaign's file is refused with the API's message`);
 
+  step('roster import (draft)');
+  await newRow.getByRole('link').click();
+  await page.getByRole('tab', { name: '评议团名单' }).click();
+  await visible(page, '#p-roster');
+  const good = '成员编号,界别,区县,手机号\nQ001,人大代表,城关区,13800138000\nQ002,企业界,高新区,\nQ003,政协委员,城关区,139 0013 9000\n';
+  const imported = await upload(page, '名单文件', { name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(good) }, '导入名单', `/campaigns/${NEW_SLUG}/roster`);
+  check(imported.status() === 201, `the roster answered ${imported.status()}`);
+  await visible(page, '#ro-ok');
+  const okText = (await text(page, '#ro-ok')).trim();
+  check(/导入 3 名成员/.test(okText) && !(await page.locator('#ro-err').isVisible()), `the page says “${okText}”`);
+  // shown once: the list to download and the letters to print come with the import, nowhere else
+  await visible(page, '#inv-once');
+  check((await text(page, '#inv-once')).includes('只显示这一次'), 'the page does not say the invitations are shown once');
+  const lines = csvLines(await downloaded(page, '#inv-once a[data-once="csv"]'));
+  check(lines.length === 4, `the invitation list has ${lines.length} lines`);
+  const head = lines[0].replace(/^\ufeff/, '').split(',');
+  const oldCode = lines.map((l) => l.split(',')).find((r) => r[0] === 'Q002')[head.indexOf('short_code')];
+  const letters = await printed(page, '#inv-once button[data-once="letters"]');
+  check((letters.match(/class="letter"/g) || []).length === 3 && letters.includes(oldCode), 'the letters do not carry the 3 invitations');
+  check((await get(page, `/api/v1/admin/campaigns/${NEW_SLUG}/invitations.csv`)).status === 404, 'the server still makes the invitation list again');
+  await shot(page, 'roster');
+  await page.getByRole('link', { name: '评议活动', exact: true }).click();
+  ok('a good roster imports 3 members before opening; its list (3 lines) and letters are shown once, and cannot be fetched again');
+
   step('open the new campaign');
   await newRow.getByRole('button', { name: '开始评议' }).click();
   const openDlg = page.getByRole('dialog');
@@ -471,29 +508,11 @@ async function main() {
   check(await newRow.locator('button').count() === 0, 'the open campaign still offers 开始评议');
   ok(`开始评议, confirmed in a dialog, opens ${NEW_SLUG}`);
 
-  step('roster import');
+  step('reissue (a request once open)');
   await newRow.getByRole('link').click();
   await visible(page, '#p-live');
   await page.getByRole('tab', { name: '评议团名单' }).click();
   await visible(page, '#p-roster');
-  const good = '成员编号,界别,区县,手机号\nQ001,人大代表,城关区,13800138000\nQ002,企业界,高新区,\nQ003,政协委员,城关区,139 0013 9000\n';
-  const imported = await upload(page, '名单文件', { name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(good) }, '导入名单', `/campaigns/${NEW_SLUG}/roster`);
-  check(imported.status() === 201, `the roster answered ${imported.status()}`);
-  await visible(page, '#ro-ok');
-  const okText = (await text(page, '#ro-ok')).trim();
-  check(/导入 3 名成员/.test(okText) && !(await page.locator('#ro-err').isVisible()), `the page says “${okText}”`);
-  const invHref = await page.locator('#inv-csv').getAttribute('href');
-  check(invHref === `/api/v1/admin/campaigns/${NEW_SLUG}/invitations.csv`, `the invitations link is ${invHref}`);
-  const inv = await get(page, invHref);
-  const lines = csvLines(inv.text);
-  check(inv.status === 200 && lines.length === 4, `the invitations CSV answered ${inv.status} with ${lines.length} lines`);
-  const head = lines[0].split(',');
-  const oldCode = lines.map((l) => l.split(',')).find((r) => r[0] === 'Q002')[head.indexOf('short_code')];
-  const letters = page.locator('#inv-letters');
-  check(await letters.getAttribute('target') === '_blank' && (await letters.getAttribute('href')).endsWith(`/${NEW_SLUG}/letters`), 'the letters link does not open the letters in a new tab');
-  ok(`a good roster imports 3 members; the invitations CSV has the header and 3 lines; the letters open in a new tab`);
-
-  step('reissue');
   await page.getByLabel('成员编号', { exact: true }).fill('Q002');
   await page.getByRole('button', { name: '补发邀请', exact: true }).click();
   const riDlg = page.getByRole('dialog');
@@ -501,23 +520,49 @@ async function main() {
   check((await riDlg.textContent()).includes('失效'), 'the re-issue dialog does not say the old invitation stops working');
   const reissued = page.waitForResponse((r) => r.url().endsWith('/invitations/Q002/reissue'), { timeout: WAIT });
   await riDlg.getByRole('button', { name: '确认补发' }).click();
-  const line = await (await reissued).json();
+  check((await reissued).status() === 202, 'once open, a re-issue is not a request');
   await visible(page, '#ri-out');
-  const newCode = (await text(page, '#ri-short')).trim();
-  check(newCode === line.short_code && newCode !== oldCode, `the new short code reads “${newCode}” (was ${oldCode})`);
-  check((await text(page, '#ri-url')).trim() === line.url, 'the new link is not shown');
-  const letterHref = await page.locator('#ri-letter').getAttribute('href');
-  check(letterHref.endsWith(`/${NEW_SLUG}/letters?member=Q002`), `the letter link is ${letterHref}`);
-  const letter = await get(page, letterHref);
-  check(letter.status === 200 && letter.text.includes(newCode) && !letter.text.includes('Q001'), 'the letter does not carry the new code alone');
-  await shot(page, 'roster');
+  check((await text(page, '#ri-ok')).includes('复核') && !(await text(page, '#ri-out')).includes('#i='), 'the page shows a credential, or does not say a second person must approve');
   await page.getByLabel('成员编号', { exact: true }).fill('NOPE-9');
   await page.getByRole('button', { name: '补发邀请', exact: true }).click();
   await riDlg.waitFor({ timeout: WAIT });
   await riDlg.getByRole('button', { name: '确认补发' }).click();
   await visible(page, '#ri-err');
   check((await text(page, '#ri-err')).includes('NOPE-9') && !(await page.locator('#ri-out').isVisible()), 'an unknown member is not explained');
-  ok(`re-issuing Q002 after a confirmation shows a new short code ${oldCode} → ${newCode} and its letter; an unknown member is explained`);
+  await page.getByRole('tab', { name: '审计日志' }).click();
+  const ownRequest = page.locator('#ap-table tr[data-status="pending"]');
+  await ownRequest.first().waitFor({ timeout: WAIT });
+  check((await ownRequest.first().textContent()).includes('本人申请') && await ownRequest.first().locator('button').count() === 0, 'the requester is offered to approve their own request');
+  ok('once open, re-issuing Q002 files a request that shows no credential, which its requester cannot approve; an unknown member is explained');
+
+  if (audName) {
+    step('a second person approves (auditor)');
+    const second = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', acceptDownloads: true });
+    second.setDefaultTimeout(WAIT);
+    const p2 = await second.newPage();
+    p2.on('pageerror', (e) => problems.push(`page error (auditor): ${e.message}`));
+    await p2.goto(`${base}/admin/`, { timeout: WAIT });
+    check((await signIn(p2, audName, audPass)).status() === 200, 'the auditor cannot sign in');
+    await visible(p2, '#v-list');
+    await p2.locator(`#list-table a[href="#/c/${NEW_SLUG}"]`).click();
+    await p2.getByRole('tab', { name: '审计日志' }).click();
+    const row = p2.locator('#ap-table tr[data-status="pending"]').first();
+    await row.waitFor({ timeout: WAIT });
+    check((await row.textContent()).includes('Q002'), 'the request does not name Q002');
+    await row.getByRole('button', { name: '批准' }).click();
+    const dlg = p2.getByRole('dialog');
+    await dlg.waitFor({ timeout: WAIT });
+    const decided = p2.waitForResponse((r) => /\/approvals\/\d+\/approve$/.test(r.url()), { timeout: WAIT });
+    await dlg.getByRole('button', { name: '确认批准' }).click();
+    check((await decided).status() === 200, 'the approval failed');
+    await visible(p2, '#ap-once');
+    const fresh = csvLines(await downloaded(p2, '#ap-once a[data-once="csv"]'));
+    const newCode = fresh[1].split(',')[head.indexOf('short_code')];
+    check(fresh.length === 2 && newCode && newCode !== oldCode, `the approver's list reads ${fresh.length} lines, code ${newCode} (was ${oldCode})`);
+    await until(async () => (await p2.locator('#ap-table tr[data-status="approved"]').count()) === 1, 'the request is not shown approved');
+    await second.close();
+    ok(`the auditor approves: Q002's new invitation (${oldCode} → ${newCode}) is shown to the approver, once`);
+  }
 
   step('non-responders');
   await page.getByRole('link', { name: '评议活动', exact: true }).click();

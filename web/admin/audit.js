@@ -10,6 +10,8 @@
     'campaign.close': '结束评议', 'results.freeze': '封存结果', 'roster.import': '导入评议团名单',
     'invitation.reissue': '补发邀请', 'export.letters': '打印邀请函', 'export.invitations.csv': '导出邀请链接',
     'campaign.update': '替换草稿', 'campaign.settings': '修改评议设置', 'roster.remind': '发送催办短信',
+    'roster.remove': '移除评议团成员', 'approval.request': '提交复核申请', 'approval.approve': '批准复核申请',
+    'approval.reject': '驳回复核申请', 'approval.outcome': '复核申请执行结果',
   };
   const AUDIT_MAX = 1000;
 

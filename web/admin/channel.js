@@ -30,7 +30,7 @@
     mode.textContent = MODE[pub.mode] || pub.mode;
     mode.className = `chip ${pub.mode === 'off' ? 'closed' : 'open'}`;
     classes(p.by_class || {}, pub.mode);
-    districts(pub.by_district || []);
+    districts(pub.by_district || [], S.prog && S.prog.anonymity_threshold);
     budget(pub.sms);
     signals(pub.signals || {});
   }
@@ -53,17 +53,22 @@
 
   // public ballots by the district people chose on the page (optional, unverified); the bars are
   // drawn against the largest, the table's text says the same for screen readers
-  function districts(rows) {
+  function districts(rows, k) {
     const tb = $('pub-district').tBodies[0];
     if (!rows.length) { tb.replaceChildren(el('tr', null, el('td', { colspan: 3, class: 'muted' }, '本评议活动未列出区县，尚无公众选票。'))); return; }
-    const total = rows.reduce((a, r) => a + r.ballots, 0), top = Math.max(1, ...rows.map((r) => r.ballots));
+    // a district under k comes without a figure (null), and then no share is shown either: the
+    // shares of the others would give it away
+    const partial = rows.some((r) => r.ballots == null);
+    const total = rows.reduce((a, r) => a + (r.ballots || 0), 0), top = Math.max(1, ...rows.map((r) => r.ballots || 0));
     tb.replaceChildren(...rows.map((r) => {
       const fill = el('span', { class: 'fill blue' });
-      fill.style.width = `${(r.ballots / top) * 100}%`;
+      fill.style.width = `${((r.ballots || 0) / top) * 100}%`;
       return el('tr', { 'data-district': r.name },
         el('th', { scope: 'row' }, r.name),
         el('td', { class: 'barcell', 'aria-hidden': 'true' }, el('span', { class: 'track' }, fill)),
-        el('td', { class: 'num' }, `${num(r.ballots)} 张`, el('span', { class: 'small' }, total ? pct1(r.ballots / total) : '—')));
+        r.ballots == null
+          ? el('td', { class: 'num muted', title: `为保护评议人匿名，少于 ${k} 张不显示数字` }, `少于 ${k} 张`)
+          : el('td', { class: 'num' }, `${num(r.ballots)} 张`, el('span', { class: 'small' }, total && !partial ? pct1(r.ballots / total) : '—')));
     }));
   }
 

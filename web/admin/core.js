@@ -264,7 +264,7 @@
     if (tab === 'live') { S.keys = {}; M.renderLive(); }
     if (tab === 'results') M.loadResults(false);
     if (tab === 'export') M.renderExports();
-    if (tab === 'audit') M.loadAudit();
+    if (tab === 'audit') { M.loadAudit(); M.loadApprovals(); }
     if (tab === 'remind') { M.fillNRSelects(); M.loadNR(); M.remindShow(); }
     if (tab === 'settings') M.loadSettings();
     if (tab === 'feedback') { M.fillUnits(); M.loadFB(); }

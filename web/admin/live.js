@@ -87,7 +87,7 @@
     const pn = p.panel || { invited: 0, responded: 0 };
     $('s-rate').textContent = pn.invited ? pct1(pn.responded / pn.invited) : '—';
     $('s-rate-sub').textContent = `已回收 ${num(pn.responded)} / 受邀 ${num(pn.invited)} 人`;
-    const risk = p.units.filter((u) => u.valid_n < p.min_valid).length;
+    const risk = p.units.filter((u) => u.valid_n == null || u.valid_n < p.min_valid).length;
     $('s-risk').textContent = num(risk);
     $('s-risk').classList.toggle('warn', risk > 0);
     $('s-risk-sub').textContent = `共 ${p.units.length} 个单位，少于 ${p.min_valid} 张不排名`;
@@ -199,7 +199,9 @@
   }
   function units() {
     const p = S.prog, min = p.min_valid, only = $('only-risk').checked;
-    const scale = Math.max(min, ...p.units.map((u) => u.valid_n)) * 1.08 || 1;
+    // valid_n is null for a unit under k (docs/ANONYMITY.md): counted as short, drawn empty
+    const scale = Math.max(min, ...p.units.map((u) => u.valid_n || 0)) * 1.08 || 1;
+    const short = (u) => u.valid_n == null || u.valid_n < min;
     const cats = [];
     for (const u of p.units) {
       let c = cats.find((x) => x.code === u.category);
@@ -208,7 +210,7 @@
     }
     $('units-hint').textContent = `竖线为最低有效票数 ${min} 张。有效票少于 ${min} 张的单位不参加排名，以红色标出“不足”。`;
     $('units').replaceChildren(...cats.map((c) => {
-      const risky = c.units.filter((u) => u.valid_n < min);
+      const risky = c.units.filter(short);
       const shown = only ? risky : c.units;
       const hid = `cat-${c.code}`;
       return el('section', { class: 'cat', 'aria-labelledby': hid },
@@ -218,11 +220,12 @@
           el('colgroup', null, el('col', { class: 'c-name' }), el('col'), el('col', { class: 'c-n' })),
           el('thead', { class: 'sr' }, el('tr', null, el('th', { scope: 'col' }, '单位'), el('th', { scope: 'col' }, '图示'), el('th', { scope: 'col' }, '有效票'))),
           el('tbody', null, shown.map((u) => {
-            const low = u.valid_n < min;
+            const low = short(u);
             return el('tr', { class: low ? 'risk' : null },
               el('th', { scope: 'row' }, u.name),
-              el('td', { class: 'barcell', 'aria-hidden': 'true' }, bar(u.valid_n / scale, min / scale, low ? 'red' : 'blue')),
-              el('td', { class: 'num' }, num(u.valid_n), low ? el('span', { class: 'tag red' }, '不足') : null));
+              el('td', { class: 'barcell', 'aria-hidden': 'true' }, bar((u.valid_n || 0) / scale, min / scale, low ? 'red' : 'blue')),
+              el('td', { class: 'num' }, u.valid_n == null ? el('span', { class: 'muted', title: `为保护评议人匿名，少于 ${p.anonymity_threshold} 张不显示数字` }, `少于 ${p.anonymity_threshold} 张`) : num(u.valid_n),
+                low ? el('span', { class: 'tag red' }, '不足') : null));
           }))) : el('p', { class: 'hint' }, `本类别各单位有效票均已达到 ${min} 张。`));
     }));
   }

@@ -8,11 +8,7 @@
 
   // ---------- roster (admin) ----------
   function rosterLinks() {
-    const slug = S.slug, base = `${API}/campaigns/${enc(slug)}`;
-    $('inv-csv').href = `${base}/invitations.csv`;
-    $('inv-csv').download = `${slug}-invitations.csv`;
-    $('inv-csv-name').textContent = `${slug}-invitations.csv`;
-    $('inv-letters').href = `${base}/letters`;
+    $('inv-once').hidden = true;
   }
   function rosterOut() {
     show('ro-err');
@@ -27,8 +23,10 @@
     try {
       const r = await busy('ro-btn', '正在导入…', () => api('POST', `/campaigns/${enc(slug)}/roster`, f));
       $('ro-file').value = '';
-      show('ro-ok', `导入成功：共导入 ${num(r.imported)} 名成员，已为每人生成邀请。请下载邀请链接交短信平台发送，或打印邀请函。`);
+      if (r.approval) { show('ro-ok', M.requested(r.approval)); return; }
+      show('ro-ok', `导入成功：共导入 ${num(r.imported)} 名成员，已为每人生成邀请。请在下方下载邀请名单并打印邀请函——只显示这一次。`);
       $('ro-ok').dataset.imported = r.imported;
+      M.shownOnce($('inv-once'), r, '本次导入的邀请');
       loadCamps().then(() => { if (S.slug === slug) header(); }, () => {});
     } catch (e) {
       if (e.status === 401 || S.slug !== slug) return;
@@ -63,14 +61,21 @@
         setTimeout(() => $('ri-code').select(), 0);
         return true;
       },
-      then: (line) => {
+      then: (r) => {
         if (S.slug !== slug) return;
-        $('ri-ok').textContent = `已为成员 ${line.member_code} 补发邀请（${line.segment} · ${line.district}），原邀请已失效。`;
+        if (r.approval) {
+          $('ri-ok').textContent = M.requested(r.approval);
+          $('ri-short').textContent = $('ri-url').textContent = '—';
+          $('ri-once').hidden = true;
+          $('ri-out').hidden = false;
+          return $('ri-out').focus();
+        }
+        const line = r.invitations[0];
+        $('ri-ok').textContent = `已为成员 ${line.member_code} 补发邀请（${line.segment} · ${line.district}），原邀请已失效。新邀请只显示这一次。`;
         $('ri-short').textContent = line.short_code;
         $('ri-url').textContent = line.url;
-        $('ri-letter').href = `${API}/campaigns/${enc(slug)}/letters?member=${enc(line.member_code)}`;
         $('ri-out').hidden = false;
-        $('ri-out').focus();
+        M.shownOnce($('ri-once'), r, `成员 ${line.member_code} 的新邀请`);
       },
     });
   }

@@ -68,6 +68,9 @@
   // what the formula says about flagged ballots (a what-if document carries a changed formula: S.flaggedRule
   // keeps the campaign's own, from the last formula-governed document)
   const ruleText = (counts) => (counts == null ? '' : `（计分规则规定可疑票${counts ? '计入' : '不计入'}）`);
+  // the k rule (docs/ANONYMITY.md): a group under k shows no figure, nor one it could be worked out from
+  const hiddenTotals = (u) => (u.hidden || []).includes('totals');
+  const fewerThanK = (r) => `为保护评议人匿名，少于 ${r.anonymity_threshold} 张选票的群体不显示数字（及可借以推算它的数字）`;
   function renderResults() {
     const r = S.res;
     if (!r) return;
@@ -112,13 +115,14 @@
             el('td', { class: 'num rank' }, u.rank == null ? el('span', { title: '不排名' }, '—', el('span', { class: 'sr' }, '不排名')) : String(u.rank),
               tied(u) ? el('span', { class: 'small' }, '并列') : null),
             el('th', { scope: 'row' }, u.name, el('span', { class: 'small mono' }, u.code)),
-            el('td', { class: 'num' }, num(u.valid_n)),
-            el('td', { class: 'num' }, pct(u.satisfaction_rate),
+            el('td', { class: 'num' }, hiddenTotals(u) ? el('span', { class: 'muted', title: fewerThanK(r) }, `少于 ${r.anonymity_threshold} 张`) : num(u.valid_n)),
+            el('td', { class: 'num' }, hiddenTotals(u) ? '—' : pct(u.satisfaction_rate),
               u.wilson_low != null ? el('span', { class: 'small', title: '95% 置信区间（Wilson）' }, `${pct(u.wilson_low)}–${pct(u.wilson_high)}`) : null),
             classes.map((k) => el('td', { class: 'num' }, (u.class_scores || {})[k] || '—')),
             el('td', { class: 'num' }, u.unit_score || '—'),
             el('td', { class: 'num strong' }, u.score_component || '—'),
-            el('td', null, (u.flags || []).map((f) => el('span', { class: `flag ${f.split(':')[0]}`, title: f }, flagText(f))))))))));
+            el('td', null, (u.flags || []).map((f) => el('span', { class: `flag ${f.split(':')[0]}`, title: f }, flagText(f))),
+              (u.hidden || []).length ? el('span', { class: 'flag hidden', title: fewerThanK(r) }, `部分数字不足 ${r.anonymity_threshold} 张，不显示`) : null)))))));
     }));
   }
 

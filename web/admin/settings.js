@@ -8,7 +8,7 @@
 
   // the API's field paths → the inputs (each has an error line `${id}-err`)
   const FIELDS = { opens_on: 'st-opens', closes_on: 'st-closes', response_target: 'st-target', 'public.mode': 'st-mode',
-    'public.sms_per_hour': 'st-sms' };
+    'public.sms_per_hour': 'st-sms', anonymity_threshold: 'st-k' };
   const OUTBOX_EVERY = 5000;
 
   // ---------- campaign settings ----------
@@ -39,7 +39,7 @@
     try {
       const [pub, prog] = await Promise.all([publicCampaign(slug), api('GET', `/campaigns/${enc(slug)}/progress`)]);
       if (seq !== S.stSeq || S.slug !== slug) return;
-      fillForm({ opens_on: pub.opens_on, closes_on: pub.closes_on, response_target: prog.response_target,
+      fillForm({ opens_on: pub.opens_on, closes_on: pub.closes_on, response_target: prog.response_target, k: prog.anonymity_threshold,
         mode: (pub.public && pub.public.mode) || 'off', sms_per_hour: prog.public && prog.public.sms ? prog.public.sms.campaign_per_hour : null,
         sms_default: prog.public && prog.public.sms ? prog.public.sms.per_hour : null });
       S.stFor = slug;
@@ -61,6 +61,7 @@
     $('st-opens').value = v.opens_on || '';
     $('st-closes').value = v.closes_on || '';
     $('st-target').value = v.response_target == null ? '' : String(v.response_target);
+    $('st-k').value = v.k == null ? '' : String(v.k);
     for (const r of modeInputs()) r.checked = r.value === v.mode;
     $('st-sms').value = v.sms_per_hour == null ? '' : String(v.sms_per_hour);
     // unset: the deployment's default applies; show it without writing it into the campaign
@@ -81,6 +82,11 @@
     if (sms) {
       if (!/^\d+$/.test(sms)) return { field: 'public.sms_per_hour', msg: '请填写正整数，或留空使用系统默认值' };
       body.public.sms_per_hour = Number(sms);
+    }
+    const k = $('st-k').value.trim();
+    if (k) {
+      if (!/^\d+$/.test(k) || Number(k) < 5) return { field: 'anonymity_threshold', msg: '请填写不小于 5 的整数' };
+      body.anonymity_threshold = Number(k);
     }
     return { body };
   }
@@ -111,6 +117,7 @@
     // the live figures are read at most every 2 s: show the new values at once
     if (S.prog) {
       S.prog.response_target = body.response_target == null ? null : body.response_target;
+      if (body.anonymity_threshold) S.prog.anonymity_threshold = body.anonymity_threshold;
       if (S.prog.public) {
         S.prog.public.mode = body.public.mode;
         if (S.prog.public.sms) {

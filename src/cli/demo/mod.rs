@@ -64,9 +64,9 @@ pub fn definition() -> CampaignDefinition {
     }
 }
 
-/// Creates the demo campaign and its panel on first start; afterwards reuses them. The
-/// invitation list is written anew each time (invitations derive from the server secret),
-/// so its links always carry the current address.
+/// Creates the demo campaign and its panel on first start, and writes their invitation list
+/// then — the only time the invitations exist in clear (docs/SECURITY.md); afterwards reuses
+/// them and the list already written.
 pub async fn ensure(
     store: &dyn Store,
     secret: &Secret,
@@ -78,12 +78,13 @@ pub async fn ensure(
     let (campaign, created) = match store.campaign(SLUG).await? {
         Some(c) => (c, false),
         None => {
-            store.create_campaign(&definition(), CampaignStatus::Open).await?;
+            // A draft first: its panel is imported before it opens, as any campaign's is.
+            store.create_campaign(&definition(), CampaignStatus::Draft).await?;
             (store.campaign(SLUG).await?.context("the demo campaign was just created")?, true)
         }
     };
     if store.invitation_count(campaign.id).await? == 0 {
-        let rows = panel(panel_size);
+        let members = roster::members(secret, &panel(panel_size));
         // A bar for large panels (load tests); it draws only on a terminal.
         let bar = if panel_size >= 10_000 {
             indicatif::ProgressBar::new(panel_size as u64)
@@ -91,27 +92,47 @@ pub async fn ensure(
             indicatif::ProgressBar::hidden()
         };
         bar.set_style(
-            indicatif::ProgressStyle::with_template("  demo invitations {bar:40} {pos}/{len} ({eta})")
+            indicatif::ProgressStyle::with_template("  评议团邀请 {bar:40} {pos}/{len} ({eta})")
                 .expect("a valid template"),
         );
         let report = |done: usize| bar.set_position(done as u64);
-        let issued = roster::issue(store, secret, campaign.id, &rows, &report).await;
+        let issued = roster::import(store, secret, &campaign, &members, public_base, &report).await;
         bar.finish_and_clear();
-        issued.context("cannot store the invitations")?;
+        let lines = issued.context("cannot store the invitations")?;
+        let partial = csv_path.with_extension("csv.partial");
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&partial)?);
+        roster::write_csv(&lines, &mut file)
+            .with_context(|| format!("cannot write {}", partial.display()))?;
+        file.into_inner()?.sync_all()?;
+        std::fs::rename(&partial, &csv_path)?;
     }
-    let lines = roster::list(store, secret, &campaign, public_base).await?;
-    let partial = csv_path.with_extension("csv.partial");
-    let mut file = std::io::BufWriter::new(std::fs::File::create(&partial)?);
-    roster::write_csv(&lines, &mut file).with_context(|| format!("cannot write {}", partial.display()))?;
-    file.into_inner()?.sync_all()?;
-    std::fs::rename(&partial, &csv_path)?;
+    if campaign.status == CampaignStatus::Draft {
+        crate::campaign::lifecycle::open(store, SLUG, "demo").await?;
+    }
+    let (invitations, sample_invitation_url) = read_list(&csv_path)?;
     Ok(DemoInfo {
         survey_url: format!("{public_base}/s/{SLUG}"),
-        sample_invitation_url: lines.first().map(|l| l.url.clone()),
+        sample_invitation_url,
         csv_path,
-        invitations: lines.len() as i64,
+        invitations,
         created,
     })
+}
+
+/// How many invitations the list written at creation holds, and the first one's link.
+fn read_list(path: &Path) -> anyhow::Result<(i64, Option<String>)> {
+    let mut reader = csv::Reader::from_path(path)
+        .with_context(|| format!("cannot read {} (the demo's invitations are written once, at its creation; remove the data directory to start afresh)", path.display()))?;
+    let mut count = 0;
+    let mut first = None;
+    for record in reader.records() {
+        let record = record?;
+        if first.is_none() {
+            first = record.get(5).map(str::to_owned);
+        }
+        count += 1;
+    }
+    Ok((count, first))
 }
 
 /// The demo panel: members `P0001`… (mobile 19900000001…), spread over the segments and districts in their shares.

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::audit as record;
 use super::staff::{Admin, Staff};
+use crate::campaign::approvals::{self, Act};
 use crate::campaign::downloads::{self, Download};
 use crate::campaign::lifecycle;
 use crate::campaign::results::{self, View};
@@ -139,6 +140,12 @@ pub async fn settings(
     admin: Admin,
 ) -> Result<HttpResponse, ApiError> {
     let settings: crate::domain::CampaignSettings = read_json(&req, body, 16 * 1024).await?;
+    // Once open, moving k waits for a second person: refused now if it would be refused then.
+    let campaign = crate::campaign::find(state.store.as_ref(), &slug).await?;
+    if approvals::needed(&campaign) && lifecycle::settings_need_approval(&campaign, &settings) {
+        lifecycle::check_settings(&campaign, settings.clone())?;
+        return super::approvals::requested(&state, &campaign, &Act::Settings { settings }, &admin).await;
+    }
     lifecycle::change_settings(state.store.as_ref(), &slug, settings, &admin.actor()).await?;
     state.catalog.forget(&slug);
     Ok(HttpResponse::NoContent().finish())
@@ -181,6 +188,13 @@ pub async fn formula(
 ) -> Result<HttpResponse, ApiError> {
     let change: FormulaChange = read_json(&req, body, 64 * 1024).await?;
     let reason = change.override_reason.as_deref();
+    let campaign = crate::campaign::find(state.store.as_ref(), &slug).await?;
+    if approvals::needed(&campaign) {
+        lifecycle::check_formula(&campaign, change.formula.clone(), reason)?;
+        let act =
+            Act::Formula { formula: change.formula, reason: reason.unwrap_or_default().trim().to_owned() };
+        return super::approvals::requested(&state, &campaign, &act, &admin).await;
+    }
     lifecycle::change_formula(state.store.as_ref(), &slug, change.formula, reason, &admin.actor()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

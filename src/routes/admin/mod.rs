@@ -1,6 +1,7 @@
 //! The staff API, `/api/v1/admin/…`: every route needs a signed-in staff member, and the
 //! role checks are made here, on the server (the `Staff` and `Admin` extractors).
 
+mod approvals;
 mod campaigns;
 mod panel;
 mod progress;
@@ -45,10 +46,12 @@ pub fn scope() -> actix_web::Scope {
         .route("/sms-outbox", web::get().to(progress::outbox))
         .route("/roster-template.csv", web::get().to(roster::template))
         .route("/campaigns/{slug}/roster", web::post().to(roster::import))
-        .route("/campaigns/{slug}/invitations.csv", web::get().to(roster::invitations_csv))
-        .route("/campaigns/{slug}/letters", web::get().to(roster::letters))
+        .route("/campaigns/{slug}/roster/{member}", web::delete().to(roster::remove))
         .route("/campaigns/{slug}/invitations/{member}/reissue", web::post().to(roster::reissue))
         .route("/campaigns/{slug}/reminders", web::post().to(roster::remind))
+        .route("/campaigns/{slug}/approvals", web::get().to(approvals::list))
+        .route("/campaigns/{slug}/approvals/{id}/approve", web::post().to(approvals::approve))
+        .route("/campaigns/{slug}/approvals/{id}/reject", web::post().to(approvals::reject))
 }
 
 /// Appends what a staff member did to a campaign to the audit log.

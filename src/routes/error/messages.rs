@@ -10,8 +10,10 @@ use crate::guard::limits::LimitKind;
 use crate::identity::PhoneError;
 use crate::intake::admit::Credential;
 
+use super::approvals;
 use super::params::{Busy, FreeText, NoLonger, NotYet, Nowhere, Only, Unrated, Upload};
-use super::phrases::{limited, settings, text_fault};
+use super::phrases::{limited, text_fault};
+use super::settings::settings;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
@@ -70,6 +72,9 @@ pub enum Message {
     InvalidRows { upload: Upload, faults: usize },
     AlreadyInvited { members: usize },
     UnknownMember,
+    UnknownApproval(i64),
+    AlreadyDecided { id: i64, status: String },
+    OwnRequest,
     // Anywhere.
     NotFound(Nowhere),
     Unavailable(Busy),
@@ -347,6 +352,9 @@ impl Message {
                 ),
             ),
             Self::InvalidSettings(error) => with("invalid_settings", settings(error)),
+            Self::UnknownApproval(id) => approvals::unknown(*id),
+            Self::AlreadyDecided { id, status } => approvals::decided(*id, status),
+            Self::OwnRequest => approvals::own_request(),
             // The formula's faults are many and technical: staff read the rule's own words.
             Self::InvalidFormula { detail } => {
                 with("invalid_formula", (format!("计分规则有误：{detail}"), detail.clone()))

@@ -3,10 +3,12 @@
 //! names, in words from the catalogue (`messages`). Every refusal is JSON that says which
 //! field was wrong and why, in Chinese and English, and is never cached.
 
+mod approvals;
 mod builder;
 mod messages;
 mod params;
 mod phrases;
+mod settings;
 mod staff;
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,7 @@
-//! The catalogue's longer sentences, built from their parameters: waits and limits, faults of
-//! free text and of campaign settings. Kept apart so that `messages.rs` stays one table.
+//! The catalogue's longer sentences, built from their parameters: waits and limits, and
+//! faults of free text (campaign settings have `settings.rs`). Kept apart so that
+//! `messages.rs` stays one table.
 
-use crate::domain::channel::SettingsError;
 use crate::domain::text::TextError;
 use crate::guard::limits::LimitKind;
 
@@ -76,24 +76,5 @@ fn wait_zh(seconds: u64) -> String {
         0..=90 => format!(" {seconds} 秒"),
         91..=5400 => format!(" {} 分钟", seconds.div_ceil(60)),
         _ => format!(" {} 小时", seconds.div_ceil(3600)),
-    }
-}
-
-pub(super) fn settings(error: &SettingsError) -> (String, String) {
-    match error {
-        SettingsError::BadDate { field, value } => (
-            format!("日期“{value}”格式不正确，应为 年-月-日，如 2026-12-01"),
-            format!("`{field}` must be a date written YYYY-MM-DD, not `{value}`"),
-        ),
-        SettingsError::ClosesBeforeOpens { opens, closes } => {
-            ("结束日期早于开始日期".into(), format!("closes_on ({closes}) is before opens_on ({opens})"))
-        }
-        SettingsError::BadTarget(target) => (
-            "目标参与率应为 1 到 100 之间的百分数".into(),
-            format!("response_target must be a percentage from 1 to 100, not {target}"),
-        ),
-        SettingsError::NoSmsBudget => {
-            ("每小时短信上限至少为 1".into(), "public.sms_per_hour must be at least 1".into())
-        }
     }
 }

@@ -39,6 +39,7 @@ fn settings_faults() -> Vec<SettingsError> {
         SettingsError::ClosesBeforeOpens { opens: "2026-12-02".into(), closes: "2026-12-01".into() },
         SettingsError::BadTarget(0),
         SettingsError::NoSmsBudget,
+        SettingsError::ThresholdLowered { from: 10, to: 8 },
     ]
 }
 
@@ -114,6 +115,9 @@ fn every() -> Vec<Message> {
     all.extend([PublicMode::Phone, PublicMode::Device, PublicMode::Off].map(Message::PublicClosed));
     all.extend(LIMITS.map(|what| Message::RateLimited { what, retry_after: 42 }));
     all.extend(settings_faults().into_iter().map(Message::InvalidSettings));
+    let decided = |status: &str| Message::AlreadyDecided { id: 3, status: status.into() };
+    all.extend([decided("approved"), decided("rejected"), decided("failed")]);
+    all.extend([Message::UnknownApproval(3), Message::OwnRequest]);
     all
 }
 
@@ -172,14 +176,17 @@ fn variant(m: &Message) -> usize {
         NotFound(_) => 47,
         Unavailable(_) => 48,
         Internal => 49,
-        DuplicateKey { .. } => 50,
-        NotJson => 51,
-        BodyTooSlow => 52,
-        CaptchaRequired => 53,
-        ForgedDevice => 54,
+        UnknownApproval(_) => 50,
+        AlreadyDecided { .. } => 51,
+        OwnRequest => 52,
+        DuplicateKey { .. } => 53,
+        NotJson => 54,
+        BodyTooSlow => 55,
+        CaptchaRequired => 56,
+        ForgedDevice => 57,
     }
 }
-const VARIANTS: usize = 55;
+const VARIANTS: usize = 58;
 
 fn has_chinese(text: &str) -> bool {
     text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))

@@ -7,6 +7,7 @@
 //! Each role's impl lists the column types it binds and reads: Rust does not carry bounds
 //! like `i64: Encode<DB>` from a trait to its users, so they are spelled where they are used.
 
+mod approvals;
 mod ballots;
 mod campaigns;
 mod counters;

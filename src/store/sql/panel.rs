@@ -8,7 +8,7 @@ use super::{Args, Conn, Param, Row, RowsAffected as _, SqlStore, Value, CHUNK_RO
 use crate::domain::RespondentKey;
 use crate::store::batch::invited_deltas;
 use crate::store::{
-    Invitation, InvitationLookup, IssuedRecord, NewInvitation, PanelResponse, PanelStore, Result,
+    Invitation, InvitationLookup, IssuedRecord, NewInvitation, PanelResponse, PanelStore, Removal, Result,
 };
 
 #[async_trait]
@@ -29,7 +29,7 @@ where
         for chunk in invitations.chunks(CHUNK_ROWS) {
             let mut q = QueryBuilder::<S::Db>::new(
                 "INSERT INTO invitations (campaign_id, token_hash, short_code_hash, member_code, segment, district, \
-                 issue, phone_hash) ",
+                 issue, phone_hash, after_open) ",
             );
             q.push_values(chunk, |mut row, i| {
                 row.push_bind(campaign_id)
@@ -39,7 +39,8 @@ where
                     .push_bind(&i.member.segment)
                     .push_bind(&i.member.district)
                     .push_bind(i.issue)
-                    .push_bind(&i.phone_hash);
+                    .push_bind(&i.phone_hash)
+                    .push_bind(i64::from(i.after_open));
             });
             S::build(&mut q).execute(&mut *tx).await?;
         }
@@ -70,7 +71,7 @@ where
 
     async fn invitations(&self, campaign_id: i64) -> Result<Vec<IssuedRecord>> {
         let rows = sqlx::query_as(
-            "SELECT member_code, segment, district, CAST(issue AS BIGINT) AS issue FROM invitations \
+            "SELECT member_code, segment, district, CAST(issue AS BIGINT) AS issue, phone_hash FROM invitations \
              WHERE campaign_id = $1 ORDER BY member_code",
         )
         .bind(campaign_id)
@@ -86,7 +87,7 @@ where
         next: &NewInvitation,
     ) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE invitations SET token_hash = $1, short_code_hash = $2, issue = $3 \
+            "UPDATE invitations SET token_hash = $1, short_code_hash = $2, issue = $3, after_open = $6 \
              WHERE campaign_id = $4 AND member_code = $5",
         )
         .bind(&next.token_hash)
@@ -94,9 +95,59 @@ where
         .bind(next.issue)
         .bind(campaign_id)
         .bind(member_code)
+        .bind(i64::from(next.after_open))
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn remove_invitation(&self, campaign_id: i64, member_code: &str) -> Result<Removal> {
+        let mut tx = self.pool().begin().await?;
+        let member: Option<(String, String)> = sqlx::query_as(
+            "SELECT segment, district FROM invitations WHERE campaign_id = $1 AND member_code = $2",
+        )
+        .bind(campaign_id)
+        .bind(member_code)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((segment, district)) = member else { return Ok(Removal::Unknown) };
+        let key = format!("{}{member_code}", RespondentKey::PANEL_PREFIX);
+        let claimed: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM claims WHERE campaign_id = $1 AND respondent_key = $2")
+                .bind(campaign_id)
+                .bind(key.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        if claimed.is_some() {
+            return Ok(Removal::Responded);
+        }
+        sqlx::query("DELETE FROM invitations WHERE campaign_id = $1 AND member_code = $2")
+            .bind(campaign_id)
+            .bind(member_code)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE panel_counts SET invited = invited - 1 WHERE campaign_id = $1 AND segment = $2 AND district = $3",
+        )
+        .bind(campaign_id)
+        .bind(segment.as_str())
+        .bind(district.as_str())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Removal::Removed)
+    }
+
+    async fn late_credential_ballots(&self, campaign_id: i64) -> Result<i64> {
+        let count = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM invitations i JOIN claims c ON c.campaign_id = i.campaign_id \
+             AND c.respondent_key = $2 || i.member_code WHERE i.campaign_id = $1 AND i.after_open = 1",
+        )
+        .bind(campaign_id)
+        .bind(RespondentKey::PANEL_PREFIX)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(count)
     }
 
     async fn find_invitation(

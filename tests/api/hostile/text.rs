@@ -50,7 +50,7 @@ async fn invisible_characters_are_refused_or_removed(backend: Backend) {
     // A roster's names: cleaned, not refused.
     let admin = app.signed_in("wu", "admin").await;
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/campaign.toml");
-    crate::harness::ok(app.minping(&["campaign", "create", example, "--open"]));
+    crate::harness::ok(app.minping(&["campaign", "create", example]));
     let roster = "成员编号,界别,区县,手机号\nM\u{200B}1,人大\u{202E}代表,城关\u{FEFF}区,\n";
     let (status, body) = app.admin_send(&admin, "POST", "/campaigns/2026-city/roster", roster).await;
     assert_eq!(status, 201, "{body}");

@@ -69,7 +69,9 @@ async fn oversized_uploads_are_refused_before_they_are_read(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let far = dir.path().join("far.xlsx");
     std::fs::write(&far, far_corner_xlsx()).unwrap();
-    let out = app.minping(&["roster", "import", "demo", far.to_str().unwrap()]);
+    let list = dir.path().join("list.csv");
+    let out =
+        app.minping(&["roster", "import", "demo", far.to_str().unwrap(), "--out", list.to_str().unwrap()]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("行数过多"), "{out:?}");
     let huge = dir.path().join("huge.toml");

@@ -10,7 +10,7 @@ async fn roster_text_never_becomes_a_formula_in_a_list(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     let admin = app.signed_in("wu", "admin").await;
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/campaign.toml");
-    crate::harness::ok(app.minping(&["campaign", "create", example, "--open"]));
+    crate::harness::ok(app.minping(&["campaign", "create", example]));
     let hostile = [
         "=HYPERLINK(\"http://evil.example/\",\"点此\")",
         "=cmd|' /C calc'!A0",
@@ -27,10 +27,12 @@ async fn roster_text_never_becomes_a_formula_in_a_list(backend: Backend) {
     }
     let (status, body) = app.admin_send(&admin, "POST", "/campaigns/2026-city/roster", roster).await;
     assert_eq!(status, 201, "{body}");
-
-    for path in ["/campaigns/2026-city/invitations.csv", "/campaigns/2026-city/non-responders?format=csv"] {
-        let (status, csv) = app.admin_call(Some(&admin), "GET", path, false).await;
-        assert_eq!(status, 200, "{path}");
+    // The invitation list comes once, with the import; the non-responder list at any time.
+    let list = body["csv"].as_str().unwrap().as_bytes().to_vec();
+    let (status, others) =
+        app.admin_call(Some(&admin), "GET", "/campaigns/2026-city/non-responders?format=csv", false).await;
+    assert_eq!(status, 200);
+    for (path, csv) in [("invitations", list), ("non-responders", others)] {
         let mut reader = csv::Reader::from_reader(&csv[3..]);
         let mut rows = 0;
         for record in reader.records() {
