@@ -4,6 +4,7 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    minping::server::files::private_by_default();
     minping::cli::init_logging();
     minping::cli::Cli::parse().run().await
 }

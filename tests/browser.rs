@@ -176,3 +176,17 @@ async fn public_flow_in_a_browser() {
     let args = vec![outbox.display().to_string(), "19900000001".into()];
     run_script(&settings, state, "public.mjs", args, "public-360.png").await;
 }
+
+#[actix_rt::test]
+async fn a_short_code_needs_a_picture_code_while_codes_are_guessed() {
+    if !browser_available() {
+        return;
+    }
+    let (dir, state, settings) = demo_server_with(10, |s| {
+        s.load_test = true;
+        s.limits.short_code_failures_per_campaign_per_hour = 3;
+    })
+    .await;
+    let rows = invitations(dir.path());
+    run_script(&settings, state, "guessing.mjs", vec![rows[2][4].to_owned()], "guessing-360.png").await;
+}

@@ -9,6 +9,7 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use crate::campaign::results::Report;
 use crate::domain::Campaign;
 use crate::scoring::{disclose, UnitResult};
+use crate::spreadsheet::cell::{neutralise, write_xlsx_text};
 use crate::store::{Store, StoreError};
 
 /// Why a table could not be made: reading the feedback, or writing the file.
@@ -40,22 +41,14 @@ pub fn write_csv(report: &Report, out: &mut dyn Write) -> Result<(), TableError>
     let columns = Columns::of(report);
     csv.write_record(columns.headers())?;
     for unit in &report.results.units {
+        // Figures are written as they are (a negative one is a number, not a formula).
         csv.write_record(columns.row(report, unit).iter().map(|cell| match cell {
-            Cell::Text(text) => defuse(text),
+            Cell::Text(text) => neutralise(text).into_owned(),
             Cell::Figure(figure) => figure.clone(),
         }))?;
     }
     csv.flush()?;
     Ok(())
-}
-
-/// A free-text cell that a spreadsheet would read as a formula gets a leading apostrophe.
-pub fn defuse(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
 }
 
 /// A reason or suggestion, for the feedback sheet.
@@ -168,8 +161,8 @@ pub fn write_xlsx(report: &Report, feedback: &[FeedbackRow], out: &mut dyn Write
         rows.push((format!("formula.{key}"), value.to_string()));
     }
     for (r, (key, value)) in rows.iter().enumerate() {
-        sheet.write_string(r as u32 + 1, 0, key)?;
-        sheet.write_string(r as u32 + 1, 1, value)?;
+        write_xlsx_text(sheet, r as u32 + 1, 0, key)?;
+        write_xlsx_text(sheet, r as u32 + 1, 1, value)?;
     }
     sheet.autofit();
 
@@ -181,10 +174,10 @@ pub fn write_xlsx(report: &Report, feedback: &[FeedbackRow], out: &mut dyn Write
             Some((code, name)) => (code.as_str(), name.as_str(), "不满意原因"),
             None => ("", "", "意见建议"),
         };
-        sheet.write_string(r, 0, code)?;
-        sheet.write_string(r, 1, name)?;
-        sheet.write_string(r, 2, kind)?;
-        sheet.write_string(r, 3, &row.text)?;
+        write_xlsx_text(sheet, r, 0, code)?;
+        write_xlsx_text(sheet, r, 1, name)?;
+        write_xlsx_text(sheet, r, 2, kind)?;
+        write_xlsx_text(sheet, r, 3, &row.text)?;
     }
 
     out.write_all(&book.save_to_buffer()?)?;
@@ -206,7 +199,7 @@ fn write_header(sheet: &mut Worksheet, headers: &[impl AsRef<str>], bold: &Forma
 
 fn write_cell(sheet: &mut Worksheet, row: u32, col: u16, cell: &Cell) -> Result<(), TableError> {
     match cell {
-        Cell::Text(text) => sheet.write_string(row, col, text)?,
+        Cell::Text(text) => write_xlsx_text(sheet, row, col, text)?,
         Cell::Figure(figure) if figure.is_empty() => sheet.write_string(row, col, "")?,
         Cell::Figure(figure) => match figure.parse::<f64>() {
             // Published figures have at most a few decimals: an f64 holds them exactly enough
@@ -338,14 +331,6 @@ pub fn flag_label(flag: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formula_like_text_is_defused() {
-        for text in ["=1+1", "+86", "-2", "@SUM(A1)", "\tx"] {
-            assert!(defuse(text).starts_with('\''), "{text}");
-        }
-        assert_eq!(defuse("办事慢"), "办事慢");
-    }
 
     #[test]
     fn flags_read_in_chinese() {

@@ -11,6 +11,7 @@ use crate::campaign::lifecycle;
 use crate::domain::{CampaignDefinition, PublicMode};
 use crate::scoring::formula::Formula;
 use crate::server::config::Settings;
+use crate::spreadsheet::limits;
 
 #[derive(Subcommand)]
 pub enum CampaignCommand {
@@ -93,8 +94,11 @@ impl CampaignCommand {
         match self {
             Self::Create { file, slug, title, open, data } => {
                 data.apply(&mut settings);
-                let bytes =
-                    std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+                // The same limits as an upload: a table, or a campaign file.
+                let limit =
+                    if slug.is_some() { limits::MAX_FILE_BYTES } else { limits::MAX_CAMPAIGN_FILE_BYTES };
+                let bytes = limits::read_file(&file, limit)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
                 let definition = match (slug, title) {
                     (Some(slug), Some(title)) => {
                         match crate::campaign::unit_list::parse(&bytes, &slug, &title) {
@@ -131,9 +135,9 @@ impl CampaignCommand {
             }
             Self::Update { file, data } => {
                 data.apply(&mut settings);
-                let text = std::fs::read_to_string(&file)
+                let bytes = limits::read_file(&file, limits::MAX_CAMPAIGN_FILE_BYTES)
                     .with_context(|| format!("cannot read {}", file.display()))?;
-                let definition = CampaignDefinition::from_toml(&text)
+                let definition = CampaignDefinition::from_file(&bytes)
                     .with_context(|| format!("{} is not a valid campaign file", file.display()))?;
                 let store = open_store(&settings).await?;
                 lifecycle::update_draft(store.as_ref(), &definition, &actor()).await?;

@@ -144,6 +144,8 @@ impl Cli {
             }
             Command::Demo(demo) => {
                 demo.serve.apply(&mut settings);
+                // The demo shows its metrics on loopback unless told otherwise.
+                let metrics = settings.metrics_bind.get_or_insert_with(|| "127.0.0.1:9464".into()).clone();
                 let state = AppState::open(&settings).await?;
                 let info = crate::cli::demo::ensure(
                     state.store.as_ref(),
@@ -171,6 +173,7 @@ impl Cli {
                     "  staff console:      {}/admin/  (first: minping user add NAME --role admin)",
                     settings.public_base()
                 );
+                println!("  metrics:            http://{metrics}/metrics  (its own listener; MINPING_METRICS_BIND)");
                 println!();
                 start(&settings, state).await
             }
@@ -180,7 +183,8 @@ impl Cli {
 
 async fn start(settings: &Settings, state: AppState) -> anyhow::Result<()> {
     let app = Application::build(settings, state)?;
-    tracing::info!(bind = %settings.bind, port = app.port(), profile = settings.profile(), "minping is serving");
+    let metrics = app.metrics_address().map_or_else(|| "none".into(), |a| a.to_string());
+    tracing::info!(bind = %settings.bind, port = app.port(), %metrics, profile = settings.profile(), "minping is serving");
     app.run_until_stopped().await
 }
 

@@ -248,7 +248,8 @@ pub fn write_shown_once(
 
 /// A roster file, parsed whole; every fault printed with its row and column.
 fn read_roster(file: &std::path::Path, nothing: &str) -> anyhow::Result<Vec<roster::RosterRow>> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = crate::spreadsheet::limits::read_file(file, crate::spreadsheet::limits::MAX_FILE_BYTES)
+        .with_context(|| format!("cannot read {}", file.display()))?;
     roster::parse(&bytes).or_else(|roster::BadRoster(errors)| {
         for e in &errors {
             eprintln!("row {} {}: {}", e.row, e.column, e.reason);

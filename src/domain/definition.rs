@@ -133,6 +133,8 @@ pub enum DefinitionError {
     AnonymityThreshold(u64),
     #[error("formula: min_class_valid ({min_class_valid}) must be at least anonymity_threshold ({k})")]
     ClassFloorBelowK { min_class_valid: u64, k: u64 },
+    #[error("`{field}` {error}")]
+    BadName { field: String, error: super::text::TextError },
 }
 
 /// The lowest anonymity threshold a campaign may set: below it, a group is a handful of
@@ -222,10 +224,38 @@ impl CampaignDefinition {
     }
 
     /// Reads a campaign file (TOML, the same fields; see docs/CAMPAIGNS.md) and validates it.
+    /// Its names are NFC-normalised, and refused (path named) when they hold a control,
+    /// bidi or zero-width character or a noncharacter (`domain::text`).
     pub fn from_toml(text: &str) -> Result<Self, CampaignFileError> {
-        let definition: Self = toml::from_str(text)?;
+        let mut definition: Self = toml::from_str(text)?;
+        for (field, name) in definition.names_mut() {
+            super::text::check_name(name).map_err(|error| DefinitionError::BadName { field, error })?;
+            *name = super::text::nfc(name);
+        }
         definition.validate()?;
         Ok(definition)
+    }
+
+    /// Every name people read, with its path in the file.
+    fn names_mut(&mut self) -> Vec<(String, &mut String)> {
+        let mut names = vec![("title".to_owned(), &mut self.title)];
+        names.extend(self.title_en.as_mut().map(|n| ("title_en".to_owned(), n)));
+        for (i, o) in self.scale.iter_mut().enumerate() {
+            names.push((format!("scale[{i}].label"), &mut o.label));
+            names.extend(o.label_en.as_mut().map(|n| (format!("scale[{i}].label_en"), n)));
+        }
+        for (i, d) in self.districts.iter_mut().enumerate() {
+            names.push((format!("districts[{i}]"), d));
+        }
+        for (i, c) in self.categories.iter_mut().enumerate() {
+            names.push((format!("categories[{i}].name"), &mut c.name));
+            names.extend(c.name_en.as_mut().map(|n| (format!("categories[{i}].name_en"), n)));
+            for (j, u) in c.units.iter_mut().enumerate() {
+                names.push((format!("categories[{i}].units[{j}].name"), &mut u.name));
+                names.extend(u.name_en.as_mut().map(|n| (format!("categories[{i}].units[{j}].name_en"), n)));
+            }
+        }
+        names
     }
 
     /// [`Self::from_toml`] of a file's bytes, which must be UTF-8.
@@ -265,4 +295,29 @@ fn check_districts(districts: &[String]) -> Result<(), DefinitionError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod hostile_tests {
+    use super::*;
+
+    #[test]
+    fn a_deeply_nested_campaign_file_is_an_error_not_a_crash() {
+        let deep = format!("slug = {}{}", "[".repeat(200_000), "]".repeat(200_000));
+        assert!(CampaignDefinition::from_toml(&deep).is_err());
+        let inline = format!("a = {}1{}", "{b = ".repeat(100_000), "}".repeat(100_000));
+        assert!(CampaignDefinition::from_toml(&inline).is_err());
+    }
+
+    #[test]
+    fn names_in_a_campaign_file_are_nfc_and_invisible_characters_refused_by_path() {
+        let example = include_str!("../../examples/campaign.toml");
+        let name = toml::from_str::<CampaignDefinition>(example).unwrap().categories[0].units[1].name.clone();
+        let hidden = example.replacen(&name, &format!("{name}\u{202E}"), 1);
+        let error = CampaignDefinition::from_toml(&hidden).unwrap_err().to_string();
+        assert!(error.contains("categories[0].units[1].name") && error.contains("U+202E"), "{error}");
+        let decomposed = example.replacen(&name, &format!("{name}e\u{301}"), 1);
+        let definition = CampaignDefinition::from_toml(&decomposed).unwrap();
+        assert_eq!(definition.categories[0].units[1].name, format!("{name}\u{e9}"));
+    }
 }

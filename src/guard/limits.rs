@@ -37,6 +37,9 @@ pub struct Limits {
     /// Unknown invitations (mistyped or guessed short codes) one address may try per hour.
     /// Valid invitations cost no hot-state round trip: only failures are counted.
     pub invitation_failures_per_address_per_hour: u64,
+    /// Unknown short codes one campaign takes per hour from all addresses together; past it,
+    /// short codes need a captcha for the rest of the hour (`guard::short_codes`).
+    pub short_code_failures_per_campaign_per_hour: u64,
     /// Device-mode ballots one address may submit per hour.
     pub device_ballots_per_address_per_hour: u64,
     /// A ballot filled in faster than `fast_ballot_min_secs + fast_ballot_secs_per_unit ×
@@ -52,6 +55,11 @@ pub struct Limits {
     pub sign_in_free_tries_per_name: u64,
     /// Staff sign-in tries one address may make in 15 minutes, over every name.
     pub sign_in_tries_per_address: u64,
+    /// Public ballots from one address (IPv4, IPv6 /64) beyond this many within
+    /// `client_burst_window_secs` are flagged, whatever their ratings: a script varying its
+    /// answers. Flagged, not refused, so a carrier's shared address loses nothing.
+    pub client_burst_threshold: u64,
+    pub client_burst_window_secs: u64,
 }
 
 impl Default for Limits {
@@ -69,6 +77,7 @@ impl Default for Limits {
             sms_global_per_hour: 50_000,
             submits_per_address_per_minute: 600,
             invitation_failures_per_address_per_hour: 200,
+            short_code_failures_per_campaign_per_hour: 1_000,
             device_ballots_per_address_per_hour: 200,
             fast_ballot_min_secs: 10.0,
             fast_ballot_secs_per_unit: 0.5,
@@ -76,6 +85,8 @@ impl Default for Limits {
             burst_window_secs: 600,
             sign_in_free_tries_per_name: 5,
             sign_in_tries_per_address: 50,
+            client_burst_threshold: 10,
+            client_burst_window_secs: 60,
         }
     }
 }
@@ -92,9 +103,11 @@ impl Limits {
             otp_per_address_per_hour: u64::MAX,
             submits_per_address_per_minute: u64::MAX,
             invitation_failures_per_address_per_hour: u64::MAX,
+            short_code_failures_per_campaign_per_hour: u64::MAX,
             device_ballots_per_address_per_hour: u64::MAX,
             sign_in_free_tries_per_name: u64::MAX,
             sign_in_tries_per_address: u64::MAX,
+            client_burst_threshold: u64::MAX,
             ..self
         }
     }

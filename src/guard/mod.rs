@@ -3,6 +3,7 @@
 
 pub mod address;
 pub mod limits;
+mod short_codes;
 pub mod signals;
 
 use std::collections::HashMap;
@@ -157,6 +158,12 @@ impl Guard {
         let key = format!("burst:{campaign_id}:{}:{pattern}", address::block_key(client));
         if hot.hit(&key, self.limits.burst_window_secs).await?.count > self.limits.burst_threshold {
             self.signals.record(campaign_id, signals::PATTERN_BURST);
+            flagged = true;
+        }
+        let key = format!("client-burst:{campaign_id}:{}", address::limit_key(client));
+        let window = self.limits.client_burst_window_secs;
+        if hot.hit(&key, window).await?.count > self.limits.client_burst_threshold {
+            self.signals.record(campaign_id, signals::CLIENT_BURST);
             flagged = true;
         }
         if flagged {

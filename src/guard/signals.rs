@@ -17,6 +17,8 @@ pub const ALL: &[&str] = &[
     HONEYPOT,
     FAST_BALLOT,
     PATTERN_BURST,
+    CLIENT_BURST,
+    FORGED_DEVICE,
     FLAGGED_BALLOT,
     SMS_SENT,
     SMS_FAILED,
@@ -34,6 +36,10 @@ pub const HONEYPOT: &str = "honeypot";
 pub const FAST_BALLOT: &str = "fast_ballot";
 /// One of many identical ballots from one address block.
 pub const PATTERN_BURST: &str = "pattern_burst";
+/// Many public ballots from one address within a minute, whatever they say.
+pub const CLIENT_BURST: &str = "client_burst";
+/// A device cookie whose signature does not hold: refused.
+pub const FORGED_DEVICE: &str = "forged_device";
 /// Ballots stored flagged (for any of the reasons above), counted apart in the results.
 pub const FLAGGED_BALLOT: &str = "flagged_ballot";
 pub const SMS_SENT: &str = "sms_sent";

@@ -1,6 +1,8 @@
 //! Image captchas, self-hosted: a public SMS is never sent to a client that has not read
 //! one. Images cost ~3.5 ms of CPU each, so they are drawn ahead of time, off the async
-//! workers, and handed out from a pool; the answer lives in hot state and works once.
+//! workers, and handed out from a pool; the answer lives in hot state and works once, kept
+//! as a keyed hash of the captcha's id and answer, so that whoever reads Redis (or a dump of
+//! it) cannot answer the captchas in flight.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -10,6 +12,7 @@ use captcha::Captcha;
 use rand::RngCore;
 
 use crate::hot::{HotError, HotState};
+use crate::identity::Secret;
 
 /// Characters that cannot be mistaken for each other (no 0/O, 1/I/l, 2/Z, 5/S, 8/B, …).
 const CHARS: &[char] = &[
@@ -75,6 +78,7 @@ pub enum CaptchaError {
 pub struct Captchas {
     inner: Arc<Inner>,
     ttl_secs: u64,
+    secret: Secret,
 }
 
 struct Inner {
@@ -84,10 +88,17 @@ struct Inner {
 }
 
 impl Captchas {
-    pub fn new(ttl_secs: u64) -> Self {
+    pub fn new(ttl_secs: u64, secret: Secret) -> Self {
         let inner =
             Inner { normal: Mutex::default(), large: Mutex::default(), refilling: AtomicBool::new(false) };
-        Self { inner: Arc::new(inner), ttl_secs }
+        Self { inner: Arc::new(inner), ttl_secs, secret }
+    }
+
+    /// What hot state keeps of an answer: bound to its captcha, case folded.
+    fn answer_hash(&self, id: &str, answer: &str) -> String {
+        hex::encode(
+            self.secret.keyed_hash("captcha-answer", &format!("{id}\0{}", answer.to_ascii_uppercase())),
+        )
     }
 
     /// Draws a new captcha and keeps its answer for one use.
@@ -103,7 +114,7 @@ impl Captchas {
         let mut raw = [0u8; 16];
         rand::rng().fill_bytes(&mut raw);
         let id = hex::encode(raw);
-        let value = format!("{}.{}", drawn.answer, crate::clock::now_unix_ms());
+        let value = format!("{}.{}", self.answer_hash(&id, &drawn.answer), crate::clock::now_unix_ms());
         hot.put(&key(&id), &value, self.ttl_secs).await?;
         Ok(Issued { id, png: drawn.png, answer: drawn.answer })
     }
@@ -117,7 +128,7 @@ impl Captchas {
         let stored = hot.take(&key(id)).await?.ok_or(CaptchaError::Expired)?;
         let (expected, issued) = stored.split_once('.').ok_or(CaptchaError::Expired)?;
         let given: String = answer.chars().filter(|c| !c.is_whitespace()).collect();
-        if given.eq_ignore_ascii_case(expected) {
+        if self.answer_hash(id, &given) == expected {
             Ok(issued.parse().unwrap_or(0))
         } else {
             Err(CaptchaError::Wrong)
@@ -179,7 +190,7 @@ mod tests {
     #[tokio::test]
     async fn an_answer_works_once_and_case_does_not_matter() {
         let hot = MemoryHot::new(100);
-        let captchas = Captchas::new(60);
+        let captchas = Captchas::new(60, Secret::for_tests());
         let issued = captchas.issue(&hot, Size::Normal).await.unwrap();
         let answer = issued.answer.to_lowercase();
         assert!(captchas.check(&hot, &issued.id, &answer).await.unwrap() > 0);
@@ -187,9 +198,21 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn hot_state_keeps_no_answer_in_clear() {
+        let hot = MemoryHot::new(100);
+        let captchas = Captchas::new(60, Secret::for_tests());
+        let issued = captchas.issue(&hot, Size::Normal).await.unwrap();
+        let stored = hot.get(&key(&issued.id)).await.unwrap().unwrap();
+        let (kept, _) = stored.split_once('.').unwrap();
+        assert_eq!(kept.len(), 64);
+        assert!(!kept.to_ascii_uppercase().contains(&issued.answer), "{stored}");
+        assert!(captchas.check(&hot, &issued.id, &issued.answer).await.is_ok());
+    }
+
+    #[tokio::test]
     async fn a_wrong_answer_uses_the_captcha_up() {
         let hot = MemoryHot::new(100);
-        let captchas = Captchas::new(60);
+        let captchas = Captchas::new(60, Secret::for_tests());
         let issued = captchas.issue(&hot, Size::Large).await.unwrap();
         assert_eq!(captchas.check(&hot, &issued.id, "nope").await, Err(CaptchaError::Wrong));
         assert_eq!(captchas.check(&hot, &issued.id, &issued.answer).await, Err(CaptchaError::Expired));
@@ -201,7 +224,7 @@ mod tests {
     #[tokio::test(flavor = "current_thread")]
     async fn a_burst_of_captchas_from_an_empty_pool_is_served() {
         let hot = MemoryHot::new(1000);
-        let captchas = Captchas::new(60);
+        let captchas = Captchas::new(60, Secret::for_tests());
         let issued = futures_util::future::join_all((0..24).map(|_| captchas.issue(&hot, Size::Normal)));
         let issued =
             tokio::time::timeout(std::time::Duration::from_secs(60), issued).await.expect("no deadlock");
@@ -211,7 +234,7 @@ mod tests {
     #[tokio::test]
     async fn an_expired_captcha_is_refused() {
         let hot = MemoryHot::new(100);
-        let captchas = Captchas::new(0);
+        let captchas = Captchas::new(0, Secret::for_tests());
         let issued = captchas.issue(&hot, Size::Normal).await.unwrap();
         assert_eq!(captchas.check(&hot, &issued.id, &issued.answer).await, Err(CaptchaError::Expired));
     }

@@ -83,6 +83,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn no_credential_begins_like_a_spreadsheet_formula() {
+        for _ in 0..5_000 {
+            let issued = IssuedInvitation::draw();
+            for credential in [&issued.token, &issued.short_code, &issued.short_code_display()] {
+                assert!(!crate::spreadsheet::cell::is_formula_like(credential), "{credential}");
+            }
+        }
+    }
+
+    #[test]
     fn invitations_are_drawn_at_random_and_start_with_a_letter_or_digit() {
         let drawn: Vec<IssuedInvitation> = (0..2000).map(|_| IssuedInvitation::draw()).collect();
         let tokens: std::collections::HashSet<&str> = drawn.iter().map(|d| d.token.as_str()).collect();

@@ -5,8 +5,9 @@
 use std::net::IpAddr;
 
 use crate::domain::{Ballot, BallotInput, Campaign, RespondentClass};
-use crate::guard::Arrival;
+use crate::guard::{Arrival, GuardError};
 use crate::identity::device::Device;
+use crate::identity::invitation::InvitationCode;
 use crate::identity::{self, IdentifyError, Respondent};
 use crate::store::StoreError;
 
@@ -28,6 +29,9 @@ pub enum AdmitError {
     Missing,
     #[error("no such invitation")]
     UnknownInvitation,
+    /// Short codes of this campaign are being guessed: entering one needs a captcha.
+    #[error("a short code needs a captcha now")]
+    CaptchaRequired,
     #[error(transparent)]
     Public(#[from] PublicError),
     #[error(transparent)]
@@ -44,8 +48,8 @@ impl From<IdentifyError> for AdmitError {
     }
 }
 
-impl From<crate::guard::GuardError> for AdmitError {
-    fn from(e: crate::guard::GuardError) -> Self {
+impl From<GuardError> for AdmitError {
+    fn from(e: GuardError) -> Self {
         Self::Public(e.into())
     }
 }
@@ -89,7 +93,8 @@ impl Admission<'_> {
         let (deps, guard) = (self.deps, self.deps.guard);
         let admitted = match credential {
             Credential::Invitation => {
-                let respondent = self.panel_member(campaign.id, input.invitation.as_deref(), client).await?;
+                let respondent =
+                    self.panel_member(campaign.id, input.invitation.as_deref(), client, None).await?;
                 return Ok(Admitted { respondent, flagged: false, device: None, credential });
             }
             Credential::Phone => {
@@ -128,24 +133,67 @@ impl Admission<'_> {
         Ok(Admitted { respondent, flagged, device: admitted.device, credential })
     }
 
-    /// The panel member an invitation names; unknown invitations count against the
-    /// address, so short codes cannot be guessed at speed.
+    /// The panel member an invitation names. Full tokens (128 bits) are simply looked up.
+    /// Short codes (40 bits) pass the guessing limits first (`guard::short_codes`): the
+    /// address's, and past the campaign's budget of failures a captcha (`captcha`: id and
+    /// answer) unless this code was entered with one lately.
     pub async fn panel_member(
         &self,
         campaign_id: i64,
         invitation: Option<&str>,
         client: Option<IpAddr>,
+        captcha: Option<(&str, &str)>,
     ) -> Result<Respondent, AdmitError> {
         let deps = self.deps;
-        deps.guard.check_guessing(campaign_id, client)?;
+        let short = invitation.and_then(InvitationCode::parse).and_then(|code| match &code {
+            InvitationCode::ShortCode(_) => Some(hex::encode(&code.lookup_hash(deps.secret)[..16])),
+            InvitationCode::Token(_) => None,
+        });
+        let mut solved = false;
+        if let Some(code) = &short {
+            deps.guard.check_guessing(campaign_id, client)?;
+            if self.short_code_needs_captcha(campaign_id, code).await {
+                let (id, answer) =
+                    captcha.filter(|(id, _)| !id.is_empty()).ok_or(AdmitError::CaptchaRequired)?;
+                self.gate.check_captcha(deps, campaign_id, id, answer).await?;
+                solved = true;
+            }
+        }
         match identity::panel_member(deps.store, deps.secret, campaign_id, invitation).await {
-            Ok(respondent) => Ok(respondent),
+            Ok(respondent) => {
+                if let (Some(code), true) = (&short, solved) {
+                    if let Err(e) = deps.guard.short_code_pass(deps.hot, campaign_id, code).await {
+                        tracing::warn!(error = %e, "a short code's captcha not remembered without hot state");
+                    }
+                }
+                Ok(respondent)
+            }
             Err(IdentifyError::UnknownInvitation) => {
-                deps.guard.invitation_failed(deps.hot, campaign_id, client).await?;
+                if short.is_some() {
+                    deps.guard.short_code_failed(deps.hot, campaign_id, client).await?;
+                }
                 Err(AdmitError::UnknownInvitation)
             }
             Err(e) => Err(e.into()),
         }
+    }
+}
+
+impl Admission<'_> {
+    /// Whether this short code needs a captcha now. Without hot state the answer is no:
+    /// hot state buys limits, never the right to take part (the database decides who that is).
+    async fn short_code_needs_captcha(&self, campaign_id: i64, code: &str) -> bool {
+        let (guard, hot) = (self.deps.guard, self.deps.hot);
+        let needed = async {
+            Ok::<_, crate::hot::HotError>(
+                guard.short_codes_need_captcha(hot, campaign_id).await?
+                    && !guard.short_code_passed(hot, campaign_id, code).await?,
+            )
+        };
+        needed.await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "short-code captcha check skipped without hot state");
+            false
+        })
     }
 }
 

@@ -52,6 +52,9 @@ pub enum PublicError {
     SmsFailed,
     #[error("the respondent has already taken part")]
     AlreadyTaken,
+    /// Device mode: a device cookie whose signature does not hold.
+    #[error("the device cookie is forged or damaged")]
+    ForgedDevice,
     #[error(transparent)]
     Hot(#[from] HotError),
     #[error(transparent)]
@@ -91,7 +94,7 @@ impl Gate {
         }
     }
 
-    async fn check_captcha(
+    pub(crate) async fn check_captcha(
         &self,
         deps: Deps<'_>,
         campaign_id: i64,
@@ -228,9 +231,16 @@ impl Gate {
         client: Option<IpAddr>,
     ) -> Result<Admitted, PublicError> {
         Self::ensure_mode(campaign, PublicMode::Device)?;
+        // A cookie that is there must be ours: a forged or altered one is refused (it used
+        // to count as a new device), before the captcha is spent.
+        let device = match cookie {
+            Some(value) => Device::from_cookie(deps.secret, value).ok_or_else(|| {
+                deps.guard.signals.record(campaign.id, signals::FORGED_DEVICE);
+                PublicError::ForgedDevice
+            })?,
+            None => Device::new_random(),
+        };
         let began_ms = self.check_captcha(deps, campaign.id, captcha_id, captcha_answer).await?;
-        let device =
-            cookie.and_then(|c| Device::from_cookie(deps.secret, c)).unwrap_or_else(Device::new_random);
         let key = format!("dev-addr:{}:{}", campaign.id, address::limit_key(client));
         let max = deps.guard.limits.device_ballots_per_address_per_hour;
         deps.guard.charge(deps.hot, campaign.id, &key, 3600, max, LimitKind::DeviceAddress).await?;

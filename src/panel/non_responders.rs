@@ -3,8 +3,8 @@
 
 use std::io::Write;
 
-use crate::campaign::tables::defuse;
 use crate::panel::reminders::Filter;
+use crate::spreadsheet::cell::write_csv_record;
 use crate::store::{Invitation, Store, StoreError};
 
 /// Members with no counted ballot who pass the filter.
@@ -25,7 +25,7 @@ pub fn write_csv(members: &[Invitation], out: &mut dyn Write) -> Result<(), csv:
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(["成员编号", "界别", "区县"])?;
     for m in members {
-        csv.write_record([defuse(&m.member_code), defuse(&m.segment), defuse(&m.district)])?;
+        write_csv_record(&mut csv, [&m.member_code, &m.segment, &m.district])?;
     }
     csv.flush()?;
     Ok(())

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{Campaign, CampaignStatus};
 use crate::identity::{IssuedInvitation, PhoneNumber, Secret};
+use crate::spreadsheet::cell::write_csv_record;
 use crate::spreadsheet::{self, RowError};
 use crate::store::{Invitation, Issued, IssuedRecord, NewInvitation, Store, StoreError};
 
@@ -240,7 +241,12 @@ pub fn write_csv(lines: &[InvitationLine], out: &mut dyn Write) -> Result<(), cs
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(["member_code", "segment", "district", "token", "short_code", "url"])?;
     for l in lines {
-        csv.write_record([&l.member_code, &l.segment, &l.district, &l.token, &l.short_code, &l.url])?;
+        // Every cell, credentials included: they never start like a formula (the invitation
+        // module draws them so), so they pass through unchanged.
+        write_csv_record(
+            &mut csv,
+            [&l.member_code, &l.segment, &l.district, &l.token, &l.short_code, &l.url],
+        )?;
     }
     csv.flush()?;
     Ok(())

@@ -3,13 +3,14 @@
 //! uses one up.
 
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde_json::json;
 
 use super::extract::OpenCampaign;
 use super::state::AppState;
 use crate::domain::{Ballot, BallotInput, Receipt};
 use crate::identity::device;
+use crate::intake::{admit::AdmitError, gate::PublicError};
 use crate::routes::error::ApiError;
 
 pub async fn submit(
@@ -23,10 +24,19 @@ pub async fn submit(
     let proposed = input.receipt.as_deref().map(Receipt::parse_proposed).transpose()?;
     let client = state.guard.proxies.of_request(&req);
     let cookie = req.cookie(device::COOKIE);
-    let admitted = state
-        .admission()
+    let admitted = match (state.admission())
         .admit(&campaign, &input, &ballot, cookie.as_ref().map(|c| c.value()), client)
-        .await?;
+        .await
+    {
+        // Refused, and dropped: the next try starts as a new device, captcha and limits included.
+        Err(e @ AdmitError::Public(PublicError::ForgedDevice)) => {
+            let mut answer = ApiError::from(e).error_response();
+            // A fixed name and path always make a valid header.
+            let _ = answer.add_removal_cookie(&Cookie::build(device::COOKIE, "").path("/").finish());
+            return Ok(answer);
+        }
+        admitted => admitted?,
+    };
     let new_device = admitted.device.clone().filter(|d| d.is_new);
     let receipt = state.intake().submit(campaign.0.clone(), admitted, ballot, proposed).await?;
 

@@ -3,6 +3,7 @@
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
+use crate::routes::error::{ApiError, NoSuchAddress};
 use crate::routes::state::AppState;
 
 /// Liveness: the process answers.
@@ -25,8 +26,12 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-/// Prometheus text exposition.
-pub async fn metrics() -> HttpResponse {
+/// Prometheus text exposition, on the metrics listener only (`exposure::guard` sends every
+/// other request there away, and this answers 404 anywhere else).
+pub async fn metrics(req: actix_web::HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    if state.metrics_address != Some(req.app_config().local_addr()) {
+        return actix_web::ResponseError::error_response(&ApiError::from(NoSuchAddress));
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(crate::routes::telemetry::metrics_handle().render())

@@ -14,6 +14,9 @@ use crate::routes::error::ApiError;
 #[serde(deny_unknown_fields)]
 pub struct StatusQuery {
     invitation: Option<String>,
+    /// Asked for with a short code while the campaign's short codes are being guessed.
+    captcha_id: Option<String>,
+    captcha_answer: Option<String>,
 }
 
 pub async fn status(
@@ -24,7 +27,10 @@ pub async fn status(
 ) -> Result<HttpResponse, ApiError> {
     let query: StatusQuery = super::body::read_json(&req, body, 4096).await?;
     let client = state.guard.proxies.of_request(&req);
-    let respondent = state.admission().panel_member(campaign.id, query.invitation.as_deref(), client).await?;
+    let captcha =
+        query.captcha_id.as_deref().map(|id| (id, query.captcha_answer.as_deref().unwrap_or_default()));
+    let invitation = query.invitation.as_deref();
+    let respondent = state.admission().panel_member(campaign.id, invitation, client, captcha).await?;
     let used = state.store.is_claimed(campaign.id, &respondent.key).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))

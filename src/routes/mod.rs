@@ -2,10 +2,11 @@
 
 mod admin;
 mod ballots;
-pub(crate) mod body;
+pub mod body;
 mod campaigns;
 mod captcha;
 pub mod error;
+pub mod exposure;
 pub mod extract;
 mod health;
 mod invitations;

@@ -28,6 +28,10 @@ pub struct AppState {
     /// Seals ballots at commit and opens them in the mixer (a key derived from `secret`).
     pub sealer: Sealer,
     pub max_body_bytes: usize,
+    /// How long a request body may take to arrive (`408` past it).
+    pub body_timeout: std::time::Duration,
+    /// The metrics listener's address, when there is one: the only place `/metrics` answers.
+    pub metrics_address: Option<std::net::SocketAddr>,
     /// Staff cookies carry `Secure` when the service is reached over HTTPS.
     pub secure_cookies: bool,
     pub progress: ProgressCache,

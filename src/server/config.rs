@@ -33,6 +33,12 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// A request body that has not arrived whole this many seconds after the handler began
+    /// reading it is answered `408` and its connection closed (slow-body clients).
+    pub body_timeout_secs: u64,
+    /// Where Prometheus metrics are served (e.g. `127.0.0.1:9464`), on their own listener:
+    /// never on the public port. Unset: no metrics listener.
+    pub metrics_bind: Option<String>,
     pub writer_max_batch: usize,
     pub writer_max_wait_ms: u64,
     pub writer_queue: usize,
@@ -74,6 +80,8 @@ const FIELDS: &[&str] = &[
     "secret",
     "public_url",
     "max_body_bytes",
+    "body_timeout_secs",
+    "metrics_bind",
     "writer_max_batch",
     "writer_max_wait_ms",
     "writer_queue",
@@ -97,6 +105,8 @@ impl Default for Settings {
             secret: None,
             public_url: None,
             max_body_bytes: 256 * 1024,
+            body_timeout_secs: 10,
+            metrics_bind: None,
             writer_max_batch: writer.max_batch,
             writer_max_wait_ms: writer.max_wait.as_millis() as u64,
             writer_queue: writer.queue,
@@ -116,6 +126,7 @@ impl std::fmt::Debug for Settings {
         // URLs may carry passwords and the secret is a secret: name the profile, not them.
         f.debug_struct("Settings")
             .field("bind", &self.bind)
+            .field("metrics_bind", &self.metrics_bind)
             .field("data_dir", &self.data_dir)
             .field("database", &self.database_url.as_ref().map(|u| scheme(u)))
             .field("redis", &self.redis_url.as_ref().map(|u| scheme(u)))

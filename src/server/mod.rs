@@ -2,6 +2,7 @@
 //! housekeeping task; shutdown that drains the writer.
 
 pub mod config;
+pub mod files;
 pub mod production;
 
 use std::net::TcpListener;
@@ -28,6 +29,8 @@ use crate::store::{self, Store};
 impl AppState {
     /// Opens everything the settings name, running migrations.
     pub async fn open(settings: &Settings) -> anyhow::Result<Self> {
+        files::lock_down(&settings.data_dir)
+            .with_context(|| format!("cannot make {} private", settings.data_dir.display()))?;
         let store = store::open(settings.database_url.as_deref(), &settings.data_dir).await?;
         let hot = hot::open(settings.redis_url.as_deref(), &settings.redis_prefix)
             .await
@@ -48,7 +51,7 @@ impl AppState {
         let guard =
             Guard::new(settings.limits.clone(), TrustedProxies::new(settings.trusted_proxies.clone()));
         let gate = Gate {
-            captchas: Captchas::new(settings.limits.captcha_ttl_secs),
+            captchas: Captchas::new(settings.limits.captcha_ttl_secs, secret.clone()),
             sms: crate::sms::open(
                 &settings.sms,
                 &settings.data_dir,
@@ -75,6 +78,8 @@ impl AppState {
             hot,
             secret,
             max_body_bytes: settings.max_body_bytes,
+            body_timeout: std::time::Duration::from_secs(settings.body_timeout_secs.max(1)),
+            metrics_address: None,
             secure_cookies: settings.public_base().starts_with("https://"),
             progress: Default::default(),
             public_base: settings.public_base(),
@@ -144,11 +149,23 @@ impl Application {
                 );
             }
         }
+        // Metrics on a listener of their own (one server, so one shutdown): the live ballot
+        // count, refusal reasons and sign-in outcomes are for the operator, not the internet.
+        let metrics_listener = match &settings.metrics_bind {
+            Some(bind) => {
+                let listener = TcpListener::bind(bind)
+                    .with_context(|| format!("cannot listen for metrics on {bind}"))?;
+                state.metrics_address = Some(listener.local_addr()?);
+                Some(listener)
+            }
+            None => None,
+        };
         let state = web::Data::new(state);
         let app_state = state.clone();
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(Compress::default())
+                .wrap(from_fn(crate::routes::exposure::guard))
                 .wrap(from_fn(crate::routes::telemetry::observe))
                 .configure(crate::routes::configure(app_state.clone()))
         })
@@ -157,6 +174,9 @@ impl Application {
         .tcp_nodelay(true)
         .shutdown_timeout(30)
         .listen(listener)?;
+        if let Some(listener) = metrics_listener {
+            server = server.listen(listener)?;
+        }
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
@@ -165,6 +185,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// Where metrics are served, if anywhere.
+    pub fn metrics_address(&self) -> Option<std::net::SocketAddr> {
+        self.state.metrics_address
     }
 
     pub fn state(&self) -> web::Data<AppState> {

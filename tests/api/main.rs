@@ -10,6 +10,7 @@ mod ballots;
 mod closing;
 mod durability;
 mod harness;
+mod hostile;
 mod public;
 mod reminders;
 mod roster;

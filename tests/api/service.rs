@@ -1,8 +1,10 @@
 use crate::both_backends;
-use crate::harness::{spawn_app, Backend};
+use crate::harness::{spawn_app, spawn_app_with, Backend};
 
 async fn health_readiness_and_metrics(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else { return };
+    let Some(app) = spawn_app_with(backend, |s| s.metrics_bind = Some("127.0.0.1:0".into())).await else {
+        return;
+    };
     assert_eq!(app.get_json("/healthz").await.0, 200);
     let (status, body) = app.get_json("/readyz").await;
     assert_eq!(status, 200);
@@ -15,7 +17,13 @@ async fn health_readiness_and_metrics(backend: Backend) {
         (Some(expected.0), Some(expected.1))
     );
     assert_eq!(app.submit(&app.full_ballot(&app.invites[0].token)).await.0, 201);
-    let mut response = app.client.get(format!("{}/metrics", app.address)).send().await.unwrap();
+    // Metrics live on their own listener, and only there.
+    let metrics = format!("http://{}", app.state.metrics_address.expect("a metrics listener"));
+    assert_eq!(app.get_json("/metrics").await.0, 404, "not on the public port");
+    let elsewhere = app.client.get(format!("{metrics}/api/v1/campaigns/demo")).send().await.unwrap();
+    assert_eq!(elsewhere.status().as_u16(), 404, "nothing else on the metrics port");
+    let mut response = app.client.get(format!("{metrics}/metrics")).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
     let text = String::from_utf8(response.body().await.unwrap().to_vec()).unwrap();
     assert!(text.contains("minping_ballots_accepted_total"), "{text}");
     assert!(text.contains("minping_writer_batch_size"), "{text}");

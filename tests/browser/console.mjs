@@ -32,7 +32,7 @@ const TOML = readFileSync(new URL('../../examples/campaign.toml', import.meta.ur
 const NEW_SLUG = /^slug\s*=\s*"([^"]+)"/m.exec(TOML.toString())[1];
 const REASON = '窗口排队时间太长 <img src=x onerror=alert(1)>';
 const SIGNAL_LABELS = ['重复提交被拒', '图形验证码错误', '短信验证码错误', '触发限流', '蜜罐字段', '作答过快', '同网段相同答卷',
-  '已标记可疑票', '短信已发送', '短信发送失败'];
+  '同一网络连续提交', '伪造设备标识', '已标记可疑票', '短信已发送', '短信发送失败'];
 const UNITS_SLUG = 'units-demo';
 
 const problems = []; // JS errors and CSP violations seen in the page
@@ -211,7 +211,7 @@ async function main() {
 
   step('public channel on the live tab');
   const live0 = await getJson(page, `/api/v1/admin/campaigns/${SLUG}/progress`);
-  check((await page.locator('#signals li[data-signal] .k').allTextContents()).join() === SIGNAL_LABELS.join(), 'the 异常信号 panel does not list the ten signals in Chinese');
+  check((await page.locator('#signals li[data-signal] .k').allTextContents()).join() === SIGNAL_LABELS.join(), 'the 异常信号 panel does not list the twelve signals in Chinese');
   await until(async () => {
     const shown = await page.locator('#signals li[data-signal]').evaluateAll((li) => li.map((l) => [l.dataset.signal, l.querySelector('.v').textContent]));
     return shown.every(([k, v]) => count(v) === (live0.public.signals[k] || 0));

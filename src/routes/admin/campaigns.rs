@@ -17,6 +17,7 @@ use crate::routes::error::ApiError;
 use crate::routes::extract::AdminCampaign;
 use crate::routes::state::AppState;
 use crate::scoring::formula::Formula;
+use crate::spreadsheet::limits::MAX_CAMPAIGN_FILE_BYTES;
 
 /// `GET /api/v1/admin/campaigns`: every campaign with its ballots so far.
 pub async fn list(state: web::Data<AppState>, _staff: Staff) -> Result<HttpResponse, ApiError> {
@@ -78,7 +79,7 @@ pub async fn create(
     body: web::Payload,
     admin: Admin,
 ) -> Result<HttpResponse, ApiError> {
-    let definition = CampaignDefinition::from_file(&read_bytes(&req, body, 1024 * 1024).await?)?;
+    let definition = CampaignDefinition::from_file(&read_bytes(&req, body, MAX_CAMPAIGN_FILE_BYTES).await?)?;
     let id =
         lifecycle::create(state.store.as_ref(), &definition, false, &admin.actor(), "the staff API").await?;
     Ok(HttpResponse::Created().json(json!({ "id": id, "slug": definition.slug, "status": "draft" })))
@@ -123,7 +124,7 @@ pub async fn update(
     body: web::Payload,
     admin: Admin,
 ) -> Result<HttpResponse, ApiError> {
-    let definition = CampaignDefinition::from_file(&read_bytes(&req, body, 1024 * 1024).await?)?;
+    let definition = CampaignDefinition::from_file(&read_bytes(&req, body, MAX_CAMPAIGN_FILE_BYTES).await?)?;
     lifecycle::replace_draft(state.store.as_ref(), &slug, &definition, &admin.actor()).await?;
     state.catalog.forget(&slug);
     Ok(HttpResponse::NoContent().finish())

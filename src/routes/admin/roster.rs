@@ -14,6 +14,7 @@ use crate::routes::body::read_bytes;
 use crate::routes::error::ApiError;
 use crate::routes::extract::AdminCampaign;
 use crate::routes::state::AppState;
+use crate::spreadsheet::limits::MAX_FILE_BYTES;
 use crate::store::Removal;
 
 /// `GET /api/v1/admin/roster-template.csv`.
@@ -35,7 +36,7 @@ pub async fn import(
     body: web::Payload,
     AdminCampaign(campaign, admin): AdminCampaign<Admin>,
 ) -> Result<HttpResponse, ApiError> {
-    let rows = roster::parse(&read_bytes(&req, body, 20 * 1024 * 1024).await?)?;
+    let rows = roster::parse(&read_bytes(&req, body, MAX_FILE_BYTES).await?)?;
     let members = roster::members(&state.secret, &rows);
     if approvals::needed(&campaign) {
         roster::all_new(state.store.as_ref(), &campaign, &members).await?;
@@ -149,7 +150,7 @@ pub async fn remind(
 ) -> Result<HttpResponse, ApiError> {
     // Refused before the file is read: a campaign that is not running takes no reminders.
     reminders::may_send(&campaign)?;
-    let rows = roster::parse(&read_bytes(&req, body, 20 * 1024 * 1024).await?)?;
+    let rows = roster::parse(&read_bytes(&req, body, MAX_FILE_BYTES).await?)?;
     let filter = Filter { segment: query.segment.clone(), district: query.district.clone() };
     let plan = reminders::plan(state.store.as_ref(), &state.secret, &campaign, rows, &filter).await?;
     let sender = state.reminder_sender();

@@ -16,6 +16,7 @@ impl ApiError {
             message: message.zh(),
             message_en: message.en(),
             retry_after: None,
+            close: false,
             details: None,
         }
     }
@@ -29,6 +30,7 @@ impl ApiError {
             message: zh,
             message_en: en,
             retry_after: None,
+            close: false,
             details: None,
         }
     }
@@ -40,6 +42,11 @@ impl ApiError {
 
     pub(super) fn retry_after(mut self, seconds: u64) -> Self {
         self.retry_after = Some(seconds);
+        self
+    }
+
+    pub(super) fn closing(mut self) -> Self {
+        self.close = true;
         self
     }
 

@@ -12,6 +12,7 @@ use crate::intake::admit::Credential;
 
 use super::approvals;
 use super::params::{Busy, FreeText, NoLonger, NotYet, Nowhere, Only, Unrated, Upload};
+use super::phrases::{limited, text_fault};
 use super::settings::settings;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +23,9 @@ pub enum Message {
     Closed(NoLonger),
     MalformedJson { detail: String },
     InvalidField { path: String, detail: String },
+    DuplicateKey { path: String },
+    NotJson,
+    BodyTooSlow,
     BodyTooLarge { limit_bytes: usize },
     MissingRating(Unrated),
     UnknownUnit(String),
@@ -43,6 +47,8 @@ pub enum Message {
     BadPhone(PhoneError),
     BadCaptcha,
     CaptchaExpired,
+    CaptchaRequired,
+    ForgedDevice,
     BadOtp { tries_left: u64 },
     OtpExpired,
     SmsFailed,
@@ -124,6 +130,19 @@ impl Message {
             Self::InvalidField { path, detail } => with("invalid_field", {
                 (format!("字段“{path}”的内容不正确：{detail}"), format!("`{path}` is not valid: {detail}"))
             }),
+            Self::DuplicateKey { path } => with("duplicate_key", {
+                (format!("字段“{path}”重复出现，请只填写一次"), format!("`{path}` appears more than once"))
+            }),
+            Self::NotJson => both(
+                "unsupported_media_type",
+                "请以 JSON 格式提交（Content-Type: application/json）",
+                "The body must be sent as Content-Type: application/json",
+            ),
+            Self::BodyTooSlow => both(
+                "body_too_slow",
+                "网络过慢，提交的内容未能及时送达，请检查网络后重试",
+                "The body did not arrive in time; check the connection and try again",
+            ),
             Self::BodyTooLarge { limit_bytes } => with("body_too_large", {
                 let kb = limit_bytes / 1024;
                 (format!("提交的内容过大（上限 {kb} KB）"), format!("The body is too large (limit {kb} KB)"))
@@ -153,21 +172,7 @@ impl Message {
                 "只有选择“不满意”等需要说明的选项时才可填写原因",
                 "a reason is only taken for a unit rated with an option that asks for one",
             ),
-            Self::InvalidText { what, error } => with("invalid_text", {
-                let (zh, en) = match error {
-                    TextError::TooLong { len, max } => (
-                        format!("共 {len} 字，最多 {max} 字"),
-                        format!("is {len} characters long; at most {max} are allowed"),
-                    ),
-                    TextError::ControlCharacter => {
-                        ("含有不允许的控制字符".into(), "contains a control character".into())
-                    }
-                };
-                match what {
-                    FreeText::Reason => (format!("原因{zh}"), format!("the reason {en}")),
-                    FreeText::Suggestion => (format!("意见建议{zh}"), format!("the suggestion {en}")),
-                }
-            }),
+            Self::InvalidText { what, error } => with("invalid_text", text_fault(*what, error)),
             Self::UnknownDistrict(name) => with(
                 "unknown_district",
                 (
@@ -250,6 +255,16 @@ impl Message {
                 "bad_captcha",
                 "图片验证码不正确，请看新图片重新输入",
                 "The captcha answer is wrong; try the new picture",
+            ),
+            Self::CaptchaRequired => both(
+                "captcha_required",
+                "为防止邀请码被恶意猜测，请同时输入图片验证码",
+                "Invitation codes are being guessed: enter the picture code with yours",
+            ),
+            Self::ForgedDevice => both(
+                "forged_device",
+                "设备标识无效，已清除，请重新输入图片验证码后提交",
+                "The device cookie is not valid and was removed; solve a new picture code and submit again",
             ),
             Self::CaptchaExpired => both(
                 "captcha_expired",
@@ -382,57 +397,5 @@ impl Message {
                 "Something went wrong on our side; your ballot was not saved",
             ),
         }
-    }
-}
-
-fn limited(what: LimitKind, retry_after: u64) -> (String, String) {
-    let wait = wait_zh(retry_after);
-    let s = retry_after;
-    match what {
-        LimitKind::CaptchaRate => (
-            format!("刷新验证图片过于频繁，请{wait}后再试"),
-            format!("Too many captchas; try again in {s} s"),
-        ),
-        LimitKind::OtpCooldown => (
-            format!("验证码已发送，请{wait}后再重新获取"),
-            format!("A code was just sent; ask again in {s} s"),
-        ),
-        LimitKind::OtpNumberDaily => (
-            "该号码今天获取验证码的次数已达上限，请明天再试".into(),
-            "This number has had its codes for today; try again tomorrow".into(),
-        ),
-        LimitKind::OtpAddress => (
-            format!("您所在网络获取验证码过于频繁，请{wait}后再试"),
-            format!("Too many codes from your network; try again in {s} s"),
-        ),
-        LimitKind::SmsBudget => (
-            format!("短信发送量已达本时段上限，请{wait}后再试"),
-            format!("The SMS budget for this hour is used up; try again in {s} s"),
-        ),
-        LimitKind::SubmitRate => {
-            (format!("提交过于频繁，请{wait}后再试"), format!("Too many submissions; try again in {s} s"))
-        }
-        LimitKind::DeviceAddress => (
-            format!("您所在网络提交的评价过多，请{wait}后再试"),
-            format!("Too many ballots from your network; try again in {s} s"),
-        ),
-        LimitKind::InvitationGuesses => (
-            format!("邀请码输错次数过多，请{wait}后再试"),
-            format!("Too many unknown invitations; try again in {s} s"),
-        ),
-        // The window is fixed (a quarter of an hour), so it is said in minutes.
-        LimitKind::SignIn => (
-            format!("登录失败次数过多，请{wait}后再试"),
-            format!("Too many failed sign-ins; try again in {} minutes", s.div_ceil(60)),
-        ),
-    }
-}
-
-/// A wait as people say it: seconds, minutes or hours, rounded up.
-fn wait_zh(seconds: u64) -> String {
-    match seconds {
-        0..=90 => format!(" {seconds} 秒"),
-        91..=5400 => format!(" {} 分钟", seconds.div_ceil(60)),
-        _ => format!(" {} 小时", seconds.div_ceil(3600)),
     }
 }

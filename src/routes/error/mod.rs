@@ -8,6 +8,7 @@ mod approvals;
 mod builder;
 mod messages;
 mod params;
+mod phrases;
 mod settings;
 mod staff;
 #[cfg(test)]
@@ -44,6 +45,9 @@ pub struct ApiError {
     message_en: String,
     #[serde(skip)]
     retry_after: Option<u64>,
+    /// Close the connection after this answer.
+    #[serde(skip)]
+    close: bool,
     /// More about the refusal when one field is not enough, e.g. every bad row of an import.
     #[serde(skip_serializing_if = "Option::is_none")]
     details: Option<Box<serde_json::Value>>,
@@ -64,6 +68,9 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status);
         if let Some(seconds) = self.retry_after {
             response.insert_header(("Retry-After", seconds.to_string()));
+        }
+        if self.close {
+            response.force_close();
         }
         response.insert_header(("Cache-Control", "no-store")).json(self)
     }
@@ -158,6 +165,14 @@ impl From<BodyError> for ApiError {
                 let message = Message::InvalidField { path: path.clone(), detail };
                 Self::new(StatusCode::BAD_REQUEST, message).field(path)
             }
+            BodyError::DuplicateKey { path } => {
+                Self::new(StatusCode::BAD_REQUEST, Message::DuplicateKey { path: path.clone() }).field(path)
+            }
+            // The connection is closed too: what is left of the body is never read.
+            BodyError::TooSlow => Self::new(StatusCode::REQUEST_TIMEOUT, Message::BodyTooSlow).closing(),
+            BodyError::NotJson => {
+                Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, Message::NotJson).field("Content-Type")
+            }
         }
     }
 }
@@ -240,6 +255,9 @@ impl From<PublicError> for ApiError {
                 Self::new(StatusCode::SERVICE_UNAVAILABLE, Message::SmsFailed).retry_after(10)
             }
             PublicError::AlreadyTaken => Self::already_used(Credential::Phone),
+            PublicError::ForgedDevice => {
+                Self::new(StatusCode::FORBIDDEN, Message::ForgedDevice).field("device")
+            }
             PublicError::Captcha(CaptchaError::Hot(e))
             | PublicError::Otp(OtpError::Hot(e))
             | PublicError::Hot(e) => {
@@ -266,6 +284,9 @@ impl From<AdmitError> for ApiError {
             AdmitError::Missing => Self::new(UNPROCESSABLE, Message::MissingInvitation).field("invitation"),
             AdmitError::UnknownInvitation => {
                 Self::new(StatusCode::NOT_FOUND, Message::UnknownInvitation).field("invitation")
+            }
+            AdmitError::CaptchaRequired => {
+                Self::new(StatusCode::FORBIDDEN, Message::CaptchaRequired).field("captcha_answer")
             }
             AdmitError::Public(e) => e.into(),
             AdmitError::Store(e) => e.into(),

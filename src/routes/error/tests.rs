@@ -46,7 +46,7 @@ fn settings_faults() -> Vec<SettingsError> {
 /// Every message, with every value of its parameters that changes the words.
 fn every() -> Vec<Message> {
     let text = |what| {
-        [TextError::TooLong { len: 9, max: 3 }, TextError::ControlCharacter]
+        [TextError::TooLong { len: 9, max: 3 }, TextError::ControlCharacter, TextError::Invisible('\u{202E}')]
             .map(|error| Message::InvalidText { what, error })
     };
     let mut all = vec![
@@ -59,6 +59,11 @@ fn every() -> Vec<Message> {
         Message::MalformedJson { detail: "EOF".into() },
         Message::InvalidField { path: "ratings".into(), detail: "bad".into() },
         Message::BodyTooLarge { limit_bytes: 4096 },
+        Message::DuplicateKey { path: "ratings.A01".into() },
+        Message::NotJson,
+        Message::BodyTooSlow,
+        Message::CaptchaRequired,
+        Message::ForgedDevice,
         Message::MissingRating(Unrated::All),
         Message::MissingRating(Unrated::Unit { code: "A01".into(), name: "Office".into() }),
         Message::UnknownUnit("Z9".into()),
@@ -175,9 +180,14 @@ fn variant(m: &Message) -> usize {
         AlreadyDecided { .. } => 51,
         OwnRequest => 52,
         StaleRequest(_) => 53,
+        DuplicateKey { .. } => 54,
+        NotJson => 55,
+        BodyTooSlow => 56,
+        CaptchaRequired => 57,
+        ForgedDevice => 58,
     }
 }
-const VARIANTS: usize = 54;
+const VARIANTS: usize = 59;
 
 fn has_chinese(text: &str) -> bool {
     text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))

@@ -131,10 +131,12 @@ impl TestApp {
     }
 
     async fn start_with(&mut self, state: Option<AppState>) {
-        let state = match state {
+        let mut state = match state {
             Some(s) => s,
             None => AppState::open(&self.settings).await.unwrap(),
         };
+        // Captcha answers are kept hashed: test servers hand them out, as load-test servers do.
+        state.gate.load_test = true;
         let app = Application::build(&self.settings, state).unwrap();
         self.address = format!("http://127.0.0.1:{}", app.port());
         self.state = app.state();
@@ -146,7 +148,8 @@ impl TestApp {
     /// Another instance on the same database and hot state (scaled profile): its address,
     /// and a handle to stop it.
     pub async fn second_instance(&self) -> (String, actix_web::dev::ServerHandle) {
-        let state = AppState::open(&self.settings).await.unwrap();
+        let mut state = AppState::open(&self.settings).await.unwrap();
+        state.gate.load_test = true;
         let app = Application::build(&self.settings, state).unwrap();
         let address = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();

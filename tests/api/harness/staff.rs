@@ -125,8 +125,13 @@ impl TestApp {
         path: &str,
         body: impl Into<Bytes>,
     ) -> (u16, Value) {
-        let request = self.admin_request(Some(who), method, path, true);
-        let mut response = request.send_body(body.into()).await.unwrap();
+        let body = body.into();
+        let mut request = self.admin_request(Some(who), method, path, true);
+        // JSON is declared as JSON, as the console does; files (CSV, XLSX, TOML) go as they are.
+        if serde_json::from_slice::<Value>(&body).is_ok_and(|v| v.is_object()) {
+            request = request.insert_header(("Content-Type", "application/json"));
+        }
+        let mut response = request.send_body(body).await.unwrap();
         let bytes = response.body().limit(1 << 24).await.unwrap();
         (response.status().as_u16(), serde_json::from_slice(&bytes).unwrap_or(Value::Null))
     }

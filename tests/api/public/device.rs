@@ -8,7 +8,7 @@ use crate::both_backends;
 use crate::harness::{Backend, TestApp};
 
 /// A second campaign, open, that takes the public by device.
-async fn device_campaign(app: &TestApp) {
+pub async fn device_campaign(app: &TestApp) {
     let mut definition = minping::cli::demo::definition();
     definition.slug = "kiosk".into();
     definition.public.mode = minping::domain::PublicMode::Device;
@@ -16,7 +16,7 @@ async fn device_campaign(app: &TestApp) {
     app.state.store.create_campaign(&definition, status).await.unwrap();
 }
 
-async fn device_ballot(app: &TestApp, cookie: Option<&str>) -> (u16, Value, Option<String>) {
+pub async fn device_ballot(app: &TestApp, cookie: Option<&str>) -> (u16, Value, Option<String>) {
     let (id, answer) = app.captcha().await;
     let mut ballot = app.public_ballot();
     let object = ballot.as_object_mut().unwrap();
@@ -44,8 +44,13 @@ async fn device_mode_counts_a_device_once_and_caps_an_address(backend: Backend) 
         (409, Some("already_used"), Some("device"))
     );
     assert!(again.is_none());
-    // A forged cookie is a new device, but the address cap stops the third ballot.
-    let (status, _, _) = device_ballot(&app, Some("mp_device=0123456789abcdef0123456789abcdef.00")).await;
+    // A forged cookie is refused (it used to count as a new device), and dropped.
+    let forged = "mp_device=0123456789abcdef0123456789abcdef.00";
+    let (status, body, removal) = device_ballot(&app, Some(forged)).await;
+    assert_eq!((status, body["error"].as_str()), (403, Some("forged_device")), "{body}");
+    assert!(removal.is_some_and(|c| c.starts_with("mp_device=;") || c.contains("Max-Age=0")));
+    // Without one, a new device: but the address cap stops the third ballot.
+    let (status, _, _) = device_ballot(&app, None).await;
     assert_eq!(status, 429);
 
     // A wrong captcha is refused; phone codes are not offered here.

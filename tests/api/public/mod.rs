@@ -8,7 +8,7 @@ use crate::harness::{spawn_app_with, Backend, TestApp};
 
 mod captcha;
 mod codes;
-mod device;
+pub mod device;
 mod districts;
 mod flags;
 mod gateway;

@@ -56,7 +56,7 @@
       if (draft.receipt) { SS.set(invKey, inv); resend(focus); } else show(viewUsed(false), focus);
       return true;
     }
-    if (r.status === 404 || r.status === 400 || r.status === 422) {
+    if (r.status === 404 || r.status === 400 || r.status === 422 || (r.status === 403 && r.data && r.data.error === 'captcha_required')) {
       SS.del(invKey);
       var msg = r.status === 404 ? tf(unknownKey) : errText(r.data, unknownKey);
       if (codeView) codeView(msg); else show(viewCode(msg), focus);

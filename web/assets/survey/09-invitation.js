@@ -6,14 +6,23 @@
     });
     var errEl = h('p', { id: 'code-err', class: 'ferr', role: 'alert' });
     var btn = h('button', { type: 'submit', class: 'btn', text: tf('codeBtn') });
-    var busy = false;
-    function fail(fn) {
+    var busy = false, cap = null, form;
+    // while a campaign's short codes are being guessed, the server asks for a picture code too
+    function needCaptcha(r) { return !!r && r.status === 403 && !!r.data && r.data.error === 'captcha_required'; }
+    function addCaptcha() {
+      if (cap) return cap.load();
+      cap = captcha('ccap');
+      form.insertBefore(cap.el, btn);
+    }
+    function fail(fn, r) {
       bind(errEl, fn);
       input.setAttribute('aria-invalid', 'true');
       busy = false; btn.disabled = false; bind(btn, tf('codeBtn'));
-      input.focus();
+      if (needCaptcha(r) || cap) addCaptcha();
+      if (needCaptcha(r) || (r && r.data && /^captcha/.test(r.data.field || '') && cap)) cap.input.focus();
+      else input.focus();
     }
-    var form = h('form', { class: 'card', novalidate: true, onsubmit: function (e) {
+    form = h('form', { class: 'card', novalidate: true, onsubmit: function (e) {
       e.preventDefault();
       if (busy) return;
       var v = input.value.trim();
@@ -21,8 +30,10 @@
       if (!v) return fail(tf('codeEmpty'));
       busy = true; btn.disabled = true; bind(btn, tf('checking'));
       inv = v; pub = null;
-      api('POST', base + '/invitations/status', { invitation: v }).then(function (r) {
-        onStatus(r, 'codeUnknown', true, fail);
+      var body = { invitation: v };
+      if (cap && cap.id()) { body.captcha_id = cap.id(); body.captcha_answer = cap.input.value.trim(); }
+      api('POST', base + '/invitations/status', body).then(function (r) {
+        onStatus(r, 'codeUnknown', true, function (msg) { fail(msg, r); });
       }, function () { fail(tf('netFail')); });
     } }, [
       h('h2', { 'data-focus': head, text: tf('codeTitle') }),

@@ -1,7 +1,16 @@
 //! Tables that staff upload: CSV (UTF-8, with or without BOM) or XLSX (the first sheet),
-//! read into rows of text, with faults reported by row and column.
+//! read into rows of text within fixed limits (`limits.rs`), with faults reported by row and
+//! column; and the one rule for text minping writes into tables (`cell.rs`).
+
+pub mod cell;
+pub mod limits;
+mod xlsx;
 
 use serde::Serialize;
+
+use crate::domain::text::clean_name;
+
+use self::limits::{TooBig, MAX_CELL_CHARS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS};
 
 /// What is wrong with one cell of an upload: its spreadsheet row (the header is row 1) and column.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -12,7 +21,8 @@ pub struct RowError {
 }
 
 /// One data row of an upload: its spreadsheet row number and, for each wanted column in
-/// order, the cell's trimmed text ("" when the column is optional and absent).
+/// order, the cell's text, cleaned as a name (`domain::text::clean_name`: trimmed, NFC,
+/// invisible and control characters removed; "" when the column is optional and absent).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     pub row: usize,
@@ -21,7 +31,15 @@ pub struct Record {
 
 /// A fault of the file as a whole, reported at its header row.
 pub fn whole_file(reason: impl Into<String>) -> Vec<RowError> {
-    vec![RowError { row: 1, column: String::new(), reason: reason.into() }]
+    vec![file_error(reason)]
+}
+
+fn file_error(reason: impl Into<String>) -> RowError {
+    RowError { row: 1, column: String::new(), reason: reason.into() }
+}
+
+fn too_big(why: TooBig) -> RowError {
+    file_error(why.to_string())
 }
 
 /// The data rows of an upload with the wanted columns (Chinese name, machine key, required),
@@ -37,7 +55,7 @@ pub fn records(bytes: &[u8], wanted: &[(&str, &str, bool)]) -> Result<Vec<Record
         .map(|(n, cells)| Record {
             row: n + 2,
             cells: (index.iter())
-                .map(|i| i.and_then(|c| cells.get(c)).map(|s| s.trim().to_owned()).unwrap_or_default())
+                .map(|i| i.and_then(|c| cells.get(c)).map(|s| clean_name(s)).unwrap_or_default())
                 .collect(),
         })
         .collect())
@@ -45,8 +63,11 @@ pub fn records(bytes: &[u8], wanted: &[(&str, &str, bool)]) -> Result<Vec<Record
 
 /// The rows of an uploaded table, as text; XLSX is told from CSV by its zip signature.
 fn read(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_big(TooBig::File));
+    }
     if bytes.starts_with(b"PK\x03\x04") {
-        xlsx_rows(bytes)
+        xlsx::rows(bytes)
     } else {
         csv_rows(bytes)
     }
@@ -57,7 +78,8 @@ fn columns(header: &[String], wanted: &[(&str, &str, bool)]) -> Result<Vec<Optio
     wanted
         .iter()
         .map(|(zh, key, required)| {
-            let found = header.iter().position(|h| h.trim() == *zh || h.trim().eq_ignore_ascii_case(key));
+            let found =
+                header.iter().map(|h| clean_name(h)).position(|h| h == *zh || h.eq_ignore_ascii_case(key));
             match found {
                 None if *required => Err(RowError {
                     row: 1,
@@ -71,46 +93,28 @@ fn columns(header: &[String], wanted: &[(&str, &str, bool)]) -> Result<Vec<Optio
 }
 
 fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| RowError {
-        row: 1,
-        column: String::new(),
-        reason: "CSV 文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8”".into(),
-    })?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| file_error("CSV 文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8”"))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    reader
-        .records()
-        .enumerate()
-        .map(|(n, r)| {
-            r.map(|r| r.iter().map(String::from).collect()).map_err(|e| RowError {
-                row: n + 1,
-                column: String::new(),
-                reason: format!("无法按 CSV 读取：{e}"),
-            })
-        })
-        .collect()
-}
-
-fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
-    use calamine::{Data, Reader};
-    let unreadable =
-        |e: String| RowError {
-            row: 1, column: String::new(), reason: format!("无法读取 XLSX 文件：{e}")
-        };
-    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
-    let range = (book.worksheet_range_at(0))
-        .ok_or_else(|| unreadable("其中没有工作表".into()))?
-        .map_err(|e| unreadable(e.to_string()))?;
-    Ok(range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    // Codes and phone numbers typed as numbers come back as floats.
-                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect())
+    let mut table = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let row = n + 1;
+        let record = record.map_err(|e| RowError {
+            row,
+            column: String::new(),
+            reason: format!("无法按 CSV 读取：{e}"),
+        })?;
+        if row > MAX_ROWS {
+            return Err(too_big(TooBig::Rows));
+        }
+        if record.len() > MAX_COLUMNS {
+            return Err(too_big(TooBig::Columns));
+        }
+        if record.iter().any(|cell| cell.chars().count() > MAX_CELL_CHARS) {
+            return Err(RowError { row, column: String::new(), reason: TooBig::Cell.to_string() });
+        }
+        table.push(record.iter().map(String::from).collect());
+    }
+    Ok(table)
 }
