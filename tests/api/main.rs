@@ -8,6 +8,7 @@ mod ballots;
 mod closing;
 mod durability;
 mod harness;
+mod proxy;
 mod public;
 mod reminders;
 mod roster;
