@@ -1,11 +1,14 @@
-//! The command line: `minping demo | serve | migrate | campaign | export | verify`.
+//! The command line: `minping demo | serve | migrate | campaign | export | verify | backup |
+//! restore | …`.
 //! Every command honours `--data-dir`, `DATABASE_URL` and the configuration file like
 //! `serve`, and works while servers are running.
 
 mod approvals;
+mod backup;
 mod campaign;
 pub mod demo;
 mod export;
+mod listing;
 mod roster;
 mod user;
 
@@ -54,6 +57,10 @@ enum Command {
     /// Requests for a second person's approval (双人复核): list, approve, reject.
     #[command(subcommand)]
     Approvals(approvals::ApprovalsCommand),
+    /// A consistent copy of the database while servers run (the server secret is not in it).
+    Backup(backup::BackupArgs),
+    /// Put a backup back: into an empty --data-dir, or the empty database DATABASE_URL names.
+    Restore(backup::RestoreArgs),
 }
 
 #[derive(Args)]
@@ -102,6 +109,8 @@ impl Cli {
             Command::User(command) => command.run(settings).await,
             Command::Roster(command) => command.run(settings).await,
             Command::Approvals(command) => command.run(settings).await,
+            Command::Backup(args) => args.run(settings).await,
+            Command::Restore(args) => args.run(settings).await,
             Command::Serve(serve) => {
                 serve.apply(&mut settings);
                 let state = AppState::open(&settings).await?;

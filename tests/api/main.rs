@@ -3,6 +3,7 @@
 
 mod anonymity;
 mod approvals;
+mod backup;
 mod bad_input;
 mod ballots;
 mod closing;
