@@ -9,6 +9,7 @@ mod ballots;
 mod closing;
 mod durability;
 mod harness;
+mod listing;
 mod proxy;
 mod public;
 mod reminders;
