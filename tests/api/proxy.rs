@@ -1,7 +1,7 @@
 //! Behind nginx as deployed (`deploy/nginx/minping.conf`, run by `harness::nginx`): a ballot
 //! over HTTPS, the limits counting the client's address and not nginx's, the live stream
 //! passed on as it comes, HSTS, HTTP/2, the body limit, cached assets, the HTTP port
-//! redirecting and `/metrics` kept private.
+//! redirecting and `/metrics` kept private; and the shipped settings file against the site.
 
 use std::time::Duration;
 
@@ -118,3 +118,22 @@ async fn minping_behind_nginx(backend: Backend) {
 }
 
 both_backends!(minping_behind_nginx);
+
+/// The settings file the deployment ships loads (no unknown key), trusts the nginx the site
+/// file sets up, and takes the ballots nginx lets through: one body limit on both sides.
+#[test]
+fn the_shipped_settings_match_the_nginx_site() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let settings = minping::server::config::Settings::load(Some(&root.join("deploy/minping.toml"))).unwrap();
+    let nginx: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+    assert!(settings.trusted_proxies.iter().any(|net| net.contains(&nginx)));
+    assert!(settings.public_url.as_deref().unwrap().starts_with("https://"));
+    let site = std::fs::read_to_string(root.join("deploy/nginx/minping.conf")).unwrap();
+    let limit = (site.lines().map(str::trim))
+        .find_map(|line| {
+            line.strip_prefix("client_max_body_size ")?.strip_suffix("k;")?.parse::<usize>().ok()
+        })
+        .expect("the site sets a ballot limit in KiB");
+    assert_eq!(limit * 1024, settings.max_body_bytes);
+    assert_eq!(settings.max_body_bytes, minping::server::config::Settings::default().max_body_bytes);
+}

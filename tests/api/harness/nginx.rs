@@ -57,8 +57,10 @@ pub fn nginx_available() -> bool {
     false
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+/// Two distinct free ports: both listeners are held until both are chosen.
+fn free_ports() -> (u16, u16) {
+    let (a, b) = (TcpListener::bind("127.0.0.1:0").unwrap(), TcpListener::bind("127.0.0.1:0").unwrap());
+    (a.local_addr().unwrap().port(), b.local_addr().unwrap().port())
 }
 
 /// Replaces `from` by `to` in the site file, insisting that it is there.
@@ -91,7 +93,7 @@ impl Nginx {
         // nginx's workers run as `nobody` when the test runs as root: let them in.
         std::fs::set_permissions(root, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
         self_signed(root);
-        let (https, http) = (free_port(), free_port());
+        let (https, http) = free_ports();
         let upstream = app.address.trim_start_matches("http://");
         let site =
             std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/nginx/minping.conf"))
