@@ -1,4 +1,4 @@
-//! `minping campaign create | open | close | formula`.
+//! `minping campaign list | create | open | close | formula`.
 
 use std::path::PathBuf;
 
@@ -15,6 +15,11 @@ use crate::spreadsheet::limits;
 
 #[derive(Subcommand)]
 pub enum CampaignCommand {
+    /// Every campaign: code, status, ballots so far, title (newest first).
+    List {
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Create a campaign from a campaign file (TOML; see docs/CAMPAIGNS.md), or from a unit
     /// list (CSV or XLSX: 类别代码, 类别名称, 单位代码, 单位名称) with --slug and --title.
     /// It starts as a draft.
@@ -92,6 +97,11 @@ pub enum CampaignCommand {
 impl CampaignCommand {
     pub async fn run(self, mut settings: Settings) -> anyhow::Result<()> {
         match self {
+            Self::List { data } => {
+                data.apply(&mut settings);
+                let store = open_store(&settings).await?;
+                super::listing::print_campaigns(store.as_ref()).await
+            }
             Self::Create { file, slug, title, open, data } => {
                 data.apply(&mut settings);
                 // The same limits as an upload: a table, or a campaign file.

@@ -1,14 +1,17 @@
-//! The command line: `minping demo | serve | migrate | campaign | export | verify | roster
-//! | user | audit`. Every command honours `--data-dir`, `DATABASE_URL` and the configuration
-//! file like `serve`, and works while servers are running. `--as NAME` names the staff member
-//! who acts (`acting.rs`); the audit log names the operating-system user and host otherwise.
+//! The command line: `minping demo | serve | migrate | campaign | export | verify | backup
+//! | restore | roster | approvals | user | audit`. Every command honours `--data-dir`,
+//! `DATABASE_URL` and the configuration file like `serve`, and works while servers are
+//! running. `--as NAME` names the staff member who acts (`acting.rs`); the audit log names
+//! the operating-system user and host otherwise.
 
 mod acting;
 mod approvals;
 mod audit;
+mod backup;
 mod campaign;
 pub mod demo;
 mod export;
+mod listing;
 mod roster;
 mod user;
 
@@ -65,6 +68,10 @@ enum Command {
     /// Requests for a second person's approval (双人复核): list, approve, reject.
     #[command(subcommand)]
     Approvals(approvals::ApprovalsCommand),
+    /// A consistent copy of the database while servers run (the server secret is not in it).
+    Backup(backup::BackupArgs),
+    /// Put a backup back: into an empty --data-dir, or the empty database DATABASE_URL names.
+    Restore(backup::RestoreArgs),
     /// The audit log: check its hash chains.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
@@ -74,7 +81,7 @@ impl Command {
     /// Whether the command changes something, so that `--as` must name an admin.
     fn changes(&self) -> bool {
         match self {
-            Self::Export(_) | Self::Verify(_) | Self::Audit(_) => false,
+            Self::Export(_) | Self::Verify(_) | Self::Audit(_) | Self::Backup(_) => false,
             Self::User(user) => user.changes(),
             _ => true,
         }
@@ -133,6 +140,8 @@ impl Cli {
             Command::Audit(command) => command.run(settings).await,
             Command::Roster(command) => command.run(settings).await,
             Command::Approvals(command) => command.run(settings).await,
+            Command::Backup(args) => args.run(settings).await,
+            Command::Restore(args) => args.run(settings).await,
             Command::Serve(serve) => {
                 serve.apply(&mut settings);
                 settings.production = true;

@@ -77,6 +77,9 @@ impl<T> Store for T where
 {
 }
 
+/// The embedded profile's database, in the data directory.
+pub const SQLITE_FILE: &str = "minping.sqlite3";
+
 /// Opens the store the configuration names: PostgreSQL for a `postgres://` URL, otherwise
 /// the SQLite file in the data directory.
 pub async fn open(database_url: Option<&str>, data_dir: &Path) -> Result<Arc<dyn Store>, OpenError> {
@@ -90,7 +93,7 @@ pub async fn open(database_url: Option<&str>, data_dir: &Path) -> Result<Arc<dyn
         Some(other) => return Err(OpenError::Scheme(other.split(':').next().unwrap_or_default().to_owned())),
         None => {
             std::fs::create_dir_all(data_dir).map_err(|e| OpenError::DataDir(data_dir.to_owned(), e))?;
-            let path = data_dir.join("minping.sqlite3");
+            let path = data_dir.join(SQLITE_FILE);
             let opened = sqlite::SqliteStore::open(&path).await;
             Arc::new(opened.map_err(|e| OpenError::SqliteFile(path, e))?)
         }

@@ -73,3 +73,12 @@ impl PgStore {
         Ok(Self { pool })
     }
 }
+
+impl PgStore {
+    /// Whether the database has no table of its own yet: a restore goes into such a one only.
+    pub async fn is_empty(&self) -> Result<bool> {
+        let sql = "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'";
+        let (tables,): (i64,) = sqlx::query_as(sql).fetch_one(&self.pool).await?;
+        Ok(tables == 0)
+    }
+}

@@ -85,3 +85,20 @@ impl SqliteStore {
         Ok(Self { pool })
     }
 }
+
+impl SqliteStore {
+    /// A consistent copy of the whole database written to `out` (which must not exist), read
+    /// in one transaction while writers go on (WAL). Only live pages are copied, so rows
+    /// deleted from the file (sealed ballots once mixed) are not carried into the copy.
+    pub async fn vacuum_into(&self, out: &Path) -> Result<()> {
+        let out = out.to_string_lossy().into_owned();
+        sqlx::query("VACUUM INTO $1").bind(out).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// `ok`, or what `PRAGMA integrity_check` found wrong.
+    pub async fn integrity_check(&self) -> Result<String> {
+        let rows: Vec<(String,)> = sqlx::query_as("PRAGMA integrity_check").fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(|(line,)| line).collect::<Vec<_>>().join("; "))
+    }
+}

@@ -6,6 +6,7 @@
 //! - [`store`]: what the store holds (counts, tallies, signals, columns).
 //! - [`staff`]: staff accounts, sign-in and the staff API.
 //! - [`cli`]: the `minping` command line next to the running server.
+//! - [`nginx`]: real nginx in front of the server, with the deployment's site file.
 
 use actix_web::web;
 use minping::server::config::Settings;
@@ -14,6 +15,7 @@ use serde_json::Value;
 
 mod app;
 mod cli;
+pub mod nginx;
 mod requests;
 mod staff;
 mod store;
