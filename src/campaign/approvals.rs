@@ -94,6 +94,12 @@ fn base(campaign: &Campaign) -> String {
     hex::encode(sha2::Sha256::digest(text.as_bytes()))
 }
 
+/// Who an audit actor is, whatever the channel: `staff:zhang` on the console and
+/// `staff:zhang (cli, root@host)` on the command line are one person.
+fn person(actor: &str) -> &str {
+    actor.split(" (").next().unwrap_or(actor)
+}
+
 /// Whether an act on `campaign` needs a second person now: once it is open. (Before, there
 /// are no ballots to sway; after the close, nothing changes at all.)
 pub fn needed(campaign: &Campaign) -> bool {
@@ -181,7 +187,7 @@ pub async fn decide(
     if record.status != "pending" {
         return Err(ApprovalError::Decided { id, status: record.status });
     }
-    if record.requested_by == decider {
+    if person(&record.requested_by) == person(decider) {
         return Err(ApprovalError::OwnRequest);
     }
     if campaign.status == CampaignStatus::Closed {

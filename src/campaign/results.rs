@@ -4,9 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{Campaign, CampaignStatus};
-use crate::export::ballots::{
-    BallotLine, CampaignLayout, Fingerprinter, Preamble, Publication, Recount, FORMAT,
-};
+use crate::export::ballots::{BallotLine, CampaignLayout, Fingerprinter, Preamble, Publication, Recount};
 use crate::intake::mixer::{self, MixError};
 use crate::intake::seal::Sealer;
 use crate::scoring::formula::Formula;
@@ -309,7 +307,7 @@ pub async fn close(
 
     let layout = CampaignLayout::of(campaign);
     let formula = campaign.definition.formula.clone();
-    let preamble = Preamble { format: FORMAT.into(), campaign: layout.clone(), formula: formula.clone() };
+    let preamble = Preamble::of(store, campaign).await?;
     let publication = Publication::of(store, campaign).await?;
     let mut fingerprint = Fingerprinter::new(&preamble);
     let (mut recount, mut published) = (Recount::new(&layout), Recount::new(&layout));

@@ -25,6 +25,7 @@ pub(crate) struct Acting {
 
 static ACTING: OnceLock<Acting> = OnceLock::new();
 static ACTOR: OnceLock<String> = OnceLock::new();
+static ROLE: OnceLock<Role> = OnceLock::new();
 
 /// Records what the command line asked (once, at start).
 pub(crate) fn set(acting: Acting) {
@@ -85,7 +86,13 @@ pub(crate) async fn prove(settings: &Settings, store: &dyn Store) -> anyhow::Res
         }
     }
     let _ = ACTOR.set(format!("staff:{name} (cli, {})", os_user_at_host()));
+    let _ = ROLE.set(role);
     Ok(())
+}
+
+/// The role of the staff member `--as` proved, if one did.
+pub(crate) fn staff_role() -> Option<Role> {
+    ROLE.get().copied()
 }
 
 /// A secret: the next line of standard input with `--password-stdin`, else asked without echo.

@@ -9,6 +9,7 @@ use clap::Subcommand;
 use super::{actor, open_store, DataArgs};
 use crate::campaign::approvals::{self, Means};
 use crate::server::config::Settings;
+use crate::staff::Role;
 
 #[derive(Subcommand)]
 pub enum ApprovalsCommand {
@@ -39,6 +40,18 @@ pub enum ApprovalsCommand {
     },
 }
 
+/// A request is decided by a named admin or auditor, proved with password and second factor
+/// (`--as`): the operating-system user is no one the self-approval rule could tell apart.
+fn may_decide() -> anyhow::Result<()> {
+    match super::acting::staff_role() {
+        Some(Role::Admin | Role::Auditor) => Ok(()),
+        Some(_) => anyhow::bail!("复核须由管理员或督查人员进行"),
+        None => anyhow::bail!(
+            "复核须以工作人员身份进行：minping --as 用户名 approvals approve …（将询问密码和动态验证码）"
+        ),
+    }
+}
+
 impl ApprovalsCommand {
     pub async fn run(self, mut settings: Settings) -> anyhow::Result<()> {
         match self {
@@ -61,6 +74,7 @@ impl ApprovalsCommand {
             Self::Approve { slug, id, out, letters, data } => {
                 data.apply(&mut settings);
                 let store = open_store(&settings).await?;
+                may_decide()?;
                 let campaign = crate::campaign::find(store.as_ref(), &slug).await?;
                 let record = (store.approval(campaign.id, id).await?)
                     .with_context(|| format!("`{slug}` 没有编号为 {id} 的复核申请"))?;
@@ -90,6 +104,7 @@ impl ApprovalsCommand {
             Self::Reject { slug, id, data } => {
                 data.apply(&mut settings);
                 let store = open_store(&settings).await?;
+                may_decide()?;
                 let campaign = crate::campaign::find(store.as_ref(), &slug).await?;
                 let secret = crate::server::load_secret(&settings)?;
                 let base = settings.public_base();

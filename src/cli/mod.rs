@@ -82,6 +82,8 @@ impl Command {
     fn changes(&self) -> bool {
         match self {
             Self::Export(_) | Self::Verify(_) | Self::Audit(_) | Self::Backup(_) => false,
+            // Approvals are decided by admins and auditors: the command checks the role.
+            Self::Approvals(_) => false,
             Self::User(user) => user.changes(),
             _ => true,
         }

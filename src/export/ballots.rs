@@ -10,8 +10,9 @@
 //! drawn when each ballot was mixed. (Version 1 also carried the district and the day: with
 //! a non-responder list they pointed at named members.)
 //!
-//! The fingerprint is `sha256:` + the hex SHA-256 of the header's `format`, `campaign` and
-//! `formula` as one line of canonical JSON (the header line without its last three fields),
+//! The fingerprint is `sha256:` + the hex SHA-256 of the header's `format`, `campaign`,
+//! `formula`, `anonymity_threshold`, `late_credential_ballots` and `audit_head` as one line of
+//! canonical JSON (the header line without its last three fields),
 //! followed by every ballot line exactly as written, each with its newline.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -115,12 +116,37 @@ impl CampaignLayout {
     }
 }
 
-/// The part of the header the fingerprint covers.
+/// The part of the header the fingerprint covers: what the recount needs, and what the
+/// 督查办 checks beside it — the anonymity threshold the results were cut at, how many panel
+/// ballots came through credentials issued after opening, and the head of the campaign's
+/// audit chain when it closed (docs/SECURITY.md). None of them can be changed in a
+/// published file without changing its fingerprint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Preamble {
     pub format: String,
     pub campaign: CampaignLayout,
     pub formula: Formula,
+    pub anonymity_threshold: u64,
+    pub late_credential_ballots: u64,
+    /// The hash of the campaign's `campaign.close` audit entry: every act before the close
+    /// is chained under it.
+    pub audit_head: Option<String>,
+}
+
+impl Preamble {
+    /// The preamble of a closed campaign, the same at its close and at every export.
+    pub async fn of(store: &dyn crate::store::Store, campaign: &Campaign) -> Result<Self, StoreError> {
+        let log = store.audit_log(Some(campaign.id)).await?;
+        let closed = log.iter().rev().find(|e| e.action == "campaign.close");
+        Ok(Self {
+            format: FORMAT.into(),
+            campaign: CampaignLayout::of(campaign),
+            formula: campaign.definition.formula.clone(),
+            anonymity_threshold: campaign.definition.anonymity_threshold,
+            late_credential_ballots: store.late_credential_ballots(campaign.id).await? as u64,
+            audit_head: closed.and_then(|e| e.hash.clone()),
+        })
+    }
 }
 
 /// Where the panel ballots of 界别 too small to publish go. Such a 界别 never counts in a
@@ -166,12 +192,7 @@ pub struct Header {
     pub preamble: Preamble,
     pub ballots: u64,
     pub fingerprint: String,
-    /// The campaign's anonymity threshold: `results` show no group under it, and `verify`
-    /// cuts its recount the same way before comparing.
-    pub anonymity_threshold: u64,
-    /// Panel ballots cast with a credential issued after the campaign opened (docs/SECURITY.md).
-    #[serde(default)]
-    pub late_credential_ballots: u64,
+    /// Cut as the preamble's `anonymity_threshold` says: `verify` cuts its recount the same.
     pub results: serde_json::Value,
 }
 
@@ -307,23 +328,13 @@ pub async fn write(
 ) -> Result<Header, ExportError> {
     let frozen = (store.final_results(campaign.id).await.map_err(ExportError::Frozen)?)
         .ok_or_else(|| ExportError::NotClosed(campaign.slug().to_owned()))?;
-    let preamble = Preamble {
-        format: FORMAT.into(),
-        campaign: CampaignLayout::of(campaign),
-        formula: campaign.definition.formula.clone(),
-    };
-    let k = campaign.definition.anonymity_threshold;
+    let preamble = Preamble::of(store, campaign).await.map_err(ExportError::Frozen)?;
     let mut results: crate::scoring::Results = serde_json::from_str(&frozen.results)?;
-    crate::scoring::disclose(&mut results, &preamble.formula, k);
+    crate::scoring::disclose(&mut results, &preamble.formula, preamble.anonymity_threshold);
     let header = Header {
         preamble,
         ballots: frozen.ballots as u64,
         fingerprint: frozen.fingerprint.clone(),
-        anonymity_threshold: k,
-        late_credential_ballots: store
-            .late_credential_ballots(campaign.id)
-            .await
-            .map_err(ExportError::Frozen)? as u64,
         results: serde_json::to_value(&results)?,
     };
     let publication = Publication::of(store, campaign).await?;

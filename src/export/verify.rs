@@ -82,7 +82,7 @@ pub fn verify(reader: impl BufRead, expected: Option<&str>) -> Result<Verificati
         }
     }
     let mut recomputed = scoring::compute(&layout, &header.preamble.formula, &recount.tallies());
-    scoring::disclose(&mut recomputed, &header.preamble.formula, header.anonymity_threshold);
+    scoring::disclose(&mut recomputed, &header.preamble.formula, header.preamble.anonymity_threshold);
     let recomputed = serde_json::to_value(&recomputed).expect("results serialise");
     if recomputed != header.results {
         problems.push(describe_difference(&header.results, &recomputed));

@@ -103,7 +103,9 @@ async fn a_closed_campaign_is_frozen(backend: Backend) {
     // The command line too.
     let file = app.settings.data_dir.join("late.csv");
     std::fs::write(&file, roster).unwrap();
-    let refused = app.minping(&["roster", "import", "demo", file.to_str().unwrap()]);
+    let out = app.settings.data_dir.join("late-invitations.csv");
+    let refused =
+        app.minping(&["roster", "import", "demo", file.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("名单已冻结"), "said in Chinese");
     assert!(!app.minping(&["roster", "reissue", "demo", "P0002"]).status.success());

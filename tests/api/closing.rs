@@ -130,6 +130,24 @@ async fn exports_open_in_their_readers_and_the_ballots_verify(backend: Backend) 
     let said = String::from_utf8_lossy(&output.stdout);
     assert!(!output.status.success() && said.contains("MISMATCH"), "{said}");
 
+    // The header's other checked figures are fingerprinted too: a file that claims no ballot
+    // came through a late credential, or another audit head, is caught.
+    let header: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    let id = app.campaign_id().await;
+    let log = app.state.store.audit_log(Some(id)).await.unwrap();
+    let closed = log.iter().rev().find(|e| e.action == "campaign.close").unwrap();
+    assert_eq!(header["audit_head"].as_str(), closed.hash.as_deref(), "the chain's head at the close");
+    assert_eq!(header["late_credential_ballots"], 0);
+    for (key, forged) in [("late_credential_ballots", json!(7)), ("audit_head", json!("00"))] {
+        let mut lines: Vec<String> = text.lines().map(String::from).collect();
+        let mut first = header.clone();
+        first[key] = forged;
+        lines[0] = first.to_string();
+        std::fs::write(&tampered, lines.join("\n") + "\n").unwrap();
+        let output = minping_alone(&["verify", tampered.to_str().unwrap(), "--fingerprint", fingerprint]);
+        assert!(!output.status.success(), "a forged {key} passes");
+    }
+
     // The receipts: as many as ballots, sorted, each of them counted.
     let receipts = String::from_utf8(app.minping(&["export", "demo", "--receipts"]).stdout).unwrap();
     let receipts: Vec<&str> = receipts.lines().collect();

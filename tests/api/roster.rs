@@ -131,12 +131,18 @@ async fn a_roster_becomes_invitations_that_vote_once(backend: Backend) {
     assert_eq!(status, 200, "{done}");
     let token = done["invitations"][0]["token"].as_str().unwrap().to_owned();
     assert_eq!(submit(ballot(&token)).await, 201);
-    // An admin's request approved on the command line: removing a member who has not answered.
+    // An admin's request: removing a member who has not answered. The command line decides only
+    // as a named staff member (--as, with password and second factor).
     let (status, asked) = app.admin_send(&who, "DELETE", "/campaigns/2026-city/roster/M3", Vec::new()).await;
     assert_eq!(status, 202, "{asked}");
     let id = asked["approval"]["id"].as_i64().unwrap().to_string();
-    let approved = ok(app.minping(&["approvals", "approve", "2026-city", &id]));
-    assert!(approved.contains("approved") && approved.contains("removed M3"), "{approved}");
+    let anonymous = app.minping(&["approvals", "approve", "2026-city", &id]);
+    assert!(!anonymous.status.success(), "the command line decides only as a named, proved staff member");
+    assert!(String::from_utf8_lossy(&anonymous.stderr).contains("--as"), "it says how");
+    let approve = format!("/campaigns/2026-city/approvals/{id}/approve");
+    let (status, body) = app.admin_send(&auditor, "POST", &approve, Vec::new()).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["approval"]["outcome"].as_str().unwrap().contains("removed M3"), "{body}");
     assert_eq!(submit(ballot(&lines[2][3])).await, 404, "M3 is no longer on the panel");
     let (_, results) = app.admin_call(Some(&who), "GET", "/campaigns/2026-city/results", false).await;
     let results: Value = serde_json::from_slice(&results).unwrap();
