@@ -265,8 +265,31 @@ pub enum ReissueError {
     Frozen,
     #[error("`{campaign}` has no member `{member}`")]
     UnknownMember { campaign: String, member: String },
+    /// A member who has answered needs no credential; a new one would only count as a late
+    /// credential and blur `late_credential_ballots`.
+    #[error("`{0}` has answered: there is nothing to re-issue or remove")]
+    Answered(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// The member a re-issue (or a removal) is about: on the panel, and not yet answered.
+pub async fn waiting_member(
+    store: &dyn Store,
+    campaign: &Campaign,
+    member_code: &str,
+) -> Result<IssuedRecord, ReissueError> {
+    let unknown = || ReissueError::UnknownMember {
+        campaign: campaign.slug().to_owned(),
+        member: member_code.to_owned(),
+    };
+    let invited = store.invitations(campaign.id).await?;
+    let current = invited.into_iter().find(|r| r.member_code == member_code).ok_or_else(unknown)?;
+    let waiting = store.non_responders(campaign.id).await?;
+    if !waiting.iter().any(|m| m.member_code == member_code) {
+        return Err(ReissueError::Answered(member_code.to_owned()));
+    }
+    Ok(current)
 }
 
 /// Voids a member's invitation and draws the next one: returned once, for a letter, or sent
@@ -285,11 +308,7 @@ pub async fn reissue(
         campaign: campaign.slug().to_owned(),
         member: member_code.to_owned(),
     };
-    let Some(current) =
-        (store.invitations(campaign.id).await?).into_iter().find(|r| r.member_code == member_code)
-    else {
-        return Err(unknown());
-    };
+    let current = waiting_member(store, campaign, member_code).await?;
     let when = if campaign.status == CampaignStatus::Draft { Issued::BeforeOpen } else { Issued::Approved };
     reissue_record(store, secret, campaign, current, when, base_url).await?.ok_or_else(unknown)
 }

@@ -32,6 +32,12 @@ async fn an_admin_alone_gets_no_credential_and_changes_no_formula(backend: Backe
     assert_eq!((status, body["approval"]["kind"].as_str()), (202, Some("add_members")), "{body}");
     assert!(!body.to_string().contains("13700137001"), "{body}");
     assert_eq!(app.invitation_status(&app.invites[4].token).await.0, 200, "P0005's own letter still works");
+    // A member who has answered needs nothing re-issued (and a new credential would only blur
+    // the count of ballots through late credentials).
+    assert_eq!(app.submit(&app.full_ballot(&app.invites[0].token)).await.0, 201);
+    let (status, body) =
+        app.admin_send(&admin, "POST", "/campaigns/demo/invitations/P0001/reissue", "").await;
+    assert_eq!((status, body["error"].as_str()), (409, Some("already_answered")), "{body}");
 
     // The formula: a request, rejected by an auditor — nothing changes.
     let weights = |p: &str, q: &str| json!({ "formula": { "class_weights": { "panel": p, "public": q } }, "override_reason": "考评委决定" });

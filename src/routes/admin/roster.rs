@@ -72,13 +72,11 @@ pub fn issued(state: &AppState, campaign: &Campaign, lines: Vec<InvitationLine>)
     }))
 }
 
-/// A request about a member who is not on the panel is refused at once, not at approval.
+/// A request about a member who is not on the panel, or has answered, is refused at once,
+/// not at approval.
 async fn known_member(state: &AppState, campaign: &Campaign, member: &str) -> Result<(), ApiError> {
-    let invited = state.store.invitations(campaign.id).await?;
-    if invited.iter().any(|r| r.member_code == member) {
-        return Ok(());
-    }
-    Err(ReissueError::UnknownMember { campaign: campaign.slug().into(), member: member.into() }.into())
+    roster::waiting_member(state.store.as_ref(), campaign, member).await?;
+    Ok(())
 }
 
 /// `DELETE /api/v1/admin/campaigns/{slug}/roster/{member}` (admin): removes a member who has

@@ -72,6 +72,7 @@ pub enum Message {
     InvalidRows { upload: Upload, faults: usize },
     AlreadyInvited { members: usize },
     UnknownMember,
+    AlreadyAnswered,
     UnknownApproval(i64),
     AlreadyDecided { id: i64, status: String },
     OwnRequest,
@@ -379,6 +380,11 @@ impl Message {
                 ),
             ),
             Self::UnknownMember => both("unknown_member", "没有这个成员编号", "No such member"),
+            Self::AlreadyAnswered => both(
+                "already_answered",
+                "该成员已参加评议，无需补发邀请，也不能移除",
+                "The member has answered: there is nothing to re-issue or remove",
+            ),
             Self::NotFound(Nowhere::Address) => both("not_found", "没有这个地址", "No such address"),
             Self::NotFound(Nowhere::Export) => both("not_found", "没有这种导出文件", "No such export"),
             Self::Unavailable(Busy::Saving) => both(

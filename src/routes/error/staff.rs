@@ -152,6 +152,7 @@ impl From<ReissueError> for ApiError {
                 Self::new(StatusCode::NOT_FOUND, Message::UnknownMember).field("member")
             }
             ReissueError::Frozen => frozen(FrozenPart::Reissue),
+            ReissueError::Answered(_) => Self::new(CONFLICT, Message::AlreadyAnswered).field("member"),
             ReissueError::Store(e) => e.into(),
         }
     }

@@ -118,6 +118,7 @@ fn every() -> Vec<Message> {
     let decided = |status: &str| Message::AlreadyDecided { id: 3, status: status.into() };
     all.extend([decided("approved"), decided("rejected"), decided("failed")]);
     all.extend([Message::UnknownApproval(3), Message::OwnRequest, Message::StaleRequest(3)]);
+    all.push(Message::AlreadyAnswered);
     all
 }
 
@@ -185,9 +186,10 @@ fn variant(m: &Message) -> usize {
         BodyTooSlow => 56,
         CaptchaRequired => 57,
         ForgedDevice => 58,
+        AlreadyAnswered => 59,
     }
 }
-const VARIANTS: usize = 59;
+const VARIANTS: usize = 60;
 
 fn has_chinese(text: &str) -> bool {
     text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
