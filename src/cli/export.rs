@@ -177,6 +177,13 @@ impl VerifyArgs {
                 "verified in {:.2} s: every figure and the fingerprint match",
                 started.elapsed().as_secs_f64()
             );
+            // A file checks out against its own header: only the fingerprint the office
+            // published says it is *the* file.
+            if self.fingerprint.is_none() {
+                eprintln!(
+                    "注意：未给出公布的指纹（--fingerprint），只核对了文件与其自身的表头；请与评议办公室公布的指纹比对"
+                );
+            }
             return Ok(());
         }
         for problem in &found.problems {
