@@ -103,30 +103,30 @@ where
     }
 
     async fn remove_invitation(&self, campaign_id: i64, member_code: &str) -> Result<Removal> {
+        let key = format!("{}{member_code}", RespondentKey::PANEL_PREFIX);
         let mut tx = self.pool().begin().await?;
-        let member: Option<(String, String)> = sqlx::query_as(
-            "SELECT segment, district FROM invitations WHERE campaign_id = $1 AND member_code = $2",
+        // The write comes first: on SQLite a transaction that reads and then writes can find
+        // another writer was there first and fail at once; one that starts with its write
+        // waits for the lock like every batch.
+        let removed: Option<(String, String)> = sqlx::query_as(
+            "DELETE FROM invitations WHERE campaign_id = $1 AND member_code = $2 AND NOT EXISTS \
+             (SELECT 1 FROM claims WHERE campaign_id = $1 AND respondent_key = $3) RETURNING segment, district",
         )
         .bind(campaign_id)
         .bind(member_code)
+        .bind(key.as_str())
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((segment, district)) = member else { return Ok(Removal::Unknown) };
-        let key = format!("{}{member_code}", RespondentKey::PANEL_PREFIX);
-        let claimed: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM claims WHERE campaign_id = $1 AND respondent_key = $2")
-                .bind(campaign_id)
-                .bind(key.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-        if claimed.is_some() {
-            return Ok(Removal::Responded);
-        }
-        sqlx::query("DELETE FROM invitations WHERE campaign_id = $1 AND member_code = $2")
-            .bind(campaign_id)
-            .bind(member_code)
-            .execute(&mut *tx)
-            .await?;
+        let Some((segment, district)) = removed else {
+            tx.rollback().await?;
+            let known: Option<i64> =
+                sqlx::query_scalar("SELECT 1 FROM invitations WHERE campaign_id = $1 AND member_code = $2")
+                    .bind(campaign_id)
+                    .bind(member_code)
+                    .fetch_optional(self.pool())
+                    .await?;
+            return Ok(if known.is_some() { Removal::Responded } else { Removal::Unknown });
+        };
         sqlx::query(
             "UPDATE panel_counts SET invited = invited - 1 WHERE campaign_id = $1 AND segment = $2 AND district = $3",
         )
