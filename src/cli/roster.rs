@@ -110,6 +110,7 @@ impl RosterCommand {
                 data.apply(&mut settings);
                 let (store, campaign, secret) = open(&settings, &slug).await?;
                 if approvals::needed(&campaign) {
+                    roster::waiting_member(store.as_ref(), &campaign, &member).await.map_err(in_chinese)?;
                     return request(store.as_ref(), &campaign, Act::Reissue { member }).await;
                 }
                 let line =
@@ -133,6 +134,7 @@ impl RosterCommand {
                 data.apply(&mut settings);
                 let (store, campaign, _) = open(&settings, &slug).await?;
                 if approvals::needed(&campaign) {
+                    roster::waiting_member(store.as_ref(), &campaign, &member).await.map_err(in_chinese)?;
                     return request(store.as_ref(), &campaign, Act::RemoveMember { member }).await;
                 }
                 match store.remove_invitation(campaign.id, &member).await? {
